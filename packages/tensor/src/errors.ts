@@ -1,0 +1,42 @@
+/**
+ * Lantern's typed errors. Every error a user can provoke is one of these, so callers can tell a bad shape from a
+ * missing kernel with `instanceof` rather than by parsing messages.
+ */
+export class LanternError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Operand shapes that do not fit the op; the message names the op and every shape involved. */
+export class ShapeError extends LanternError {}
+
+/** A dtype the op cannot take, or an unknown dtype name. */
+export class DTypeError extends LanternError {}
+
+/** A dim argument out of range or repeated. */
+export class DimError extends LanternError {}
+
+/** The active backend lacks a kernel; the message names the kernel and the backend. */
+export class KernelNotFoundError extends LanternError {
+  constructor(readonly kernelName: string, readonly backendName: string) {
+    super(`kernel '${kernelName}' is not implemented by backend '${backendName}'`);
+  }
+}
+
+/** A backend name that was never registered, or a backend that failed to initialise. */
+export class BackendError extends LanternError {}
+
+/** Misuse of autograd: backward on a non-scalar without a gradient, or through a freed graph, and so on. */
+export class AutogradError extends LanternError {}
+
+/** A tensor used after `dispose()`. */
+export class DisposedError extends LanternError {}
+
+/** A synchronous read on a backend that can only read asynchronously. */
+export class SyncReadError extends LanternError {}
+
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}

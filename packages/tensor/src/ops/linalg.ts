@@ -1,0 +1,54 @@
+import { record } from '../autograd/node.js';
+import { ShapeError, formatShape } from '../errors.js';
+import { broadcastShapes } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { commonBackend, emptyTensor } from './dispatch.js';
+import { promoteTypes } from '../dtype.js';
+
+/** The matmul primitive on rank-3 operands: a [B, M, K] times b [B, K, N]. */
+function batchedMatmul(a: Tensor, b: Tensor): Tensor {
+  const backend = commonBackend('matmul', [a, b]);
+  const output = emptyTensor([a.shape[0]!, a.shape[1]!, b.shape[2]!], a.dtype, backend);
+  backend.matmul(a.view(), b.view(), output.view());
+  return record('matmul', output, [a, b], (g) => [
+    a.requiresGrad ? batchedMatmul(g, b.transpose(1, 2)) : null,
+    b.requiresGrad ? batchedMatmul(a.transpose(1, 2), g) : null,
+  ]);
+}
+
+/**
+ * Matrix product with torch.matmul's rules: 1-D operands are promoted and the added dim removed afterwards; leading
+ * (batch) dims broadcast.
+ * @example
+ * tensor([[1, 2], [3, 4]]).float().matmul(tensor([1, 1]).float()) // tensor([3., 7.])
+ */
+export function matmul(left: Tensor, right: Tensor): Tensor {
+  if (left.ndim === 0 || right.ndim === 0) {
+    throw new ShapeError(`matmul: both arguments need at least 1 dimension, got ${formatShape(left.shape)} and ${formatShape(right.shape)}`);
+  }
+  const dtype = promoteTypes(left.dtype, right.dtype);
+  const a = left.ndim === 1 ? left.cast(dtype).unsqueeze(0) : left.cast(dtype);
+  const b = right.ndim === 1 ? right.cast(dtype).unsqueeze(1) : right.cast(dtype);
+  const [m, k] = a.shape.slice(-2) as [number, number];
+  const [k2, n] = b.shape.slice(-2) as [number, number];
+  if (k !== k2) {
+    throw new ShapeError(`matmul: shapes ${formatShape(left.shape)} and ${formatShape(right.shape)} cannot be multiplied (${m}x${k} and ${k2}x${n})`);
+  }
+  const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const batchSize = batch.reduce((product, extent) => product * extent, 1);
+  const a3 = a.expand([...batch, m, k]).reshape([batchSize, m, k]);
+  const b3 = b.expand([...batch, k, n]).reshape([batchSize, k, n]);
+  let output = batchedMatmul(a3, b3).reshape([...batch, m, n]);
+  if (left.ndim === 1) output = output.squeeze(-2);
+  if (right.ndim === 1) output = output.squeeze(-1);
+  return output;
+}
+
+/** torch.nn.functional.linear: input @ weight.T + bias, weight [out, in]. */
+export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (input.shape[input.ndim - 1] !== weight.shape[1]) {
+    throw new ShapeError(`linear: input ${formatShape(input.shape)} does not match weight ${formatShape(weight.shape)} (expected last dim ${weight.shape[1]})`);
+  }
+  const output = matmul(input, weight.t());
+  return bias ? output.add(bias) : output;
+}

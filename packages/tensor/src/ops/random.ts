@@ -1,0 +1,99 @@
+import { allocateArray, isFloating, type TypedArray } from '../dtype.js';
+import { DTypeError, ShapeError } from '../errors.js';
+import { Generator, defaultGenerator } from '../random.js';
+import { assertValidShape, sizeOf, type Shape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { fromArray, type CreationOptions } from './creation.js';
+
+export interface RandomOptions extends CreationOptions {
+  generator?: Generator;
+}
+
+/** Fills `values` as PyTorch's CPU uniform_(low, high) does: 24 bits for float32, 53 for float64, math in double. */
+export function fillUniform(values: TypedArray, low: number, high: number, generator: Generator): void {
+  const double = values instanceof Float64Array;
+  for (let i = 0; i < values.length; i++) {
+    const unit = double ? generator.nextUint64AsFraction53() : generator.nextFloat24();
+    values[i] = unit * (high - low) + low;
+  }
+}
+
+// PyTorch's normal_fill: uniforms first, then Box-Muller over blocks of 16 (the last block recomputed when the
+// size is not a multiple of 16). Used for 16 or more elements, as in PyTorch's CPU kernel.
+function fillNormalBlocks(values: TypedArray, mean: number, std: number, generator: Generator): void {
+  const size = values.length;
+  fillUniform(values, 0, 1, generator);
+  const transform = (start: number) => {
+    for (let j = 0; j < 8; j++) {
+      const u1 = 1 - values[start + j]!;
+      const u2 = values[start + j + 8]!;
+      const radius = Math.sqrt(-2 * Math.log(u1));
+      const theta = 2 * Math.PI * u2;
+      values[start + j] = radius * Math.cos(theta) * std + mean;
+      values[start + j + 8] = radius * Math.sin(theta) * std + mean;
+    }
+  };
+  for (let i = 0; i + 16 <= size; i += 16) transform(i);
+  if (size % 16 !== 0) {
+    const tail = values.subarray(size - 16);
+    fillUniform(tail, 0, 1, generator);
+    transform(size - 16);
+  }
+}
+
+export function fillNormal(values: TypedArray, mean: number, std: number, generator: Generator): void {
+  if (values.length >= 16) return fillNormalBlocks(values, mean, std, generator);
+  for (let i = 0; i < values.length; i++) values[i] = generator.nextNormal() * std + mean;
+}
+
+function floatingDType(op: string, options: CreationOptions) {
+  const dtype = options.dtype ?? 'float32';
+  if (!isFloating(dtype)) throw new DTypeError(`${op}: expected a floating dtype, got ${dtype}`);
+  return dtype;
+}
+
+/**
+ * Uniform samples in [0, 1).
+ * @example
+ * manualSeed(0); rand([3]) // same values as torch.manual_seed(0); torch.rand(3)
+ */
+export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
+  assertValidShape('rand', shape);
+  const values = allocateArray(floatingDType('rand', options), sizeOf(shape));
+  fillUniform(values, 0, 1, options.generator ?? defaultGenerator);
+  return fromArray(values, shape, floatingDType('rand', options), options);
+}
+
+/** Standard normal samples. */
+export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
+  assertValidShape('randn', shape);
+  const values = allocateArray(floatingDType('randn', options), sizeOf(shape));
+  fillNormal(values, 0, 1, options.generator ?? defaultGenerator);
+  return fromArray(values, shape, floatingDType('randn', options), options);
+}
+
+/** Integers uniform in [low, high), int32 by default. */
+export function randint(low: number, high: number, shape: Shape, options: RandomOptions = {}): Tensor {
+  assertValidShape('randint', shape);
+  if (!(high > low)) throw new ShapeError(`randint: expected low < high, got low=${low} high=${high}`);
+  const generator = options.generator ?? defaultGenerator;
+  const dtype = options.dtype ?? 'int32';
+  const values = allocateArray(dtype, sizeOf(shape));
+  const range = high - low;
+  for (let i = 0; i < values.length; i++) values[i] = (generator.nextUint32() % range) + low;
+  return fromArray(values, shape, dtype, options);
+}
+
+/** A random permutation of 0..n-1 (int32), drawn as PyTorch's CPU randperm draws it. */
+export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  const generator = options.generator ?? defaultGenerator;
+  const values = allocateArray(options.dtype ?? 'int32', n);
+  for (let i = 0; i < n; i++) values[i] = i;
+  for (let i = 0; i < n - 1; i++) {
+    const z = generator.nextUint32() % (n - i);
+    const swap = values[i]!;
+    values[i] = values[z + i]!;
+    values[z + i] = swap;
+  }
+  return fromArray(values, [n], options.dtype ?? 'int32', options);
+}

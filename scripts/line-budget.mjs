@@ -1,0 +1,22 @@
+// Lint step: source files stay under the style guide's ~300-line budget (tests and generated files aside).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const limit = 300;
+const root = process.argv[2] ?? 'src';
+const offenders = [];
+function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else if (/\.(ts|mjs|js)$/.test(name) && !/\.(test|gen)\./.test(name)) {
+      const lines = readFileSync(path, 'utf8').split('\n').length;
+      if (lines > limit) offenders.push(`${path}: ${lines} lines`);
+    }
+  }
+}
+walk(root);
+if (offenders.length > 0) {
+  console.error(`Files over ${limit} lines:\n${offenders.join('\n')}`);
+  process.exit(1);
+}
