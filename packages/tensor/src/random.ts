@@ -7,6 +7,8 @@ export class Generator {
   private readonly state = new Uint32Array(624);
   private index = 624;
   private seed = 0;
+  // Box-Muller yields two normals; PyTorch caches the second for the next draw.
+  private cachedNormal: number | null = null;
 
   constructor(seed = 67280421310721) {
     this.manualSeed(seed);
@@ -22,6 +24,7 @@ export class Generator {
       state[i] = (Math.imul(1812433253, previous) + i) >>> 0;
     }
     this.index = 624;
+    this.cachedNormal = null;
     return this;
   }
 
@@ -53,11 +56,18 @@ export class Generator {
     return (this.nextUint32() & 0xffffff) / 16777216;
   }
 
-  /** Standard normal via Box-Muller on two 53-bit uniforms. */
+  /** Standard normal via Box-Muller on two 53-bit uniforms, caching the second value as PyTorch's generator does. */
   nextNormal(): number {
+    if (this.cachedNormal !== null) {
+      const cached = this.cachedNormal;
+      this.cachedNormal = null;
+      return cached;
+    }
     const u1 = this.nextUint64AsFraction53();
     const u2 = this.nextUint64AsFraction53();
-    return Math.sqrt(-2 * Math.log(1 - u2)) * Math.cos(2 * Math.PI * u1);
+    const radius = Math.sqrt(-2 * Math.log(1 - u2));
+    this.cachedNormal = radius * Math.sin(2 * Math.PI * u1);
+    return radius * Math.cos(2 * Math.PI * u1);
   }
 
   private twist(): void {

@@ -63,7 +63,8 @@ function copyInto(target: TypedArray, source: ArrayLike<number>): TypedArray {
 
 /**
  * Creates a tensor from nested arrays or a typed array (give `shape` for a flat typed array of rank > 1). Integers
- * give int32, other numbers float32, booleans bool, as torch.tensor does; a typed array keeps its own dtype.
+ * give int32, other numbers float32, booleans bool, as torch.tensor does (but `requiresGrad: true` makes integers
+ * float32, since JS cannot tell `2.0` from `2`); a typed array keeps its own dtype.
  * @example
  * const x = tensor([[1, 2], [3, 4]], { dtype: 'float32', requiresGrad: true });
  * const y = tensor(new Float32Array(6), { shape: [2, 3] });
@@ -83,7 +84,8 @@ export function tensor(data: NestedArray | TypedArray, options: CreationOptions 
   if (flat.length !== sizeOf(shape)) {
     throw new ShapeError(`tensor: ${flat.length} values cannot fill shape [${shape.join(', ')}]`);
   }
-  const dtype = options.dtype ?? inferDType(data, flat);
+  // JS cannot tell 2.0 from 2, so a tensor that is asked to require grad is taken as floating (torch would refuse ints).
+  const dtype = options.dtype ?? (options.requiresGrad && !isTyped ? 'float32' : inferDType(data, flat));
   const typed = isTyped && dtypeOfArray(data as TypedArray) === dtype ? (data as TypedArray) : copyInto(allocateArray(dtype, flat.length), flat);
   return fromArray(typed, shape, dtype, options);
 }

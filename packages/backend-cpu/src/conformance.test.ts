@@ -1,0 +1,13 @@
+import { registerBackend } from '@lantern/tensor';
+import { describeConformance, describeGradChecks } from '@lantern/conformance';
+import { createCpuBackend } from './index.js';
+
+// The reference backend runs every case, with its fast kernels (conv2d, pooling, fused cross-entropy)...
+describeConformance('cpu');
+describeGradChecks('cpu');
+
+// ...and a second registration without any fast kernel runs core's compositions of primitives against the same
+// PyTorch fixtures: the path every new backend starts on.
+registerBackend(createCpuBackend('cpu-primitives-only'));
+describeConformance('cpu-primitives-only');
+describeGradChecks('cpu-primitives-only');

@@ -1,6 +1,0 @@
-import '@lantern/backend-cpu';
-import { describeConformance, describeGradChecks } from './index.js';
-
-// The reference backend runs every case: no exclusions.
-describeConformance('cpu');
-describeGradChecks('cpu');
