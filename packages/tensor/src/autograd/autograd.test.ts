@@ -73,6 +73,14 @@ describe('autograd semantics follow PyTorch', () => {
     expect(x.grad!.toArray()).toEqual([[5, 11, 11], [11, 26, 26]]);
   });
 
+  it('.grad never aliases the gradient passed to backward()', () => {
+    const x = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
+    const seed = tensor([5, 6], { dtype: 'float32' });
+    x.add(1).backward(seed);
+    x.grad!.zero_();
+    expect(seed.toArray()).toEqual([5, 6]);
+  });
+
   it('in-place writes on a leaf that requires grad are refused outside noGrad', () => {
     const w = ones([2], { requiresGrad: true });
     expect(() => w.fill_(3)).toThrow(/in-place operation/);

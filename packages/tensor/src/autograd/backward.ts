@@ -25,9 +25,10 @@ function reverseTopologicalOrder(root: Tensor): Tensor[] {
   return order.reverse();
 }
 
+// The first gradient is copied, as PyTorch's AccumulateGrad clones a gradient it does not own: the incoming tensor
+// may be the caller's `gradient` argument or a view of another, and an in-place zero_() of .grad must not reach it.
 function accumulateInto(tensor: Tensor, grad: Tensor): void {
-  const detached = keep(grad.detach());
-  tensor.grad = tensor.grad ? keep(tensor.grad.add(detached)) : detached;
+  tensor.grad = keep(tensor.grad ? tensor.grad.add(grad) : grad.clone());
 }
 
 /** PyTorch's backward: gradients flow from `root` to every leaf that requires grad, accumulating into `.grad`. */
