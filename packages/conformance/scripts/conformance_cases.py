@@ -133,3 +133,6 @@ def define_cases(case, f):
     case('adaptiveAvgPool2d global', 'adaptiveAvgPool2d', [f([1, 4, 5, 5])], {'size': 1})
     case('softmaxCrossEntropy', 'softmaxCrossEntropy', [f([5, 10], range=(-4.0, 4.0)),
                                                        f([5], grad=False, dtype='int32', range=(0, 10))])
+    case('softmaxCrossEntropy -inf logit', 'softmaxCrossEntropy', [
+        f([2, 3], values=[0.0, float('-inf'), 1.0, 2.0, 0.5, float('-inf')]),
+        f([2], grad=False, dtype='int32', values=[0, 1])])

@@ -1,4 +1,4 @@
-import type { TensorView, TypedArray } from '@lantern/tensor';
+import { ShapeError, type TensorView, type TypedArray } from '@lantern/tensor';
 
 /** Per row: loss = logsumexp(x) - x[target], and the softmax probabilities that backward needs. */
 export function softmaxCrossEntropy(logits: TensorView<TypedArray>, targets: TensorView<TypedArray>, losses: TensorView<TypedArray>,
@@ -13,6 +13,7 @@ export function softmaxCrossEntropy(logits: TensorView<TypedArray>, targets: Ten
     for (let c = 0; c < classes; c++) total += Math.exp(x[base + c]! - max);
     for (let c = 0; c < classes; c++) p[out + c] = Math.exp(x[base + c]! - max) / total;
     const target = t[targets.offset + r]!;
+    if (target < 0 || target >= classes) throw new ShapeError(`softmaxCrossEntropy: target ${target} is out of bounds for ${classes} classes`);
     loss[losses.offset + r] = Math.log(total) + max - x[base + target]!;
   }
 }

@@ -4,6 +4,7 @@ import { getFastKernel } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { logSoftmax } from './activation.js';
 import { emptyTensor } from './dispatch.js';
+import { where } from './elementwise.js';
 import { oneHotAlong } from './reduce.js';
 
 /**
@@ -17,7 +18,8 @@ export function softmaxCrossEntropy(logits: Tensor, targets: Tensor): Tensor {
   if (targets.dtype !== 'int32') throw new DTypeError(`softmaxCrossEntropy: expected int32 class indices, got ${targets.dtype}`);
   const oneHot = oneHotAlong(targets.unsqueeze(1), logits.shape, 1);
   const fused = getFastKernel(logits.backend, 'softmaxCrossEntropy');
-  if (!fused) return logSoftmax(logits, 1).mul(oneHot).sum(1).neg();
+  // Select rather than multiply by the one-hot mask: 0 · -inf would turn a -inf logit elsewhere into NaN.
+  if (!fused) return where(oneHot, logSoftmax(logits, 1), 0).sum(1).neg();
   const x = logits.contiguous(), t = targets.contiguous();
   const losses = emptyTensor([x.shape[0]!], x.dtype, x.backend);
   const probabilities = emptyTensor(x.shape, x.dtype, x.backend);

@@ -3,19 +3,26 @@ import { DTypeError, ShapeError } from '../errors.js';
 import { Generator, defaultGenerator } from '../random.js';
 import { assertValidShape, sizeOf, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { fusedMultiplyAddFloat32 } from '../numerics/fused-multiply-add.js';
 import { fromArray, type CreationOptions } from './creation.js';
 
 export interface RandomOptions extends CreationOptions {
   generator?: Generator;
 }
 
-/** Fills `values` as PyTorch's CPU uniform_(low, high) does: 24 bits for float32, 53 for float64, math in double. */
+/**
+ * Fills `values` as PyTorch's CPU uniform_(low, high) does. float32: 24 random bits, bounds rounded to float32 and
+ * `unit · (high - low) + low` rounded once (PyTorch's build contracts it to a fused multiply-add), bit for bit.
+ * float64: 53 random bits; PyTorch fuses there too, which a double cannot emulate cheaply, so about half the draws
+ * can differ from PyTorch's in the last bit.
+ */
 export function fillUniform(values: TypedArray, low: number, high: number, generator: Generator): void {
-  const double = values instanceof Float64Array;
-  for (let i = 0; i < values.length; i++) {
-    const unit = double ? generator.nextUint64AsFraction53() : generator.nextFloat24();
-    values[i] = unit * (high - low) + low;
+  if (values instanceof Float64Array) {
+    for (let i = 0; i < values.length; i++) values[i] = generator.nextUint64AsFraction53() * (high - low) + low;
+    return;
   }
+  const from = Math.fround(low), range = Math.fround(Math.fround(high) - from);
+  for (let i = 0; i < values.length; i++) values[i] = fusedMultiplyAddFloat32(generator.nextFloat24(), range, from);
 }
 
 // PyTorch's normal_fill: uniforms first, then Box-Muller over blocks of 16 (the last block recomputed when the

@@ -1,0 +1,30 @@
+/**
+ * @lantern/nn/node: file helpers for Node. Kept apart from the main entry so that entry never imports node:fs and
+ * stays usable in browsers (which use encodeSafetensors/decodeSafetensors on bytes).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Tensor } from '@lantern/tensor';
+import {
+  decodeSafetensors, encodeSafetensors, type DecodedSafetensors, type DecodeSafetensorsOptions, type EncodeSafetensorsOptions,
+} from './safetensors.js';
+import type { StateDict } from './state-dict.js';
+
+/**
+ * Writes tensors (typically `model.stateDict()`) to a .safetensors file.
+ * @example
+ * await saveSafetensorsFile('model.safetensors', model.stateDict());
+ */
+export async function saveSafetensorsFile(path: string, tensors: StateDict | ReadonlyMap<string, Tensor>,
+  options: EncodeSafetensorsOptions = {}): Promise<void> {
+  await writeFile(path, await encodeSafetensors(tensors, options));
+}
+
+/**
+ * Reads a .safetensors file (for instance one written by PyTorch users with safetensors.torch.save_file).
+ * @example
+ * model.loadStateDict((await loadSafetensorsFile('model.safetensors')).tensors);
+ */
+export async function loadSafetensorsFile(path: string, options: DecodeSafetensorsOptions = {}): Promise<DecodedSafetensors> {
+  const contents = await readFile(path);
+  return decodeSafetensors(new Uint8Array(contents.buffer, contents.byteOffset, contents.byteLength), options);
+}

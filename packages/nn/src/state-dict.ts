@@ -1,0 +1,57 @@
+import { noGrad, type Tensor } from '@lantern/tensor';
+import { StateDictError, type ShapeMismatch } from './errors.js';
+import type { AnyModule } from './module.js';
+import { discover, join } from './module-state.js';
+
+/** Parameters and persistent buffers by PyTorch's dotted names (`model1.0.weight`), in PyTorch's order. */
+export type StateDict = Record<string, Tensor>;
+
+export interface LoadStateDictOptions {
+  /** Require the keys to match exactly (default true). Shape mismatches are errors either way, as in PyTorch. */
+  strict?: boolean;
+}
+
+export interface LoadStateDictResult {
+  readonly missingKeys: readonly string[];
+  readonly unexpectedKeys: readonly string[];
+}
+
+/** torch's state_dict order: a module's parameters, then its persistent buffers, then each child's entries. */
+export function stateDictOf(module: AnyModule, prefix: string): StateDict {
+  const result: StateDict = {};
+  const visit = (current: AnyModule, path: string) => {
+    const state = discover(current);
+    for (const [name, parameter] of state.parameters) if (parameter) result[join(path, name)] = parameter.detach();
+    for (const [name, { tensor, persistent }] of state.buffers) if (tensor && persistent) result[join(path, name)] = tensor.detach();
+    for (const [name, child] of state.modules) if (child) visit(child, join(path, name));
+  };
+  visit(module, prefix);
+  return result;
+}
+
+/** Validates everything first and copies only then, so a failed load leaves the module as it was. */
+export function loadStateDictInto(module: AnyModule, stateDict: StateDict | ReadonlyMap<string, Tensor>,
+  options: LoadStateDictOptions): LoadStateDictResult {
+  const strict = options.strict ?? true;
+  const source = new Map(stateDict instanceof Map ? stateDict : Object.entries(stateDict as StateDict));
+  // The state dict's values are views onto the module's own storage, so copying into them loads the module.
+  const targets = Object.entries(stateDictOf(module, ''));
+  const expected = new Set(targets.map(([key]) => key));
+  const missingKeys = targets.map(([key]) => key).filter((key) => !source.has(key));
+  const unexpectedKeys = [...source.keys()].filter((key) => !expected.has(key));
+  const shapeMismatches: ShapeMismatch[] = [];
+  for (const [key, target] of targets) {
+    const value = source.get(key);
+    if (value && value.shape.join() !== target.shape.join()) shapeMismatches.push({ key, received: value.shape, expected: target.shape });
+  }
+  if (shapeMismatches.length > 0 || (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0))) {
+    throw new StateDictError(module.constructor.name, strict ? missingKeys : [], strict ? unexpectedKeys : [], shapeMismatches);
+  }
+  noGrad(() => {
+    for (const [key, target] of targets) {
+      const value = source.get(key);
+      if (value) target.copy_(value);
+    }
+  });
+  return { missingKeys, unexpectedKeys };
+}
