@@ -1,0 +1,14 @@
+import { registeredBackends } from '@lantern/tensor';
+import type { TrainerOptions } from './options.js';
+
+/**
+ * Registers the chosen backend. Backends are separate packages imported on demand, so a user who trains on cpu never
+ * loads wasm or WebGPU code.
+ */
+export async function loadBackend(name: TrainerOptions['backend'], threads?: number): Promise<void> {
+  if (name === 'cpu') {
+    await import('@lantern/backend-cpu');
+    return;
+  }
+  throw new Error(`backend '${name}' is not available in this build (registered: ${registeredBackends().join(', ') || 'none'})`);
+}

@@ -1,0 +1,38 @@
+import { CommanderError } from 'commander';
+import { DatasetNotFoundError } from '@lantern/data/node';
+import { DivergedError } from './loss-tracker.js';
+import { UsageError, parseOptions } from './options.js';
+import { humanReporter, jsonReporter } from './report.js';
+import { train } from './train.js';
+
+/** Exit statuses: 0 done, 1 training failed (diverged, I/O), 2 bad flags or missing data. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let options;
+  try {
+    options = parseOptions(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2; // commander already printed it
+    if (error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  try {
+    await train(options, options.json ? jsonReporter(options.logEvery) : humanReporter());
+    return 0;
+  } catch (error) {
+    if (error instanceof DatasetNotFoundError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof DivergedError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      if (options.json) process.stdout.write(`${JSON.stringify({ type: 'diverged', epoch: error.epoch, step: error.step, loss: String(error.value) })}\n`);
+      return 1;
+    }
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+

@@ -1,0 +1,97 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+export const backendNames = ['cpu', 'wasm', 'webgpu', 'tfjs'] as const;
+export const optimizerNames = ['sgd', 'adam', 'adamw', 'rmsprop'] as const;
+export const splitNames = ['test', 'train'] as const;
+
+export interface TrainerOptions {
+  data: string;
+  download: boolean;
+  split: (typeof splitNames)[number];
+  limit?: number;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  optimizer: (typeof optimizerNames)[number];
+  momentum: number;
+  weightDecay: number;
+  nesterov: boolean;
+  shuffle: boolean;
+  seed?: number;
+  backend: (typeof backendNames)[number];
+  threads?: number;
+  init?: string;
+  save?: string;
+  checkpoint?: string;
+  resume: boolean;
+  eval: boolean;
+  json: boolean;
+  logEvery?: number;
+}
+
+/** Thrown for flags that cannot work; the CLI prints the message and exits with status 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function integer(name: string, minimum: number) {
+  return (value: string) => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < minimum) throw new InvalidArgumentError(`${name} must be an integer >= ${minimum}, got '${value}'.`);
+    return parsed;
+  };
+}
+
+function number(name: string, check: (value: number) => boolean, expected: string) {
+  return (value: string) => {
+    const parsed = Number(value);
+    if (value.trim() === '' || !Number.isFinite(parsed) || !check(parsed)) throw new InvalidArgumentError(`${name} must be ${expected}, got '${value}'.`);
+    return parsed;
+  };
+}
+
+/** The trainer's flags, in PyTorch users' vocabulary, defaulting to the course's recipe. */
+export function createCommand(): Command {
+  return new Command('cifar-trainer')
+    .description("Trains the course's CIFAR-10 CNN with Lantern, printing each epoch's running loss as the course does.")
+    .option('--data <dir>', 'root folder containing cifar-10-batches-bin/', './data')
+    .option('--download', 'download CIFAR-10 into --data if it is not there', false)
+    .addOption(new Option('--split <split>', 'which split to train on (the course trains on test)').choices(splitNames).default('test'))
+    .option('--limit <n>', 'train on the first N samples only', integer('--limit', 1))
+    .option('--epochs <n>', 'number of epochs', integer('--epochs', 1), 20)
+    .option('--batch-size <n>', 'samples per batch', integer('--batch-size', 1), 1)
+    .option('--lr <rate>', 'learning rate', number('--lr', (v) => v > 0, 'a number > 0'), 0.01)
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices(optimizerNames).default('sgd'))
+    .option('--momentum <m>', 'momentum (sgd, rmsprop)', number('--momentum', (v) => v >= 0, 'a number >= 0'), 0)
+    .option('--weight-decay <w>', 'weight decay', number('--weight-decay', (v) => v >= 0, 'a number >= 0'), 0)
+    .option('--nesterov', 'Nesterov momentum (sgd; needs --momentum > 0)', false)
+    .option('--shuffle', 'reshuffle the samples every epoch (the course does not)', false)
+    .option('--no-shuffle', 'keep the dataset order (default)')
+    .option('--seed <n>', 'seed for initialisation and shuffling (torch.manual_seed)', integer('--seed', 0))
+    .addOption(new Option('--backend <name>', 'compute backend').choices(backendNames).default('cpu'))
+    .option('--threads <n>', 'worker threads for backends that use them (wasm)', integer('--threads', 1))
+    .option('--init <file>', 'initial weights (.safetensors, PyTorch key names)')
+    .option('--save <file>', 'write the final weights (.safetensors)')
+    .option('--checkpoint <file>', 'after every epoch, save model and optimizer state to FILE(.safetensors/.json)')
+    .option('--resume', 'continue from --checkpoint if it exists', false)
+    .option('--eval', "report accuracy on the other split after each epoch", false)
+    .option('--json', 'one JSON object per line instead of human-readable output', false)
+    .option('--log-every <k>', 'with --json: log every K-th step loss', integer('--log-every', 1))
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+}
+
+/** Parses argv (without node and script) into validated options; throws UsageError or commander's errors. */
+export function parseOptions(argv: readonly string[]): TrainerOptions {
+  // `pnpm train -- --epochs 1` hands the script a literal `--` first.
+  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
+  const command = createCommand();
+  command.parse(args, { from: 'user' });
+  const options = command.opts<TrainerOptions>();
+  if (options.nesterov && (options.momentum <= 0 || options.optimizer !== 'sgd')) {
+    throw new UsageError('--nesterov needs --optimizer sgd and --momentum > 0 (as torch.optim.SGD).');
+  }
+  if (options.resume && !options.checkpoint) throw new UsageError('--resume needs --checkpoint FILE.');
+  if (options.logEvery !== undefined && !options.json) throw new UsageError('--log-every needs --json.');
+  return options;
+}

@@ -1,0 +1,6 @@
+// Each benchmark worker thread builds its own copy of the synthetic CIFAR pipeline, seeded by its worker seed.
+import '@lantern/backend-cpu';
+import { serveDataset } from '../src/node.js';
+import { syntheticCifar } from './cifar-pipeline.js';
+
+serveDataset(({ seed }) => syntheticCifar(10_000, seed));

@@ -1,0 +1,10 @@
+// The script each test worker thread runs (bundled by bundle.ts): serves a synthetic dataset.
+import '@lantern/backend-cpu';
+import { serveDataset } from '../node/threads.js';
+import { syntheticDataset, type SyntheticOptions } from './synthetic-dataset.js';
+
+serveDataset((info, workerData) => {
+  const options = workerData as SyntheticOptions & { failFactory?: boolean };
+  if (options.failFactory) throw new Error('could not open the dataset');
+  return syntheticDataset({ ...options, workerId: info.workerId, seed: info.seed });
+});
