@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/bin.ts', 'src/course-script.ts', 'src/index.ts'],
+  entry: ['src/bin.ts', 'src/course-script.ts', 'src/index.ts', 'src/bench.ts'],
   format: ['esm'],
   dts: false,
   sourcemap: true,

@@ -1,0 +1,94 @@
+// `pnpm bench -- [--backends cpu,wasm,…] [--batch-sizes 1,64] [--threads N] [--steps N] [--json]`: trains the course
+// CNN for a fixed number of steps on each backend and, when Debian's python3-torch is installed, PyTorch on the same
+// shapes in the same run, then prints images/s and the ratio to PyTorch. Speed lives here, never in tests.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { CrossEntropyLoss } from '@lantern/losses';
+import { SGD } from '@lantern/optim';
+import { manualSeed, rand, randint, setBackend } from '@lantern/tensor';
+import { loadBackend } from './backends.js';
+import { CourseNet } from './model.js';
+import { backendNames, type TrainerOptions } from './options.js';
+
+export interface Measurement {
+  system: string;
+  batchSize: number;
+  threads: number;
+  imagesPerSecond: number;
+}
+
+const defaultSteps = (batchSize: number) => Math.max(5, Math.round(300 / batchSize));
+
+/** Images/s of Lantern training the course CNN on random data: 3 warm-up steps, then `steps` timed ones. */
+export async function measureLantern(backend: TrainerOptions['backend'], batchSize: number, threads: number, steps: number): Promise<Measurement> {
+  await loadBackend(backend, threads);
+  setBackend(backend);
+  manualSeed(0);
+  const model = new CourseNet(), loss = new CrossEntropyLoss();
+  const optimizer = new SGD(model.parameters(), { lr: 0.01 });
+  const images = rand([batchSize, 3, 32, 32]), labels = randint(0, 10, [batchSize]);
+  const step = () => {
+    const result = loss(model(images), labels);
+    optimizer.zeroGrad();
+    result.backward();
+    optimizer.step();
+    return result;
+  };
+  for (let i = 0; i < 3; i++) await step().data();
+  const start = performance.now();
+  let last = step();
+  for (let i = 1; i < steps; i++) last = step();
+  await last.data(); // an asynchronous device has finished every step once the last loss is read
+  const seconds = (performance.now() - start) / 1000;
+  return { system: `lantern-${backend}`, batchSize, threads, imagesPerSecond: (steps * batchSize) / seconds };
+}
+
+const pythonScript = fileURLToPath(new URL('../reference/bench_pytorch.py', import.meta.url));
+
+/** PyTorch on the same shapes, or null when Debian's python3-torch is not installed. */
+export function measurePytorch(batchSize: number, threads: number, steps: number): Measurement | null {
+  if (!existsSync('/usr/bin/python3')) return null;
+  try {
+    const output = execFileSync('/usr/bin/python3', [pythonScript, '--batch-size', String(batchSize), '--steps', String(steps), '--threads', String(threads)],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return JSON.parse(output.trim().split('\n').pop()!) as Measurement;
+  } catch (error) {
+    if (String((error as { stderr?: string }).stderr).includes("No module named 'torch'")) return null;
+    throw error;
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
+  const options = new Command('bench')
+    .option('--backends <list>', `comma-separated, of ${backendNames.join(', ')}`, list, ['cpu'])
+    .option('--batch-sizes <list>', 'comma-separated batch sizes', (v) => list(v).map(Number), [1, 64])
+    .option('--threads <n>', 'threads for Lantern backends that use them and for PyTorch', Number, 2)
+    .option('--steps <n>', 'timed steps per measurement (default: about 300 images, at least 5 steps)', Number)
+    .option('--json', 'one JSON line per measurement', false)
+    .parse(argv[0] === '--' ? argv.slice(1) : argv, { from: 'user' })
+    .opts<{ backends: string[]; batchSizes: number[]; threads: number; steps?: number; json: boolean }>();
+  const rows: Array<Measurement & { ratio?: number }> = [];
+  for (const batchSize of options.batchSizes) {
+    const steps = options.steps ?? defaultSteps(batchSize);
+    const reference = measurePytorch(batchSize, options.threads, steps);
+    const measured = [];
+    for (const backend of options.backends) measured.push(await measureLantern(backend as TrainerOptions['backend'], batchSize, options.threads, steps));
+    for (const row of reference ? [reference, ...measured] : measured) {
+      const withRatio = { ...row, ...(reference ? { ratio: row.imagesPerSecond / reference.imagesPerSecond } : {}) };
+      rows.push(withRatio);
+      if (options.json) console.log(JSON.stringify(withRatio));
+    }
+  }
+  if (options.json) return;
+  if (!rows.some((row) => row.system === 'pytorch')) console.log('(python3-torch not installed: no PyTorch reference)');
+  console.log('system            batch  threads  images/s  vs PyTorch');
+  for (const row of rows) {
+    console.log(`${row.system.padEnd(18)}${String(row.batchSize).padStart(5)}${String(row.threads).padStart(9)}` +
+      `${row.imagesPerSecond.toFixed(1).padStart(10)}${row.ratio === undefined ? '' : `${row.ratio.toFixed(2).padStart(11)}×`}`);
+  }
+}
+
+await main(process.argv.slice(2));
