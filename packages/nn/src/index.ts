@@ -18,5 +18,5 @@ export { Sequential, ModuleList } from './containers.js';
 export * as init from './init.js';
 export {
   encodeSafetensors, decodeSafetensors, readSafetensorsHeader, maxHeaderBytes,
-  type EncodeSafetensorsOptions, type DecodeSafetensorsOptions, type SafetensorsHeader, type SafetensorsEntry,
+  type EncodeSafetensorsOptions, type DecodeSafetensorsOptions, type DecodedSafetensors, type SafetensorsHeader, type SafetensorsEntry,
 } from './safetensors.js';
