@@ -137,12 +137,19 @@ export class Tensor {
     if (value !== 0) this.backend.fill(output.view(), value);
     return output;
   }
-  /** A copy on another backend (synchronous read of this one). */
+  /** A copy on another backend, reading this one synchronously (use toAsync from WebGPU). */
   to(backendName: string): Tensor {
     const target = getBackend(backendName);
-    if (target === this.backend) return this;
+    return target === this.backend ? this : this.writtenTo(target, this.dataSync());
+  }
+  /** A copy on another backend; works from every backend, including those that only read asynchronously. */
+  async toAsync(backendName: string): Promise<Tensor> {
+    const target = getBackend(backendName);
+    return target === this.backend ? this : this.writtenTo(target, await this.data());
+  }
+  private writtenTo(target: Backend, values: TypedArray): Tensor {
     const output = new Tensor(Storage.allocate(target, this.size, this.dtype), this.shape, contiguousStrides(this.shape), 0);
-    target.write(output.storage.handle, this.dataSync(), 0);
+    target.write(output.storage.handle, values, 0);
     return output;
   }
 

@@ -96,7 +96,8 @@ function windowToPlaneIndex(windowIndex: Tensor, geometry: ReturnType<typeof poo
     }
   }
   const options = { backend: windowIndex.backend.name };
-  const k = windowIndex.double();
+  // float32 holds every plane index exactly (below 2^24) and exists on every backend, unlike float64.
+  const k = windowIndex.float();
   const kernelRow = k.div(kernel[1]).floor();
   const kernelColumn = k.sub(kernelRow.mul(kernel[1]));
   const row = kernelRow.mul(dilation[0]).add(fromArray(rowBase, outputSize, 'int32', options));
@@ -129,7 +130,7 @@ export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOpt
       divisors[oh * outputSize[1] + ow] = options.divisorOverride ?? count;
     }
   }
-  return sums.div(fromArray(divisors, outputSize, 'float64', { backend: input.backend.name }).cast(input.dtype));
+  return sums.div(fromArray(divisors, outputSize, input.dtype, { backend: input.backend.name }));
 }
 
 /** Adaptive average pooling to `outputSize`, with PyTorch's window bounds floor(i*H/OH) .. ceil((i+1)*H/OH). */

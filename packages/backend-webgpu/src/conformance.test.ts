@@ -1,0 +1,23 @@
+import { describe, it } from 'vitest';
+import { describeConformance } from '@lantern/conformance';
+import { webgpuForTests } from './test-environment.js';
+
+// The project's one conformance suite (PyTorch fixtures, forward and gradients) on 'webgpu'. The suite's
+// finite-difference gradient checks (describeGradChecks) are not run here: they work in float64 with synchronous
+// reads, and WGSL has no float64 while WebGPU reads only asynchronously.
+const backend = await webgpuForTests();
+
+if (backend) {
+  describeConformance('webgpu', {
+    exclude: {
+      'cast float32 to float64': 'WGSL has no 64-bit float type, so webgpu stores no float64 (allocate throws DTypeError)',
+    },
+    setup: async () => {
+      await webgpuForTests();
+    },
+  });
+} else {
+  describe('conformance on webgpu', () => {
+    it.skip('skipped: no WebGPU adapter on this machine (see the warning above)', () => {});
+  });
+}

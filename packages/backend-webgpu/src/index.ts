@@ -1,0 +1,18 @@
+/// <reference types="@webgpu/types" />
+/**
+ * @lantern/backend-webgpu: Lantern's WebGPU backend. Nothing happens on import; `await initWebGPU()` finds an adapter
+ * (navigator.gpu in a browser, the `webgpu` package's Dawn in Node), opens a device and registers 'webgpu'.
+ * @example
+ * import { initWebGPU } from '@lantern/backend-webgpu';
+ * import { setBackend, tensor } from '@lantern/tensor';
+ * await initWebGPU();
+ * setBackend('webgpu');
+ * console.log(await tensor([[1, 2], [3, 4]]).float().matmul(tensor([1, 1]).float()).data()); // Float32Array [3, 7]
+ */
+export { initWebGPU, type WebGPUOptions } from './init.js';
+export { WebGPUBackend } from './backend.js';
+export { registerWebGPUBackend, fastKernels } from './register-all.js';
+export { WebGPUUnavailableError, WebGPUDeviceLostError } from './errors.js';
+export type { WebGPUHandle } from './layout.js';
+export type { PoolStatistics } from './buffer-pool.js';
+export type { ContextOptions } from './gpu-context.js';
