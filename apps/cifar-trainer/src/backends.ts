@@ -10,5 +10,10 @@ export async function loadBackend(name: TrainerOptions['backend'], threads?: num
     await import('@lantern/backend-cpu');
     return;
   }
+  if (name === 'webgpu') {
+    const { initWebGPU } = await import('@lantern/backend-webgpu');
+    await initWebGPU();
+    return;
+  }
   throw new Error(`backend '${name}' is not available in this build (registered: ${registeredBackends().join(', ') || 'none'})`);
 }

@@ -61,6 +61,15 @@ describe('end to end on real CIFAR-10 (cpu backend)', () => {
     expect(epochs[2].runningLoss).toBeLessThan(epochs[1].runningLoss);
   }, 120_000);
 
+  it('--backend webgpu trains through the same loop (lavapipe in CI), reading losses asynchronously', async () => {
+    const code = await main(['--data', sharedData, '--limit', '16', '--epochs', '1', '--seed', '0', '--backend', 'webgpu', '--json']);
+    expect(stderr.join('')).toBe('');
+    expect(code).toBe(0);
+    const [epoch] = jsonLines().filter((line) => line.type === 'epoch');
+    expect(epoch.epoch).toBe(1);
+    expect(Number.isFinite(epoch.runningLoss)).toBe(true);
+  }, 120_000);
+
   it('a diverging run stops at the first non-finite loss, naming epoch and step, and exits non-zero', async () => {
     const code = await main(['--data', sharedData, '--limit', '50', '--epochs', '2', '--lr', '1e6', '--seed', '0']);
     expect(code).toBe(1);
