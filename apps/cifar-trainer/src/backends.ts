@@ -10,6 +10,11 @@ export async function loadBackend(name: TrainerOptions['backend'], threads?: num
     await import('@lantern/backend-cpu');
     return;
   }
+  if (name === 'tfjs') {
+    const { registerTfjsBackend } = await import('@lantern/backend-tfjs');
+    await registerTfjsBackend({ tfjsBackend: 'cpu' });
+    return;
+  }
   if (name === 'webgpu') {
     const { initWebGPU } = await import('@lantern/backend-webgpu');
     await initWebGPU();

@@ -70,6 +70,16 @@ describe('end to end on real CIFAR-10 (cpu backend)', () => {
     expect(Number.isFinite(epoch.runningLoss)).toBe(true);
   }, 120_000);
 
+  it('--backend tfjs (tfjs-core on its cpu kernels) gives the cpu backend\'s running loss', async () => {
+    const run = async (backend: string) => {
+      stdout.length = 0;
+      expect(await main(['--data', sharedData, '--limit', '8', '--epochs', '1', '--seed', '0', '--backend', backend, '--json'])).toBe(0);
+      return jsonLines().find((line) => line.type === 'epoch').runningLoss as number;
+    };
+    const onCpu = await run('cpu');
+    expect(Math.abs((await run('tfjs')) - onCpu) / onCpu).toBeLessThan(1e-4);
+  }, 120_000);
+
   it('a diverging run stops at the first non-finite loss, naming epoch and step, and exits non-zero', async () => {
     const code = await main(['--data', sharedData, '--limit', '50', '--epochs', '2', '--lr', '1e6', '--seed', '0']);
     expect(code).toBe(1);
