@@ -6,6 +6,7 @@ import { ops } from './ops.js';
 export { describeGradChecks } from './gradcheck.js';
 export { loadCases, type FixtureCase } from './fixtures.js';
 export { ops } from './ops.js';
+export { fromFixture, expectClose, type FixtureValues } from './testing.js';
 
 export interface ConformanceOptions {
   /** Case name → the reason this backend cannot run it. Every name must exist, so stale exclusions fail. */
