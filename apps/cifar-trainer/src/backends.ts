@@ -10,6 +10,12 @@ export async function loadBackend(name: TrainerOptions['backend'], threads?: num
     await import('@lantern/backend-cpu');
     return;
   }
+  if (name === 'wasm') {
+    const { setThreads, threadsReady } = await import('@lantern/backend-wasm');
+    if (threads !== undefined) setThreads(threads);
+    await threadsReady();
+    return;
+  }
   if (name === 'tfjs') {
     const { registerTfjsBackend } = await import('@lantern/backend-tfjs');
     await registerTfjsBackend({ tfjsBackend: 'cpu' });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from './cli.js';
+import { createCommand } from './options.js';
 
 // The real CIFAR-10 copy the workplace provides beside the checkout (tests may read it; the product never does).
 const sharedData = resolve(__dirname, '../../../../shared/datasets');
@@ -43,13 +44,13 @@ describe('bad flags exit with status 2 and list the valid values', () => {
   });
 });
 
-describe('end to end on real CIFAR-10 (cpu backend)', () => {
+describe('end to end on real CIFAR-10', () => {
   it('the shared dataset is present (CI provides it)', () => {
     expect(existsSync(join(sharedData, 'cifar-10-batches-bin', 'test_batch.bin'))).toBe(true);
   });
 
   it('200 images, 3 epochs, batch 1: the running loss falls every epoch', async () => {
-    const code = await main(['--', '--data', sharedData, '--limit', '200', '--epochs', '3', '--seed', '0', '--json', '--log-every', '50']);
+    const code = await main(['--', '--data', sharedData, '--limit', '200', '--epochs', '3', '--seed', '0', '--backend', 'cpu', '--json', '--log-every', '50']);
     expect(stderr.join('')).toBe('');
     expect(code).toBe(0);
     const lines = jsonLines();
@@ -70,15 +71,19 @@ describe('end to end on real CIFAR-10 (cpu backend)', () => {
     expect(Number.isFinite(epoch.runningLoss)).toBe(true);
   }, 120_000);
 
-  it('--backend tfjs (tfjs-core on its cpu kernels) gives the cpu backend\'s running loss', async () => {
-    const run = async (backend: string) => {
+  it.each(['tfjs', 'wasm'])('--backend %s gives the cpu backend\'s running loss for the same seed', async (backend) => {
+    const run = async (name: string) => {
       stdout.length = 0;
-      expect(await main(['--data', sharedData, '--limit', '8', '--epochs', '1', '--seed', '0', '--backend', backend, '--json'])).toBe(0);
+      expect(await main(['--data', sharedData, '--limit', '8', '--epochs', '1', '--seed', '0', '--backend', name, '--json'])).toBe(0);
       return jsonLines().find((line) => line.type === 'epoch').runningLoss as number;
     };
     const onCpu = await run('cpu');
-    expect(Math.abs((await run('tfjs')) - onCpu) / onCpu).toBeLessThan(1e-4);
+    expect(Math.abs((await run(backend)) - onCpu) / onCpu).toBeLessThan(1e-4);
   }, 120_000);
+
+  it('the default backend is wasm (faster than cpu; see packages/backend-wasm/BENCHMARKS.md)', () => {
+    expect(createCommand().parse([], { from: 'user' }).opts().backend).toBe('wasm');
+  });
 
   it('a diverging run stops at the first non-finite loss, naming epoch and step, and exits non-zero', async () => {
     const code = await main(['--data', sharedData, '--limit', '50', '--epochs', '2', '--lr', '1e6', '--seed', '0']);

@@ -149,8 +149,11 @@ export abstract class Module<Input extends unknown[] = [Tensor], Output = Tensor
   /** Clears every parameter's gradient: to null by default (PyTorch 2's set_to_none), or to zeros in place. */
   zeroGrad(setToNone = true): void {
     for (const parameter of this.parameters()) {
-      if (setToNone) parameter.grad = null;
-      else parameter.grad?.zero_();
+      // Dispose, not just drop: on wasm and WebGPU the gradient's memory would otherwise wait for the GC.
+      if (setToNone) {
+        parameter.grad?.dispose();
+        parameter.grad = null;
+      } else parameter.grad?.zero_();
     }
   }
 

@@ -105,8 +105,11 @@ export abstract class Optimizer<Options extends OptimizerOptions = OptimizerOpti
     for (const group of this.paramGroups) {
       for (const param of group.params) {
         if (param.grad === null) continue;
-        if (setToNone) param.grad = null;
-        else noGrad(() => param.grad!.zero_());
+        // Dispose, not just drop: on wasm and WebGPU the gradient's memory would otherwise wait for the GC.
+        if (setToNone) {
+          param.grad.dispose();
+          param.grad = null;
+        } else noGrad(() => param.grad!.zero_());
       }
     }
   }

@@ -81,6 +81,23 @@ describe('autograd semantics follow PyTorch', () => {
     expect(seed.toArray()).toEqual([5, 6]);
   });
 
+  it('two leaves fed the same gradient tensor get separate .grad storage', () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3, 4], { requiresGrad: true });
+    a.add(b).sum().backward();
+    a.grad!.zero_();
+    expect(b.grad!.toArray()).toEqual([1, 1]);
+  });
+
+  it('later backward calls accumulate into the same .grad tensor, in place', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    x.mul(2).sum().backward();
+    const first = x.grad;
+    x.mul(3).sum().backward();
+    expect(x.grad).toBe(first);
+    expect(x.grad!.toArray()).toEqual([5, 5]);
+  });
+
   it('in-place writes on a leaf that requires grad are refused outside noGrad', () => {
     const w = ones([2], { requiresGrad: true });
     expect(() => w.fill_(3)).toThrow(/in-place operation/);

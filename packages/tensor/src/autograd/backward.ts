@@ -1,5 +1,6 @@
 import { AutogradError, ShapeError, formatShape } from '../errors.js';
 import { keep } from '../scope.js';
+import { isContiguous } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { noGrad } from './grad-mode.js';
 
@@ -25,10 +26,21 @@ function reverseTopologicalOrder(root: Tensor): Tensor[] {
   return order.reverse();
 }
 
-// The first gradient is copied, as PyTorch's AccumulateGrad clones a gradient it does not own: the incoming tensor
-// may be the caller's `gradient` argument or a view of another, and an in-place zero_() of .grad must not reach it.
-function accumulateInto(tensor: Tensor, grad: Tensor): void {
-  tensor.grad = keep(tensor.grad ? tensor.grad.add(grad) : grad.clone());
+/**
+ * PyTorch's AccumulateGrad: the first gradient becomes `.grad` as is when nothing else can see it (its own storage,
+ * not the caller's `gradient`, not already given to another tensor), else a copy, so an in-place zero_() of `.grad`
+ * never reaches another tensor. Later gradients are added into `.grad` in place.
+ */
+function accumulateInto(tensor: Tensor, grad: Tensor, seed: Tensor, given: Set<Tensor>): void {
+  if (tensor.grad) {
+    const sum = tensor.grad.add(grad);
+    tensor.grad.copy_(sum);
+    sum.dispose();
+    return;
+  }
+  const owned = grad !== seed && !given.has(grad) && !grad.storage.shared && isContiguous(grad.shape, grad.strides);
+  tensor.grad = keep(owned ? grad : grad.clone());
+  given.add(tensor.grad);
 }
 
 /** PyTorch's backward: gradients flow from `root` to every leaf that requires grad, accumulating into `.grad`. */
@@ -45,12 +57,13 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
       throw new ShapeError(`backward: gradient shape ${formatShape(seed.shape)} does not match output shape ${formatShape(root.shape)}`);
     }
     const grads = new Map<Tensor, Tensor>([[root, seed]]);
+    const given = new Set<Tensor>();
     for (const tensor of reverseTopologicalOrder(root)) {
       const grad = grads.get(tensor);
       if (!grad) continue;
       grads.delete(tensor);
       const node = tensor.gradFn;
-      if (!node || tensor.retainsGrad) accumulateInto(tensor, grad);
+      if (!node || tensor.retainsGrad) accumulateInto(tensor, grad, seed, given);
       if (!node) continue;
       const inputGrads = node.apply(grad);
       if (!retainGraph) node.release();

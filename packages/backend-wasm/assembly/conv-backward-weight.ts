@@ -1,0 +1,75 @@
+import { address, int, min32, threadScratch } from './args';
+import { ACCUMULATE, OVERWRITE, tileWindows } from './tile';
+
+// Weight gradient, computed transposed: gradWᵀ[K, O] = Σ_n columns_n[K, P] · gradOut_nᵀ[P, O], with K = (c, i, j).
+// The rows of the im2col matrix are never built: tileWindows walks each kernel tap's window of the padded image in
+// place, and only the small output gradient is packed (into 8-channel B panels). Chunks own disjoint row blocks of
+// K and loop over the whole batch, so no two threads ever add into the same weight.
+
+/**
+ * gradOut [N, O, P] → per (image, group) panels of 8 output channels, [P, 8] each, channels past O/groups zeroed.
+ * One chunk per (image, group). Slots: 0 N, 1 O, 2 groups, 3 P, 4 gradOut, 5 packed, 6 panels per group.
+ */
+export function packGradOutputTask(chunk: i32, thread: i32, args: usize): void {
+  const outChannels = int(args, 1), groups = int(args, 2), plane = int(args, 3);
+  const gradOut = address(args, 4), packed = address(args, 5), panelsPerGroup = int(args, 6);
+  const outPerGroup = outChannels / groups, group = chunk % groups, n = chunk / groups;
+  for (let q = 0; q < panelsPerGroup; q++) {
+    const to = packed + <usize>((chunk * panelsPerGroup + q) * plane) * 32;
+    for (let lane = 0; lane < 8; lane++) {
+      const o = q * 8 + lane;
+      if (o >= outPerGroup) {
+        for (let p = 0; p < plane; p++) store<f32>(to + <usize>(p * 32 + lane * 4), 0);
+        continue;
+      }
+      const from = gradOut + <usize>((n * outChannels + group * outPerGroup + o) * plane) * 4;
+      for (let p = 0; p < plane; p++) store<f32>(to + <usize>(p * 32 + lane * 4), load<f32>(from + <usize>p * 4));
+    }
+  }
+}
+
+// Slots: 0 N, 1 C, 2 O, 3 KH, 4 KW, 5 OH, 6 OW, 7 sh, 8 sw, 9 dh, 10 dw, 11 groups, 12 padded H, 13 padded W,
+// 14 padded input, 15 packed gradOut, 16 gradWeight, 17 accumulator [groups, K, panels*8], 18 scratch base,
+// 19 scratch stride, 20 rows per block.
+export function convBackwardWeightTask(chunk: i32, thread: i32, args: usize): void {
+  const batch = int(args, 0), channels = int(args, 1), outChannels = int(args, 2);
+  const kernelHeight = int(args, 3), kernelWidth = int(args, 4), outHeight = int(args, 5), outWidth = int(args, 6);
+  const groups = int(args, 11), paddedHeight = int(args, 12), paddedWidth = int(args, 13);
+  const input = address(args, 14), packed = address(args, 15), gradWeight = address(args, 16);
+  const accumulator = address(args, 17), blockRows = int(args, 20);
+  const inPerGroup = channels / groups, outPerGroup = outChannels / groups;
+  const depth = inPerGroup * kernelHeight * kernelWidth, plane = outHeight * outWidth;
+  const panelsPerGroup = (outPerGroup + 7) >> 3, width = panelsPerGroup * 8;
+  const blocks = (depth + blockRows - 1) / blockRows;
+  const group = chunk / blocks, r0 = (chunk - group * blocks) * blockRows, r1 = min32(depth, r0 + blockRows);
+
+  if (batch == 0) return; // core zero-filled gradWeight: the gradient over no images is zero
+  const scratch = threadScratch(args, 18, thread);
+  const offsets = scratch;
+  const strideH = int(args, 7), strideW = int(args, 8), dilationH = int(args, 9), dilationW = int(args, 10);
+  const kernelArea = kernelHeight * kernelWidth;
+  for (let r = r0; r < r1; r++) {
+    const c = r / kernelArea, rest = r - c * kernelArea, i = rest / kernelWidth, j = rest - i * kernelWidth;
+    store<i32>(offsets + (<usize>(r - r0) << 2), (c * paddedHeight + i * dilationH) * paddedWidth + j * dilationW);
+  }
+  const innerStep = <usize>strideW * 4, outerJump = <usize>(strideH * paddedWidth - outWidth * strideW) * 4;
+  const ldc = <usize>width * 4;
+  const accumulatorRows = accumulator + <usize>((group * depth + r0) * width) * 4;
+  for (let n = 0; n < batch; n++) {
+    const image = input + <usize>((n * channels + group * inPerGroup) * paddedHeight * paddedWidth) * 4;
+    const mode = n == 0 ? OVERWRITE : ACCUMULATE;
+    for (let q = 0; q < panelsPerGroup; q++) {
+      const panel = packed + <usize>(((n * groups + group) * panelsPerGroup + q) * plane) * 32;
+      for (let r = 0; r < r1 - r0; r += 4) {
+        tileWindows(outHeight, outWidth, image, offsets + (<usize>r << 2), min32(4, r1 - r0 - r), innerStep, outerJump, panel,
+          accumulatorRows + <usize>r * ldc + <usize>(q * 32), ldc, mode);
+      }
+    }
+  }
+  for (let r = r0; r < r1; r++) {
+    const from = accumulator + <usize>((group * depth + r) * width) * 4;
+    for (let o = 0; o < outPerGroup; o++) {
+      store<f32>(gradWeight + <usize>((group * outPerGroup + o) * depth + r) * 4, load<f32>(from + <usize>o * 4));
+    }
+  }
+}

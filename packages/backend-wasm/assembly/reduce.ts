@@ -1,0 +1,46 @@
+// float32 reduction rows with float64 accumulators, as the cpu reference accumulates. JS walks the input against the
+// accumulator (src/kernels/reduce.ts); a row either folds into one accumulator (step 0) or adds elementwise into a
+// row of accumulators.
+
+/** Σ x[i*step] in f64; contiguous rows add two f64x2 lanes pairs per f32x4 load. */
+export function sumRowF32(x: usize, step: i32, count: i32): f64 {
+  let i = 0, total: f64 = 0;
+  if (step == 1 && count >= 8) {
+    let low = f64x2.splat(0), high = f64x2.splat(0);
+    for (; i + 4 <= count; i += 4) {
+      const v = v128.load(x + (<usize>i << 2));
+      low = f64x2.add(low, f64x2.promote_low_f32x4(v));
+      high = f64x2.add(high, f64x2.promote_low_f32x4(v128.shuffle<i32>(v, v, 2, 3, 0, 1)));
+    }
+    const sum = f64x2.add(low, high);
+    total = f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
+  }
+  for (; i < count; i++) total += <f64>load<f32>(x + (<usize>(i * step) << 2));
+  return total;
+}
+
+/** accumulator[i*accumulatorStep] += x[i*step] (accumulator f64). */
+export function accumulateRowF32(accumulator: usize, accumulatorStep: i32, x: usize, step: i32, count: i32): void {
+  for (let i = 0; i < count; i++) {
+    const at = accumulator + (<usize>(i * accumulatorStep) << 3);
+    store<f64>(at, load<f64>(at) + <f64>load<f32>(x + (<usize>(i * step) << 2)));
+  }
+}
+
+/** Running max (isMax) or min into f64 accumulators; NaN wins and stays, as torch.amax. */
+export function extremeRowF32(isMax: i32, accumulator: usize, accumulatorStep: i32, x: usize, step: i32, count: i32): void {
+  for (let i = 0; i < count; i++) {
+    const at = accumulator + (<usize>(i * accumulatorStep) << 3);
+    const value = <f64>load<f32>(x + (<usize>(i * step) << 2)), current = load<f64>(at);
+    if (value != value || (isMax ? value > current : value < current)) store<f64>(at, value);
+  }
+}
+
+export function fillF64(y: usize, count: i32, value: f64): void {
+  for (let i = 0; i < count; i++) store<f64>(y + (<usize>i << 3), value);
+}
+
+/** Rounds f64 accumulators into a float32 row. */
+export function storeF64AsF32(source: usize, y: usize, yStep: i32, count: i32): void {
+  for (let i = 0; i < count; i++) store<f32>(y + (<usize>(i * yStep) << 2), <f32>load<f64>(source + (<usize>i << 3)));
+}

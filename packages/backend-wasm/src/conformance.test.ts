@@ -1,0 +1,7 @@
+import { describeConformance, describeGradChecks } from '@lantern/conformance';
+import './index.js';
+
+// The whole suite on wasm, no exclusions: float32 cases run the compiled kernels, float64 gradient checks run the
+// reference loops in place on linear memory.
+describeConformance('wasm');
+describeGradChecks('wasm');

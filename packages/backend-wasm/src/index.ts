@@ -1,0 +1,55 @@
+/**
+ * @lantern/backend-wasm. Importing this module compiles the SIMD kernels, starts the worker pool (one thread per
+ * core) and registers the 'wasm' backend (the explicit import is the registration).
+ * @example
+ * import '@lantern/backend-wasm';
+ * import { setBackend, randn } from '@lantern/tensor';
+ * setBackend('wasm');
+ * randn([64, 128]).matmul(randn([128, 32])).shape; // [64, 32]
+ */
+import type { MemoryStats } from './allocator.js';
+import { createWasmBackend } from './backend.js';
+import { createContext } from './context.js';
+import { registerWasmBackend } from './register-all.js';
+
+const context = await createContext();
+context.pool.useDefaultThreads();
+registerWasmBackend(createWasmBackend(context), context);
+
+/**
+ * Sets how many threads run each kernel: the calling thread plus n - 1 workers over the shared memory. Where shared
+ * memory or a blocking wait is unavailable (no cross-origin isolation, or a browser's main thread) the backend stays
+ * single-threaded and says so once.
+ * @example
+ * setThreads(2);
+ */
+export function setThreads(count: number): void {
+  context.pool.setThreads(count);
+}
+
+/** Resolves once the workers started by setThreads (or on import) are running; kernels never need to wait for it. */
+export function threadsReady(): Promise<void> {
+  return context.pool.ready();
+}
+
+/** The number of threads each kernel runs on, the calling thread included. */
+export function getThreads(): number {
+  return context.pool.threads;
+}
+
+/** Why kernels run single-threaded here, or null when the worker pool is available. */
+export function threadingUnavailableReason(): string | null {
+  return context.pool.unavailableReason;
+}
+
+/** Chunks dispatched so far and how many of them worker threads ran (the rest ran on the calling thread). */
+export function threadStats(): { dispatchedChunks: number; workerChunks: number } {
+  return { dispatchedChunks: context.pool.dispatchedChunks, workerChunks: context.pool.workerChunks };
+}
+
+/** Linear memory in use: its size (which only grows), live and free-listed bytes. */
+export function memoryStats(): MemoryStats {
+  return context.allocator.stats();
+}
+
+export type { MemoryStats } from './allocator.js';

@@ -1,0 +1,62 @@
+import { describe, it } from 'vitest';
+import '@lantern/backend-cpu';
+import '../index.js';
+import { conv2d, manualSeed, randn, type Conv2dOptions } from '@lantern/tensor';
+import { expectClose, forThreadCounts, leafPair } from '../test-helpers.js';
+
+interface Case {
+  readonly name: string;
+  readonly input: [number, number, number, number];
+  readonly weight: [number, number, number, number];
+  readonly options: Conv2dOptions;
+  readonly bias?: boolean;
+}
+
+const cases: Case[] = [
+  // The course CNN's three layers at batch 2.
+  { name: 'conv1 3→32 5×5 pad 2 on 32×32', input: [2, 3, 32, 32], weight: [32, 3, 5, 5], options: { padding: 2 }, bias: true },
+  { name: 'conv2 32→32 5×5 pad 2 on 16×16', input: [2, 32, 16, 16], weight: [32, 32, 5, 5], options: { padding: 2 }, bias: true },
+  { name: 'conv3 32→64 5×5 pad 2 on 8×8', input: [2, 32, 8, 8], weight: [64, 32, 5, 5], options: { padding: 2 }, bias: true },
+  // Shapes that leave the fast paths: odd widths, partial tiles and panels, strides, dilation, groups, no padding.
+  { name: 'odd sizes 3×3 pad 1', input: [3, 5, 7, 9], weight: [6, 5, 3, 3], options: { padding: 1 }, bias: true },
+  { name: 'no padding', input: [2, 4, 10, 11], weight: [5, 4, 3, 2], options: {} },
+  { name: 'stride 2', input: [2, 3, 11, 13], weight: [7, 3, 3, 3], options: { stride: 2, padding: 1 }, bias: true },
+  { name: 'dilation 2', input: [1, 2, 12, 12], weight: [3, 2, 3, 3], options: { dilation: 2, padding: 2 } },
+  { name: 'groups 2', input: [2, 4, 9, 9], weight: [6, 2, 3, 3], options: { groups: 2, padding: 1 }, bias: true },
+  { name: 'padding larger than kernel - 1', input: [1, 2, 5, 5], weight: [3, 2, 2, 2], options: { padding: 2 } },
+  { name: '1×1 kernel', input: [4, 16, 6, 6], weight: [12, 16, 1, 1], options: {}, bias: true },
+];
+
+describe('conv2d fast kernels match the cpu backend', () => {
+  for (const testCase of cases) {
+    it(testCase.name, async () => {
+      await forThreadCounts(() => {
+        manualSeed(7);
+        const [x, xw] = leafPair(randn(testCase.input));
+        const [w, ww] = leafPair(randn(testCase.weight));
+        const [b, bw] = testCase.bias ? leafPair(randn([testCase.weight[0]])) : [null, null];
+        const expected = conv2d(x, w, b, testCase.options);
+        const actual = conv2d(xw, ww, bw, testCase.options);
+        expectClose(actual, expected, 1e-4, 1e-4, 'output');
+        const upstream = randn(expected.shape);
+        expected.backward(upstream);
+        actual.backward(upstream.to('wasm'));
+        expectClose(xw.grad!, x.grad!, 1e-4, 1e-4, 'input gradient');
+        expectClose(ww.grad!, w.grad!, 1e-4, 1e-3, 'weight gradient');
+        if (b) expectClose(bw!.grad!, b.grad!, 1e-4, 1e-3, 'bias gradient');
+      });
+    });
+  }
+
+  it('runs float64 through the reference loops', () => {
+    manualSeed(3);
+    const [x, xw] = leafPair(randn([2, 3, 6, 6]).double());
+    const [w, ww] = leafPair(randn([4, 3, 3, 3]).double());
+    const expected = conv2d(x, w, null, { padding: 1 }), actual = conv2d(xw, ww, null, { padding: 1 });
+    expectClose(actual, expected, 1e-12, 1e-12);
+    expected.sum().backward();
+    actual.sum().backward();
+    expectClose(xw.grad!, x.grad!, 1e-12, 1e-12);
+    expectClose(ww.grad!, w.grad!, 1e-12, 1e-12);
+  });
+});

@@ -1,0 +1,69 @@
+import { binaryOps, unaryOps, type BinaryOp, type TensorView, type UnaryOp } from '@lantern/tensor';
+import { createCpuBackend } from '@lantern/backend-cpu/kernels';
+import type { WasmContext } from '../context.js';
+import { cpuView } from '../views.js';
+import { forEachRow } from './strided.js';
+
+// The cpu reference's primitives, unregistered, run in place on wasm storage for the dtypes the module leaves to
+// plain loops (float64, int32, bool).
+export const reference = createCpuBackend('wasm-reference');
+
+const unaryCode = new Map<UnaryOp, number>(unaryOps.filter((op) => op !== 'logicalNot').map((op, code) => [op, code]));
+const binaryCode = new Map<BinaryOp, number>(binaryOps.map((op, code) => [op, code]));
+
+export function unary(context: WasmContext, op: UnaryOp, input: TensorView, output: TensorView): void {
+  const code = unaryCode.get(op);
+  if (code === undefined || input.dtype !== 'float32' || output.dtype !== 'float32') {
+    reference.unary(op, cpuView(context, input), cpuView(context, output));
+    return;
+  }
+  const x = input.handle as number, y = output.handle as number, kernel = context.exports.unaryF32;
+  forEachRow(output.shape, [input.strides, output.strides], [input.offset, output.offset], (length, [xo, yo], [xs, ys]) => {
+    kernel(code, x + xo! * 4, xs!, y + yo! * 4, ys!, length);
+  });
+}
+
+export function binary(context: WasmContext, op: BinaryOp, a: TensorView, b: TensorView, output: TensorView): void {
+  const code = binaryCode.get(op)!;
+  const expected = code >= 7 ? 'bool' : 'float32';
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || output.dtype !== expected) {
+    reference.binary(op, cpuView(context, a), cpuView(context, b), cpuView(context, output));
+    return;
+  }
+  const x = a.handle as number, y = b.handle as number, z = output.handle as number, width = code >= 7 ? 1 : 4;
+  const kernel = context.exports.binaryF32;
+  forEachRow(output.shape, [a.strides, b.strides, output.strides], [a.offset, b.offset, output.offset],
+    (length, [xo, yo, zo], [xs, ys, zs]) => kernel(code, x + xo! * 4, xs!, y + yo! * 4, ys!, z + zo! * width, zs!, length));
+}
+
+export function where(context: WasmContext, condition: TensorView, a: TensorView, b: TensorView, output: TensorView): void {
+  if (condition.dtype !== 'bool' || a.dtype !== 'float32' || b.dtype !== 'float32' || output.dtype !== 'float32') {
+    reference.where(cpuView(context, condition), cpuView(context, a), cpuView(context, b), cpuView(context, output));
+    return;
+  }
+  const c = condition.handle as number, x = a.handle as number, y = b.handle as number, z = output.handle as number;
+  const kernel = context.exports.whereF32;
+  forEachRow(output.shape, [condition.strides, a.strides, b.strides, output.strides],
+    [condition.offset, a.offset, b.offset, output.offset], (length, [co, xo, yo, zo], [cs, xs, ys, zs]) => {
+      kernel(c + co!, cs!, x + xo! * 4, xs!, y + yo! * 4, ys!, z + zo! * 4, zs!, length);
+    });
+}
+
+export function copy(context: WasmContext, source: TensorView, destination: TensorView): void {
+  if (source.dtype !== 'float32' || destination.dtype !== 'float32') {
+    reference.copy(cpuView(context, source), cpuView(context, destination));
+    return;
+  }
+  const x = source.handle as number, y = destination.handle as number, kernel = context.exports.copyF32;
+  forEachRow(destination.shape, [source.strides, destination.strides], [source.offset, destination.offset],
+    (length, [xo, yo], [xs, ys]) => kernel(x + xo! * 4, xs!, y + yo! * 4, ys!, length));
+}
+
+export function fill(context: WasmContext, destination: TensorView, value: number): void {
+  if (destination.dtype !== 'float32') {
+    reference.fill(cpuView(context, destination), value);
+    return;
+  }
+  const y = destination.handle as number, kernel = context.exports.fillF32;
+  forEachRow(destination.shape, [destination.strides], [destination.offset], (length, [yo], [ys]) => kernel(y + yo! * 4, ys!, length, value));
+}

@@ -1,0 +1,42 @@
+import { expect } from 'vitest';
+import { setBackend, type Tensor } from '@lantern/tensor';
+import { setThreads, threadsReady } from './index.js';
+
+/** Asserts two tensors (any backends) match in shape, dtype and values within rtol/atol, naming the worst element. */
+export function expectClose(actual: Tensor, expected: Tensor, rtol = 1e-5, atol = 1e-6, what = ''): void {
+  expect(actual.shape, `${what} shape`).toEqual(expected.shape);
+  expect(actual.dtype, `${what} dtype`).toBe(expected.dtype);
+  const a = actual.dataSync(), e = expected.dataSync();
+  let worst = -1, worstExcess = 0;
+  for (let i = 0; i < e.length; i++) {
+    const x = a[i]!, y = e[i]!;
+    if (x === y || (Number.isNaN(x) && Number.isNaN(y))) continue;
+    const excess = Math.abs(x - y) - (atol + rtol * Math.abs(y));
+    if (!(excess <= worstExcess)) { worst = i; worstExcess = Number.isNaN(excess) ? Infinity : excess; }
+  }
+  expect(worst < 0 ? null : `${what} element ${worst}: ${a[worst]} vs ${e[worst]}`).toBeNull();
+}
+
+/** Bitwise equality (NaN equal to NaN). */
+export function expectEqual(actual: Tensor, expected: Tensor, what = ''): void {
+  expectClose(actual, expected, 0, 0, what);
+}
+
+/**
+ * Runs `body` once per thread count: kernels choose their chunking from the thread count, so 1 and 3 threads
+ * exercise different block sizes and channel splits. Tensors are created on cpu by the body and moved with .to().
+ */
+export async function forThreadCounts(body: (threads: number) => void): Promise<void> {
+  for (const threads of [1, 3]) {
+    setThreads(threads);
+    await threadsReady();
+    setBackend('cpu');
+    body(threads);
+  }
+  setThreads(2);
+}
+
+/** A cpu leaf and its wasm copy, both requiring grad. */
+export function leafPair(tensor: Tensor): [Tensor, Tensor] {
+  return [tensor.detach().requiresGrad_(), tensor.detach().to('wasm').requiresGrad_()];
+}

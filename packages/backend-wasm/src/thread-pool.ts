@@ -1,0 +1,200 @@
+import { BackendError } from '@lantern/tensor';
+import type { LinearAllocator } from './allocator.js';
+import type { WasmRuntime } from './runtime.js';
+import { control, controlWords, maximumChunks, taskNames, type TaskName } from './tasks.js';
+import { workerSource } from './worker-source.js';
+
+interface WorkerHandle {
+  terminate(): unknown;
+}
+
+// How long an idle worker spins before it sleeps. A sleeping worker takes tens of microseconds (far more on a busy
+// machine) to wake, longer than a batch-1 kernel lasts: measured with an iteration-count spin of ~10 µs, workers took
+// 1% of the chunks of 40 µs dispatches. Spinning through the gaps between a training step's kernels keeps them in;
+// OpenMP runtimes spin for the same reason. The caller spins as long before sleeping on the last chunks.
+const workerSpinMilliseconds = 0.3;
+const mainSpinMilliseconds = 1;
+const argsBytes = 256 + 16 * 8;
+
+type HostKind = 'node' | 'browser-main' | 'browser-worker' | 'none';
+
+function hostKind(): HostKind {
+  const process = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  if (process?.versions?.node) return 'node';
+  if (typeof (globalThis as { document?: unknown }).document !== 'undefined') return 'browser-main';
+  if (typeof (globalThis as { Worker?: unknown }).Worker === 'function') return 'browser-worker';
+  return 'none';
+}
+
+function defaultThreadCount(): number {
+  const host = globalThis as {
+    navigator?: { hardwareConcurrency?: number };
+    process?: { getBuiltinModule?: (name: string) => { availableParallelism?: () => number } | undefined };
+  };
+  const cores = host.process?.getBuiltinModule?.('node:os')?.availableParallelism?.() ?? host.navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(cores, 16));
+}
+
+/**
+ * Runs a kernel's chunks on the calling thread plus a pool of workers sharing one linear memory. A dispatch publishes
+ * (task, args, chunk count) in a control block; every thread, the caller included, claims chunks with one
+ * compare-exchange until none are left, and the caller waits (spin, then Atomics.wait) until all are done. Workers
+ * that are still starting simply miss dispatches, so nothing ever waits for a worker to boot.
+ */
+export class ThreadPool {
+  private readonly workers: WorkerHandle[] = [];
+  private readonly state: Int32Array;
+  private readonly argsAddress: number;
+  private readonly tasks: Array<(chunk: number, thread: number, args: number) => void>;
+  private generation = 0;
+  private lastWorkerError = '';
+  /** Why the pool cannot use workers here, or null when it can. */
+  readonly unavailableReason: string | null;
+  private warned = false;
+  private activeThreads = 1;
+  /** Chunks dispatched so far, for the workers' share. */
+  dispatchedChunks = 0;
+
+  constructor(private readonly runtime: WasmRuntime, allocator: LinearAllocator) {
+    const controlAddress = allocator.allocate(controlWords * 4);
+    this.state = new Int32Array(runtime.memory.buffer, controlAddress, controlWords);
+    this.argsAddress = allocator.allocate(argsBytes);
+    this.tasks = taskNames.map((name) => runtime.exports[name] as (chunk: number, thread: number, args: number) => void);
+    this.unavailableReason = this.checkAvailability();
+    this.controlAddress = controlAddress;
+  }
+
+  private readonly controlAddress: number;
+
+  private checkAvailability(): string | null {
+    if (!this.runtime.shared) return 'SharedArrayBuffer is unavailable (browsers need cross-origin isolation: COOP/COEP headers)';
+    const host = hostKind();
+    if (host === 'browser-main') return "Atomics.wait is not allowed on a browser's main thread (run Lantern inside a Worker to use threads)";
+    if (host === 'none') return 'this host has no worker threads';
+    return null;
+  }
+
+  /** Threads taking part in a dispatch, the caller included. */
+  get threads(): number {
+    return this.activeThreads;
+  }
+
+  /**
+   * Sets the thread count (the caller plus n - 1 workers). Workers beyond the count are parked, not terminated, so
+   * changing it back costs nothing. Without shared memory it stays 1 and says why, once.
+   */
+  setThreads(count: number): void {
+    if (!Number.isInteger(count) || count < 1) throw new BackendError(`wasm setThreads: expected a positive integer, got ${count}`);
+    if (this.unavailableReason !== null) {
+      if (count > 1 && !this.warned) {
+        this.warned = true;
+        console.warn(`@lantern/backend-wasm runs single-threaded: ${this.unavailableReason}.`);
+      }
+      return;
+    }
+    while (this.workers.length < count - 1) this.workers.push(this.startWorker(this.workers.length + 1));
+    this.activeThreads = count;
+    Atomics.store(this.state, control.active, count);
+  }
+
+  /** Resolves once every active worker has started (kernels never wait for this; benchmarks do). */
+  async ready(): Promise<void> {
+    while (Atomics.load(this.state, control.ready) < this.activeThreads - 1) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  /** Chunks that workers (rather than the calling thread) have run so far. */
+  get workerChunks(): number {
+    return Atomics.load(this.state, control.workerChunks);
+  }
+
+  /** Stops every worker (the pool then runs single-threaded). */
+  terminate(): void {
+    for (const worker of this.workers.splice(0)) worker.terminate();
+    this.activeThreads = 1;
+    Atomics.store(this.state, control.active, 1);
+    Atomics.store(this.state, control.ready, 0);
+  }
+
+  useDefaultThreads(): void {
+    this.setThreads(defaultThreadCount());
+  }
+
+  private startWorker(thread: number): WorkerHandle {
+    const init = { module: this.runtime.module, memory: this.runtime.memory, controlAddress: this.controlAddress, thread,
+      tasks: taskNames, spinMilliseconds: workerSpinMilliseconds };
+    if (hostKind() === 'node') {
+      const process = (globalThis as unknown as { process: { getBuiltinModule(name: string): unknown } }).process;
+      const { Worker } = process.getBuiltinModule('node:worker_threads') as typeof import('node:worker_threads');
+      const worker = new Worker(workerSource, { eval: true });
+      worker.on('message', (message: { error?: string }) => { if (message.error) this.lastWorkerError = message.error; });
+      worker.on('error', (error) => { this.lastWorkerError = String(error); });
+      worker.unref();
+      worker.postMessage(init);
+      return worker;
+    }
+    const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
+    const worker = new Worker(url);
+    worker.onmessage = (event: MessageEvent<{ error?: string }>) => { if (event.data.error) this.lastWorkerError = event.data.error; };
+    worker.postMessage(init);
+    return worker;
+  }
+
+  /** Writes integer argument slots (addresses, shapes) for the next dispatch. */
+  setInts(values: readonly number[]): this {
+    const base = this.argsAddress / 4;
+    for (let slot = 0; slot < values.length; slot++) this.runtime.i32[base + slot] = values[slot]!;
+    return this;
+  }
+
+  setReals(values: readonly number[]): this {
+    const base = (this.argsAddress + 256) / 8;
+    for (let slot = 0; slot < values.length; slot++) this.runtime.f64[base + slot] = values[slot]!;
+    return this;
+  }
+
+  /** Runs chunks 0..count-1 of a task across the pool; returns when every chunk is done. */
+  run(taskName: TaskName, count: number): void {
+    if (count <= 0) return;
+    if (count > maximumChunks) throw new BackendError(`wasm: ${taskName} dispatched ${count} chunks (at most ${maximumChunks})`);
+    const task = taskNames.indexOf(taskName);
+    const fn = this.tasks[task]!;
+    this.dispatchedChunks += count;
+    if (this.activeThreads === 1 || count === 1) {
+      for (let chunk = 0; chunk < count; chunk++) fn(chunk, 0, this.argsAddress);
+      return;
+    }
+    const state = this.state;
+    state[control.task] = task;
+    state[control.args] = this.argsAddress;
+    state[control.total] = count;
+    Atomics.store(state, control.done, 0);
+    Atomics.store(state, control.failed, 0);
+    const generation = (this.generation = (this.generation + 1) | 0);
+    const tag = generation & 0xffff;
+    Atomics.store(state, control.claim, (tag << 16) | count);
+    Atomics.store(state, control.generation, generation);
+    if (Atomics.load(state, control.sleepers) > 0) Atomics.notify(state, control.generation);
+    let failure: unknown = null;
+    for (;;) {
+      const claim = Atomics.load(state, control.claim);
+      if (claim >>> 16 !== tag || (claim & 0xffff) === 0) break;
+      if (Atomics.compareExchange(state, control.claim, claim, claim - 1) !== claim) continue;
+      try {
+        fn((claim & 0xffff) - 1, 0, this.argsAddress);
+      } catch (error) {
+        failure = error;
+      }
+      Atomics.add(state, control.done, 1);
+    }
+    const spinStart = performance.now();
+    for (let spins = 1; ; spins++) {
+      const done = Atomics.load(state, control.done);
+      if (done === count) break;
+      if ((spins & 1023) === 0 && performance.now() - spinStart > mainSpinMilliseconds) Atomics.wait(state, control.done, done, 50);
+    }
+    if (failure) throw failure;
+    if (Atomics.load(state, control.failed)) {
+      throw new BackendError(`wasm: ${taskName} failed in a worker thread${this.lastWorkerError ? `: ${this.lastWorkerError}` : ''}`);
+    }
+  }
+}

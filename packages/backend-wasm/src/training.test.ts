@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import '@lantern/backend-cpu';
+import { memoryStats, setThreads, threadsReady } from './index.js';
+import {
+  conv2d, getBackend, getFastKernel, keep, linear, manualSeed, maxPool2d, noGrad, rand, randint, randn, setBackend, softmaxCrossEntropy,
+  tidy, type Tensor,
+} from '@lantern/tensor';
+
+// The course CNN, written with core functional ops; PyTorch's default init (uniform ±1/sqrt(fan_in)).
+function makeParameters(backend: string): Tensor[] {
+  setBackend('cpu');
+  manualSeed(0);
+  const shapes = [[32, 3, 5, 5], [32], [32, 32, 5, 5], [32], [64, 32, 5, 5], [64], [64, 1024], [64], [10, 64], [10]];
+  const fanIns = [75, 75, 800, 800, 800, 800, 1024, 1024, 64, 64];
+  return shapes.map((shape, i) => {
+    const bound = 1 / Math.sqrt(fanIns[i]!);
+    return keep(rand(shape).mul(2 * bound).sub(bound).to(backend).requiresGrad_());
+  });
+}
+
+function trainingStep(parameters: Tensor[], images: Tensor, labels: Tensor): number {
+  return tidy(() => {
+    const [w1, b1, w2, b2, w3, b3, w4, b4, w5, b5] = parameters as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
+    let h = maxPool2d(conv2d(images, w1, b1, { padding: 2 }), 2).values;
+    h = maxPool2d(conv2d(h, w2, b2, { padding: 2 }), 2).values;
+    h = maxPool2d(conv2d(h, w3, b3, { padding: 2 }), 2).values;
+    const loss = softmaxCrossEntropy(linear(linear(h.flatten(1), w4, b4), w5, b5), labels).mean();
+    loss.backward();
+    const update = getFastKernel(getBackend(images.backend.name), 'sgdUpdate')!;
+    noGrad(() => {
+      for (const parameter of parameters) {
+        update(parameter.view(), parameter.grad!.view(), null,
+          { lr: 0.05, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, firstStep: false });
+        parameter.grad!.dispose(); // gradients are kept out of tidy() scopes, so they are released explicitly
+        parameter.grad = null;
+      }
+    });
+    return loss.item();
+  });
+}
+
+describe('training the course CNN on wasm', () => {
+  it('follows the cpu backend step for step, and the loss falls', async () => {
+    setThreads(2);
+    await threadsReady();
+    setBackend('cpu');
+    manualSeed(1);
+    const images = randn([4, 3, 32, 32]), labels = randint(0, 10, [4]);
+    const losses = ['cpu', 'wasm'].map((backend) => {
+      const parameters = makeParameters(backend);
+      const x = images.to(backend), y = labels.to(backend);
+      return Array.from({ length: 8 }, () => trainingStep(parameters, x, y));
+    });
+    for (let step = 0; step < 8; step++) expect(losses[1]![step]).toBeCloseTo(losses[0]![step]!, 4);
+    expect(losses[1]![7]).toBeLessThan(losses[1]![0]! * 0.9);
+  });
+
+  it('keeps linear memory flat across many steps once warmed up', async () => {
+    setThreads(2);
+    await threadsReady();
+    const parameters = makeParameters('wasm');
+    setBackend('wasm');
+    manualSeed(2);
+    const images = keep(randn([16, 3, 32, 32])), labels = keep(randint(0, 10, [16]));
+    for (let step = 0; step < 3; step++) trainingStep(parameters, images, labels);
+    const warm = memoryStats();
+    for (let step = 0; step < 60; step++) trainingStep(parameters, images, labels);
+    const after = memoryStats();
+    expect(after.memoryBytes).toBe(warm.memoryBytes);
+    expect(after.liveBlocks).toBe(warm.liveBlocks);
+    expect(after.liveBytes).toBe(warm.liveBytes);
+  });
+});
