@@ -99,11 +99,6 @@ export class Storage {
     return this.state.freed;
   }
 
-  /** True while more than one tensor (a view, or a tensor not yet disposed or collected) holds this storage. */
-  get shared(): boolean {
-    return this.holders > 1;
-  }
-
   retain(): void {
     this.holders++;
   }

@@ -1,4 +1,5 @@
 import { AutogradError, ShapeError, formatShape } from '../errors.js';
+import type { Storage } from '../engine.js';
 import { keep } from '../scope.js';
 import { isContiguous } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -27,20 +28,21 @@ function reverseTopologicalOrder(root: Tensor): Tensor[] {
 }
 
 /**
- * PyTorch's AccumulateGrad: the first gradient becomes `.grad` as is when nothing else can see it (its own storage,
- * not the caller's `gradient`, not already given to another tensor), else a copy, so an in-place zero_() of `.grad`
- * never reaches another tensor. Later gradients are added into `.grad` in place.
+ * PyTorch's AccumulateGrad: the first gradient becomes `.grad` as is when nothing else can see its storage, else a
+ * copy, so an in-place zero_() of `.grad` never reaches another tensor. Gradients are made during this pass from the
+ * seed, so only two storages can be visible elsewhere: the caller's `gradient` (the seed) and one already given to
+ * another tensor's `.grad` (add hands the same gradient to both operands). Later gradients are added in place.
  */
-function accumulateInto(tensor: Tensor, grad: Tensor, seed: Tensor, given: Set<Tensor>): void {
+function accumulateInto(tensor: Tensor, grad: Tensor, seed: Tensor, given: Set<Storage>): void {
   if (tensor.grad) {
     const sum = tensor.grad.add(grad);
     tensor.grad.copy_(sum);
     sum.dispose();
     return;
   }
-  const owned = grad !== seed && !given.has(grad) && !grad.storage.shared && isContiguous(grad.shape, grad.strides);
+  const owned = grad.storage !== seed.storage && !given.has(grad.storage) && isContiguous(grad.shape, grad.strides);
   tensor.grad = keep(owned ? grad : grad.clone());
-  given.add(tensor.grad);
+  given.add(tensor.grad.storage);
 }
 
 /** PyTorch's backward: gradients flow from `root` to every leaf that requires grad, accumulating into `.grad`. */
@@ -57,7 +59,7 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
       throw new ShapeError(`backward: gradient shape ${formatShape(seed.shape)} does not match output shape ${formatShape(root.shape)}`);
     }
     const grads = new Map<Tensor, Tensor>([[root, seed]]);
-    const given = new Set<Tensor>();
+    const given = new Set<Storage>();
     for (const tensor of reverseTopologicalOrder(root)) {
       const grad = grads.get(tensor);
       if (!grad) continue;

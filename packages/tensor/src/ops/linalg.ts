@@ -5,14 +5,28 @@ import type { Tensor } from '../tensor.js';
 import { commonBackend, emptyTensor } from './dispatch.js';
 import { promoteTypes } from '../dtype.js';
 
+/** True for a [B, R, C] view laid out column-major in its last two dims, as `weight.t()` is. */
+function isTransposedLayout(t: Tensor): boolean {
+  return t.strides[1] === 1 && t.strides[2] === t.shape[1] && t.shape[1]! > 1 && t.shape[2]! > 1;
+}
+
+/**
+ * An operand's gradient in the operand's own layout, as PyTorch's mm backward does: for `x @ weight.t()` the weight
+ * gradient is computed as gᵀ·x directly into weight's [out, in] layout instead of as a transposed result that would
+ * need a strided copy into `.grad`.
+ */
+function gradientLike(operand: Tensor, product: () => Tensor, transposedProduct: () => Tensor): Tensor {
+  return isTransposedLayout(operand) ? transposedProduct().transpose(1, 2) : product();
+}
+
 /** The matmul primitive on rank-3 operands: a [B, M, K] times b [B, K, N]. */
 function batchedMatmul(a: Tensor, b: Tensor): Tensor {
   const backend = commonBackend('matmul', [a, b]);
   const output = emptyTensor([a.shape[0]!, a.shape[1]!, b.shape[2]!], a.dtype, backend);
   backend.matmul(a.view(), b.view(), output.view());
   return record('matmul', output, [a, b], (g) => [
-    a.requiresGrad ? batchedMatmul(g, b.transpose(1, 2)) : null,
-    b.requiresGrad ? batchedMatmul(a.transpose(1, 2), g) : null,
+    a.requiresGrad ? gradientLike(a, () => batchedMatmul(g, b.transpose(1, 2)), () => batchedMatmul(b, g.transpose(1, 2))) : null,
+    b.requiresGrad ? gradientLike(b, () => batchedMatmul(a.transpose(1, 2), g), () => batchedMatmul(g.transpose(1, 2), a)) : null,
   ]);
 }
 
