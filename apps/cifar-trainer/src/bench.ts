@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { CrossEntropyLoss } from '@lantern/losses';
 import { SGD } from '@lantern/optim';
-import { manualSeed, rand, randint, setBackend } from '@lantern/tensor';
+import { manualSeed, rand, randint, setBackend, tidy } from '@lantern/tensor';
 import { loadBackend } from './backends.js';
 import { CourseNet } from './model.js';
 import { backendNames, type TrainerOptions } from './options.js';
@@ -21,7 +21,7 @@ export interface Measurement {
 
 const defaultSteps = (batchSize: number) => Math.max(5, Math.round(300 / batchSize));
 
-/** Images/s of Lantern training the course CNN on random data: 3 warm-up steps, then `steps` timed ones. */
+/** Images/s of Lantern training the course CNN on random data: one second of warm-up, then `steps` timed ones. */
 export async function measureLantern(backend: TrainerOptions['backend'], batchSize: number, threads: number, steps: number): Promise<Measurement> {
   await loadBackend(backend, threads);
   setBackend(backend);
@@ -29,17 +29,22 @@ export async function measureLantern(backend: TrainerOptions['backend'], batchSi
   const model = new CourseNet(), loss = new CrossEntropyLoss();
   const optimizer = new SGD(model.parameters(), { lr: 0.01 });
   const images = rand([batchSize, 3, 32, 32]), labels = randint(0, 10, [batchSize]);
-  const step = () => {
+  // The trainer's step: tidy frees activations and intermediate gradients at once.
+  const step = () => tidy(() => {
     const result = loss(model(images), labels);
     optimizer.zeroGrad();
     result.backward();
     optimizer.step();
     return result;
-  };
-  for (let i = 0; i < 3; i++) await step().data();
+  });
+  // Warm up for a second (V8 tiers up the JS and the wasm), then time.
+  for (const warmUpEnd = performance.now() + 1000; performance.now() < warmUpEnd;) await step().data();
   const start = performance.now();
   let last = step();
-  for (let i = 1; i < steps; i++) last = step();
+  for (let i = 1; i < steps; i++) {
+    last.dispose();
+    last = step();
+  }
   await last.data(); // an asynchronous device has finished every step once the last loss is read
   const seconds = (performance.now() - start) / 1000;
   return { system: `lantern-${backend}`, batchSize, threads, imagesPerSecond: (steps * batchSize) / seconds };

@@ -21,10 +21,15 @@ export class LossTracker {
   constructor(private readonly epoch: number, private readonly lr: number,
     private readonly onStep: (step: number, loss: number) => void, private readonly window = 16) {}
 
+  /** Reads (then disposes) the step's loss. */
   async record(loss: Tensor): Promise<void> {
     const step = ++this.steps;
-    if (loss.backend.supportsSyncRead) return this.accept(step, loss.item());
-    this.pending.push({ step, value: loss.data().then((values) => values[0]!) });
+    if (loss.backend.supportsSyncRead) {
+      const value = loss.item();
+      loss.dispose();
+      return this.accept(step, value);
+    }
+    this.pending.push({ step, value: loss.data().then((values) => (loss.dispose(), values[0]!)) });
     if (this.pending.length > this.window) await this.settleOne();
   }
 

@@ -2,7 +2,7 @@ import { CrossEntropyLoss } from '@lantern/losses';
 import type { Module } from '@lantern/nn';
 import { loadSafetensorsFile, saveSafetensorsFile } from '@lantern/nn/node';
 import { Adam, AdamW, RMSprop, SGD } from '@lantern/optim';
-import { Generator, manualSeed, noGrad, setBackend, type Tensor } from '@lantern/tensor';
+import { Generator, manualSeed, noGrad, setBackend, tidy, type Tensor } from '@lantern/tensor';
 import { loadBackend } from './backends.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { loadSplit, makeLoader } from './data.js';
@@ -34,9 +34,10 @@ async function accuracy(model: Module, loader: AsyncIterable<[Tensor, Tensor]>):
   model.eval();
   let correct = 0, total = 0;
   for await (const [images, labels] of loader) {
-    const hits = noGrad(() => (model(images) as Tensor).argmax(1).eq(labels).sum());
+    const hits = noGrad(() => tidy(() => (model(images) as Tensor).argmax(1).eq(labels).sum()));
     correct += (await hits.data())[0]!;
     total += labels.shape[0]!;
+    for (const tensor of [hits, images, labels]) tensor.dispose();
   }
   model.train();
   return correct / total;
@@ -68,11 +69,18 @@ export async function train(options: TrainerOptions, reporter: Reporter): Promis
     const tracker = new LossTracker(epoch, options.lr, (step, loss) => reporter.step(epoch, step, loss));
     const start = performance.now();
     for await (const [imgs, targets] of loader as AsyncIterable<[Tensor, Tensor]>) {
-      const outputs = model(imgs);
-      const resultLoss = lossFunction(outputs, targets);
-      optimizer.zeroGrad();
-      resultLoss.backward();
-      optimizer.step();
+      // tidy frees the step's activations and intermediate gradients at once (wasm and WebGPU memory is invisible to
+      // the garbage collector); parameters, their .grad and the optimizer's state are kept.
+      const resultLoss = tidy(() => {
+        const outputs = model(imgs);
+        const loss = lossFunction(outputs, targets);
+        optimizer.zeroGrad();
+        loss.backward();
+        optimizer.step();
+        return loss;
+      });
+      imgs.dispose();
+      targets.dispose();
       await tracker.record(resultLoss);
     }
     await tracker.flush();

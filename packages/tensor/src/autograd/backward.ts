@@ -1,6 +1,6 @@
 import { AutogradError, ShapeError, formatShape } from '../errors.js';
 import type { Storage } from '../engine.js';
-import { keep } from '../scope.js';
+import { keep, tidy } from '../scope.js';
 import { isContiguous } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { noGrad } from './grad-mode.js';
@@ -53,7 +53,9 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
   if (gradient === undefined && root.size !== 1) {
     throw new AutogradError('grad can be implicitly created only for scalar outputs');
   }
-  noGrad(() => {
+  // Inside tidy: every intermediate gradient is freed as soon as backward returns (only the kept `.grad` tensors
+  // survive), so backends whose memory the garbage collector cannot see reuse it at once instead of at the next GC.
+  noGrad(() => tidy(() => {
     const seed = gradient ?? root.onesLike();
     if (seed.shape.join() !== root.shape.join()) {
       throw new ShapeError(`backward: gradient shape ${formatShape(seed.shape)} does not match output shape ${formatShape(root.shape)}`);
@@ -76,5 +78,5 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
         grads.set(input, previous ? previous.add(inputGrad) : inputGrad);
       });
     }
-  });
+  }));
 }
