@@ -8,3 +8,4 @@ export { conv2dBackwardWeight } from './kernels/conv2d-backward-weight.js';
 export { maxPool2d, maxPool2dBackward } from './kernels/max-pool2d.js';
 export { softmaxCrossEntropy } from './kernels/softmax-cross-entropy.js';
 export { sgdUpdate, adamUpdate } from './kernels/optimizer-updates.js';
+export { forEachRow } from './kernels/strided.js';

@@ -16,6 +16,11 @@ export function packGradOutputTask(chunk: i32, thread: i32, args: usize): void {
   const outPerGroup = outChannels / groups, group = chunk % groups, n = chunk / groups;
   for (let q = 0; q < panelsPerGroup; q++) {
     const to = packed + <usize>((chunk * panelsPerGroup + q) * plane) * 32;
+    const from = gradOut + <usize>((n * outChannels + group * outPerGroup + q * 8) * plane) * 4;
+    if (q * 8 + 8 <= outPerGroup && (plane & 3) == 0) {
+      transposePanel(from, <usize>plane * 4, plane, to);
+      continue;
+    }
     for (let lane = 0; lane < 8; lane++) {
       const o = q * 8 + lane;
       if (o >= outPerGroup) {
@@ -24,6 +29,25 @@ export function packGradOutputTask(chunk: i32, thread: i32, args: usize): void {
       }
       const from = gradOut + <usize>((n * outChannels + group * outPerGroup + o) * plane) * 4;
       for (let p = 0; p < plane; p++) store<f32>(to + <usize>(p * 32 + lane * 4), load<f32>(from + <usize>p * 4));
+    }
+  }
+}
+
+/** 8 rows of `plane` floats (row stride `rowBytes`) → [plane, 8], four pixels at a time by 4×4 transposes. */
+function transposePanel(from: usize, rowBytes: usize, plane: i32, to: usize): void {
+  for (let p = 0; p < plane; p += 4) {
+    const source = from + (<usize>p << 2), target = to + (<usize>p << 5);
+    for (let half: usize = 0; half < 2; half++) {
+      const rows = source + half * 4 * rowBytes;
+      const r0 = v128.load(rows), r1 = v128.load(rows + rowBytes);
+      const r2 = v128.load(rows + 2 * rowBytes), r3 = v128.load(rows + 3 * rowBytes);
+      const a = v128.shuffle<u32>(r0, r1, 0, 4, 1, 5), b = v128.shuffle<u32>(r2, r3, 0, 4, 1, 5);
+      const c = v128.shuffle<u32>(r0, r1, 2, 6, 3, 7), d = v128.shuffle<u32>(r2, r3, 2, 6, 3, 7);
+      const out = target + half * 16;
+      v128.store(out, v128.shuffle<u32>(a, b, 0, 1, 4, 5));
+      v128.store(out + 32, v128.shuffle<u32>(a, b, 2, 3, 6, 7));
+      v128.store(out + 64, v128.shuffle<u32>(c, d, 0, 1, 4, 5));
+      v128.store(out + 96, v128.shuffle<u32>(c, d, 2, 3, 6, 7));
     }
   }
 }
@@ -66,7 +90,30 @@ export function convBackwardWeightTask(chunk: i32, thread: i32, args: usize): vo
       }
     }
   }
-  for (let r = r0; r < r1; r++) {
+  // Copy out transposed, [K, O] → [O, K]: 4×4 blocks through registers, then the ragged edges one by one.
+  const fullRows = r0 + ((r1 - r0) & ~3), fullColumns = outPerGroup & ~3;
+  const rowBytes = <usize>width * 4, depthBytes = <usize>depth * 4;
+  for (let r = r0; r < fullRows; r += 4) {
+    const from = accumulator + <usize>((group * depth + r) * width) * 4;
+    for (let o = 0; o < fullColumns; o += 4) {
+      const source = from + <usize>o * 4;
+      const t0 = v128.load(source), t1 = v128.load(source + rowBytes);
+      const t2 = v128.load(source + 2 * rowBytes), t3 = v128.load(source + 3 * rowBytes);
+      const a = v128.shuffle<u32>(t0, t1, 0, 4, 1, 5), b = v128.shuffle<u32>(t2, t3, 0, 4, 1, 5);
+      const c = v128.shuffle<u32>(t0, t1, 2, 6, 3, 7), d = v128.shuffle<u32>(t2, t3, 2, 6, 3, 7);
+      const target = gradWeight + <usize>((group * outPerGroup + o) * depth + r) * 4;
+      v128.store(target, v128.shuffle<u32>(a, b, 0, 1, 4, 5));
+      v128.store(target + depthBytes, v128.shuffle<u32>(a, b, 2, 3, 6, 7));
+      v128.store(target + 2 * depthBytes, v128.shuffle<u32>(c, d, 0, 1, 4, 5));
+      v128.store(target + 3 * depthBytes, v128.shuffle<u32>(c, d, 2, 3, 6, 7));
+    }
+    for (let o = fullColumns; o < outPerGroup; o++) {
+      for (let t = 0; t < 4; t++) {
+        store<f32>(gradWeight + <usize>((group * outPerGroup + o) * depth + r + t) * 4, load<f32>(from + <usize>t * rowBytes + <usize>o * 4));
+      }
+    }
+  }
+  for (let r = fullRows; r < r1; r++) {
     const from = accumulator + <usize>((group * depth + r) * width) * 4;
     for (let o = 0; o < outPerGroup; o++) {
       store<f32>(gradWeight + <usize>((group * outPerGroup + o) * depth + r) * 4, load<f32>(from + <usize>o * 4));

@@ -1,5 +1,6 @@
 import { address, int, min32, threadScratch } from './args';
 import { packPixelPanel } from './im2col';
+import { copyShort } from './pad';
 import { OVERWRITE, tile, tileGather } from './tile';
 
 // Convolution forward (also the stride-1 input gradient, as a convolution of the padded output gradient with the
@@ -81,6 +82,6 @@ export function transposeWeightsTask(chunk: i32, thread: i32, args: usize): void
   const outChannels = int(args, 2), channels = int(args, 3), bytes = <usize>int(args, 4) * 4;
   const o = chunk;
   for (let c = 0; c < channels; c++) {
-    memory.copy(transposed + <usize>(c * outChannels + o) * bytes, weight + <usize>(o * channels + c) * bytes, bytes);
+    copyShort(transposed + <usize>(c * outChannels + o) * bytes, weight + <usize>(o * channels + c) * bytes, bytes);
   }
 }

@@ -22,6 +22,19 @@ export function sgdTask(chunk: i32, thread: i32, args: usize): void {
   const maximize = (flags & 1) != 0, nesterov = (flags & 2) != 0, firstStep = (flags & 4) != 0;
   const first = chunk * perChunk, last = min32(int(args, 3), first + perChunk);
   let i = first;
+  if ((buffer == 0 || momentum == 0) && !maximize && weightDecay == 0) {
+    // Plain SGD, four elements per step: the product lr·d is rounded to f32 from f64, as the scalar rule does; the
+    // subtraction of two f32 values is exact in f64, so rounding it once is f32 subtraction.
+    const rate = f64x2.splat(lr);
+    for (; i + 4 <= last; i += 4) {
+      const offset = <usize>i << 2;
+      const d = v128.load(grad + offset);
+      const low = f32x4.demote_f64x2_zero(f64x2.mul(rate, f64x2.promote_low_f32x4(d)));
+      const high = f32x4.demote_f64x2_zero(f64x2.mul(rate, f64x2.promote_low_f32x4(v128.shuffle<u32>(d, d, 2, 3, 2, 3))));
+      const step = v128.shuffle<u32>(low, high, 0, 1, 4, 5);
+      v128.store(parameter + offset, f32x4.sub(v128.load(parameter + offset), step));
+    }
+  }
   if (buffer == 0 || momentum == 0) {
     // Two elements per step in f64x2 lanes, rounding to f32 exactly where the scalar rule does.
     const rate = f64x2.splat(lr), decay = f64x2.splat(weightDecay);

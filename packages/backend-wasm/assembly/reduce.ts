@@ -2,11 +2,21 @@
 // accumulator (src/kernels/reduce.ts); a row either folds into one accumulator (step 0) or adds elementwise into a
 // row of accumulators.
 
-/** Σ x[i*step] in f64; contiguous rows add two f64x2 lanes pairs per f32x4 load. */
+/** Σ x[i*step] in f64; contiguous rows add f32x4 loads into f64x2 lane pairs. */
 export function sumRowF32(x: usize, step: i32, count: i32): f64 {
   let i = 0, total: f64 = 0;
   if (step == 1 && count >= 8) {
-    let low = f64x2.splat(0), high = f64x2.splat(0);
+    let low = f64x2.splat(0), high = f64x2.splat(0), low2 = f64x2.splat(0), high2 = f64x2.splat(0);
+    // Two loads per step into four accumulators: one chain of f64x2 adds would wait on its own latency.
+    for (; i + 8 <= count; i += 8) {
+      const v = v128.load(x + (<usize>i << 2)), w = v128.load(x + (<usize>i << 2) + 16);
+      low = f64x2.add(low, f64x2.promote_low_f32x4(v));
+      high = f64x2.add(high, f64x2.promote_low_f32x4(v128.shuffle<i32>(v, v, 2, 3, 0, 1)));
+      low2 = f64x2.add(low2, f64x2.promote_low_f32x4(w));
+      high2 = f64x2.add(high2, f64x2.promote_low_f32x4(v128.shuffle<i32>(w, w, 2, 3, 0, 1)));
+    }
+    low = f64x2.add(low, low2);
+    high = f64x2.add(high, high2);
     for (; i + 4 <= count; i += 4) {
       const v = v128.load(x + (<usize>i << 2));
       low = f64x2.add(low, f64x2.promote_low_f32x4(v));

@@ -5,9 +5,9 @@ describe('thread pool', async () => {
   const context = await createContext();
   afterAll(() => context.pool.terminate());
 
-  function runProbe(chunks: number, work: number): Int32Array {
+  function runProbe(chunks: number, work: number, serial = false): Int32Array {
     const out = context.allocator.allocate(chunks * 4);
-    context.pool.setInts([out, work]).run('probeTask', chunks);
+    context.pool.setInts([out, work]).run('probeTask', chunks, serial);
     const threads = context.runtime.i32.slice(out >> 2, (out >> 2) + chunks);
     context.allocator.free(out);
     return threads;
@@ -37,5 +37,13 @@ describe('thread pool', async () => {
     expect([...new Set(runProbe(500, 100))]).toEqual([1]);
     context.pool.setThreads(2);
     expect(runProbe(500, 100).every((value) => value === 1 || value === 2)).toBe(true);
+  });
+
+  it('keeps a serial dispatch on the calling thread, every chunk once', async () => {
+    context.pool.setThreads(2);
+    await context.pool.ready();
+    const before = context.pool.workerChunks;
+    expect([...new Set(runProbe(500, 2000, true))]).toEqual([1]);
+    expect(context.pool.workerChunks).toBe(before);
   });
 });

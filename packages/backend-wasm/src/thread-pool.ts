@@ -16,6 +16,12 @@ const workerSpinMilliseconds = 0.3;
 const mainSpinMilliseconds = 1;
 const argsBytes = 256 + 16 * 8;
 
+/**
+ * Memory-bound kernels touching fewer elements than this run on the caller alone: at batch 1 a pad or pooling pass
+ * over a few 10K floats takes a few microseconds, about what waking a worker and moving its cache lines back costs.
+ */
+export const serialElements = 65536;
+
 type HostKind = 'node' | 'browser-main' | 'browser-worker' | 'none';
 
 function hostKind(): HostKind {
@@ -152,14 +158,18 @@ export class ThreadPool {
     return this;
   }
 
-  /** Runs chunks 0..count-1 of a task across the pool; returns when every chunk is done. */
-  run(taskName: TaskName, count: number): void {
+  /**
+   * Runs chunks 0..count-1 of a task across the pool; returns when every chunk is done. `serial` keeps them on the
+   * caller: for small memory-bound kernels (padding, pooling) a dispatch's handshake and the cache lines it moves
+   * between cores cost more than the second core saves.
+   */
+  run(taskName: TaskName, count: number, serial = false): void {
     if (count <= 0) return;
     if (count > maximumChunks) throw new BackendError(`wasm: ${taskName} dispatched ${count} chunks (at most ${maximumChunks})`);
     const task = taskNames.indexOf(taskName);
     const fn = this.tasks[task]!;
     this.dispatchedChunks += count;
-    if (this.activeThreads === 1 || count === 1) {
+    if (this.activeThreads === 1 || count === 1 || serial) {
       for (let chunk = 0; chunk < count; chunk++) fn(chunk, 0, this.argsAddress);
       return;
     }

@@ -1,6 +1,7 @@
 import type { Conv2dAttributes, TensorView } from '@lantern/tensor';
 import { conv2dBackwardInput as referenceBackwardInput } from '@lantern/backend-cpu/kernels';
 import type { WasmContext } from '../context.js';
+import { serialElements } from '../thread-pool.js';
 import { addressOf, cpuView, isFloat32 } from '../views.js';
 import { padPlanes, runConvolution } from './conv2d.js';
 
@@ -29,7 +30,8 @@ export function conv2dBackwardInput(context: WasmContext, gradOutput: TensorView
     return;
   }
   const transposed = context.workspaces.get('transposedWeight', outChannels * channels * kernelHeight * kernelWidth * 4);
-  context.pool.setInts([addressOf(weight), transposed, outChannels, channels, kernelHeight * kernelWidth]).run('transposeWeightsTask', outChannels);
+  context.pool.setInts([addressOf(weight), transposed, outChannels, channels, kernelHeight * kernelWidth]).run('transposeWeightsTask', outChannels,
+    outChannels * channels * kernelHeight * kernelWidth < serialElements);
   const padded = padPlanes(context, addressOf(gradOutput), batch * outChannels, outHeight, outWidth,
     [kernelHeight - 1 - ph, kernelWidth - 1 - pw]);
   runConvolution(context, {

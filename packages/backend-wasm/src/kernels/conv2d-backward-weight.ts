@@ -31,8 +31,9 @@ export function conv2dBackwardWeight(context: WasmContext, gradOutput: TensorVie
   const packed = context.workspaces.get('packedGradOutput', batch * groups * panels * plane * 32);
   pool.setInts([batch, outChannels, groups, plane, addressOf(gradOutput), packed, panels]).run('packGradOutputTask', batch * groups);
   const accumulator = context.workspaces.get('weightAccumulator', groups * depth * panels * 32);
+  // At least four chunks per thread: conv1 (K = 75) split in 7 chunks left one thread a whole chunk behind.
   let blockRows = Math.min(32, Math.ceil(depth / 4) * 4);
-  while (groups * Math.ceil(depth / blockRows) < pool.threads * 3 && blockRows > 4) blockRows -= 4;
+  while (groups * Math.ceil(depth / blockRows) < pool.threads * 4 && blockRows > 4) blockRows -= 4;
   const [scratch, stride] = context.threadScratch(blockRows * 4);
   pool.setInts([
     batch, channels, outChannels, kernelHeight, kernelWidth, outHeight, outWidth,

@@ -1,6 +1,7 @@
 import type { Conv2dAttributes, TensorView } from '@lantern/tensor';
 import { conv2d as referenceConv2d } from '@lantern/backend-cpu/kernels';
 import type { WasmContext } from '../context.js';
+import { serialElements } from '../thread-pool.js';
 import { addressOf, cpuView, cpuViewOrNull, isFloat32 } from '../views.js';
 
 export interface PaddedInput {
@@ -18,7 +19,8 @@ export function padPlanes(context: WasmContext, source: number, planes: number, 
   const destination = context.workspaces.get(workspace, planes * paddedHeight * paddedWidth * 4);
   const chunks = Math.min(planes, context.pool.threads * 4, 0xffff);
   const perChunk = Math.ceil(planes / chunks);
-  context.pool.setInts([source, destination, planes, height, width, ph, ph, pw, pw, perChunk]).run('padTask', Math.ceil(planes / perChunk));
+  context.pool.setInts([source, destination, planes, height, width, ph, ph, pw, pw, perChunk]).run('padTask', Math.ceil(planes / perChunk),
+    planes * paddedHeight * paddedWidth < serialElements);
   return { address: destination, height: paddedHeight, width: paddedWidth };
 }
 

@@ -1,8 +1,7 @@
 import { binaryOps, unaryOps, type BinaryOp, type TensorView, type UnaryOp } from '@lantern/tensor';
-import { createCpuBackend } from '@lantern/backend-cpu/kernels';
+import { createCpuBackend, forEachRow } from '@lantern/backend-cpu/kernels';
 import type { WasmContext } from '../context.js';
 import { cpuView } from '../views.js';
-import { forEachRow } from './strided.js';
 
 // The cpu reference's primitives, unregistered, run in place on wasm storage for the dtypes the module leaves to
 // plain loops (float64, int32, bool).

@@ -1,6 +1,7 @@
 import type { Pool2dAttributes, TensorView } from '@lantern/tensor';
 import { maxPool2d as referenceMaxPool2d, maxPool2dBackward as referenceMaxPool2dBackward } from '@lantern/backend-cpu/kernels';
 import type { WasmContext } from '../context.js';
+import { serialElements } from '../thread-pool.js';
 import { addressOf, cpuView, isFloat32 } from '../views.js';
 
 function planesPerChunk(planes: number, threads: number): number {
@@ -19,7 +20,7 @@ export function maxPool2d(context: WasmContext, input: TensorView, output: Tenso
     planes, height, width, output.shape[2]!, output.shape[3]!, attributes.kernelSize[0], attributes.kernelSize[1],
     attributes.stride[0], attributes.stride[1], attributes.padding[0], attributes.padding[1],
     attributes.dilation[0], attributes.dilation[1], addressOf(input), addressOf(output), addressOf(indices), perChunk,
-  ]).run('maxPoolTask', Math.ceil(planes / perChunk));
+  ]).run('maxPoolTask', Math.ceil(planes / perChunk), planes * height * width < serialElements);
 }
 
 export function maxPool2dBackward(context: WasmContext, gradOutput: TensorView, indices: TensorView, gradInput: TensorView): void {
@@ -32,5 +33,5 @@ export function maxPool2dBackward(context: WasmContext, gradOutput: TensorView, 
   context.pool.setInts([
     planes, gradInput.shape[2]! * gradInput.shape[3]!, outHeight * outWidth, addressOf(gradOutput), addressOf(indices),
     addressOf(gradInput), perChunk,
-  ]).run('maxPoolBackwardTask', Math.ceil(planes / perChunk));
+  ]).run('maxPoolBackwardTask', Math.ceil(planes / perChunk), planes * gradInput.shape[2]! * gradInput.shape[3]! < serialElements);
 }

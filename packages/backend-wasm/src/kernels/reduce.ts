@@ -2,7 +2,7 @@ import { contiguousStrides, type ReduceOp, type TensorView } from '@lantern/tens
 import type { WasmContext } from '../context.js';
 import { cpuView } from '../views.js';
 import { reference } from './elementwise.js';
-import { forEachRow } from './strided.js';
+import { forEachRow } from '@lantern/backend-cpu/kernels';
 
 /**
  * float32 sum/max/min with float64 accumulators in linear memory, walked like the cpu reference: the accumulator is
