@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The browser path: Blob-URL Web Workers over a shared memory in a cross-origin-isolated page, and the
 // single-threaded fallback on a page's main thread (where Atomics.wait is not allowed). Needs Debian's chromium;
-// where it is not installed the suite is skipped and says why.
+// where it is not installed the suite is skipped and says why, except in CI (.ci/run installs it), where it fails.
 const chromium = '/usr/bin/chromium';
 const available = existsSync(chromium);
+if (!available && process.env.CI) throw new Error(`${chromium} is missing in CI: .ci/run should have installed Debian's chromium`);
 
 const suite = available ? describe : describe.skip;
 suite(available ? 'in Chromium' : 'in Chromium (skipped: /usr/bin/chromium is not installed)', () => {
