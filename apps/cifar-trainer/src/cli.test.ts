@@ -39,7 +39,7 @@ describe('bad flags exit with status 2 and list the valid values', () => {
     expect(await main(['--data', empty, '--epochs', '1'])).toBe(2);
     const message = stderr.join('');
     expect(message).toContain(join(empty, 'cifar-10-batches-bin'));
-    expect(message).toMatch(/download/);
+    expect(message).toMatch(/run again with --download/);
     expect(message.trim().split('\n')).toHaveLength(1);
   });
 });

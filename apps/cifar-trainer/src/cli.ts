@@ -23,7 +23,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof DatasetNotFoundError) {
-      process.stderr.write(`error: ${error.message}\n`);
+      // The library's hint speaks of the `download: true` option; a CLI user needs the flag.
+      process.stderr.write(`error: CIFAR-10 not found in ${error.folder} (missing ${error.missing.join(', ')}); ` +
+        `run again with --download, or point --data at the folder that contains cifar-10-batches-bin/\n`);
       return 2;
     }
     if (error instanceof DivergedError) {
