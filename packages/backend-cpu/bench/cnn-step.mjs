@@ -3,7 +3,7 @@
 import '@lantern/backend-cpu';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2d as conv2dKernel } from '@lantern/backend-cpu/kernels';
 import { randn, zeros } from '@lantern/tensor';
-import { createCourseCnn, randomBatch, trainStep, trainingFlopsPerImage } from './course-cnn.mjs';
+import { createCourseCnn, randomBatch, trainStep, trainingFlopsPerImage } from '@lantern/conformance/course-cnn';
 
 const steps = Number(process.argv[process.argv.indexOf('--steps') + 1]) || 0;
 

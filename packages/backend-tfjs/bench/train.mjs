@@ -7,7 +7,7 @@
 import '@lantern/backend-cpu';
 import { setBackend } from '@lantern/tensor';
 import { clearIndexCache, registerTfjsBackend, tf } from '@lantern/backend-tfjs';
-import { createCourseCnn, randomBatch, trainStep, trainingFlopsPerImage } from './course-cnn.mjs';
+import { createCourseCnn, randomBatch, trainStep, trainingFlopsPerImage } from '@lantern/conformance/course-cnn';
 
 /**
  * Trains the course CNN for `steps` SGD steps (after one warm-up step) at `batchSize` on `backend` ('tfjs' or 'cpu';

@@ -1,7 +1,7 @@
 import '@lantern/backend-cpu';
 import { setBackend } from '@lantern/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCourseCnn, randomBatch, trainStep } from '../bench/course-cnn.mjs';
+import { createCourseCnn, randomBatch, trainStep } from '@lantern/conformance/course-cnn';
 import { registerTfjsBackend, tf } from './index.js';
 
 /** Losses of `steps` SGD steps of the course CNN on `backend`, from seed-determined weights and batches. */

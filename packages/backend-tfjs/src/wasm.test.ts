@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { describeConformance } from '@lantern/conformance';
 import { setBackend } from '@lantern/tensor';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createCourseCnn, randomBatch, trainStep } from '../bench/course-cnn.mjs';
+import { createCourseCnn, randomBatch, trainStep } from '@lantern/conformance/course-cnn';
 import { registerTfjsBackend, tf } from './index.js';
 
 // The adapter on tfjs's wasm backend (XNNPACK kernels; its .wasm file loads from node_modules, nothing downloads).

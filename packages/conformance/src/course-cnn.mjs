@@ -1,6 +1,6 @@
-// The course CNN written with core functional ops (after packages/backend-cpu/bench/course-cnn.mjs, copied rather
-// than imported across packages): 3 × (conv 5×5 pad 2 + max-pool 2), flatten, Linear(1024, 64), Linear(64, 10),
-// cross-entropy, plain SGD (lr 0.01) through the backend's fused sgdUpdate kernel when it registers one.
+// The course CNN written with core functional ops, shared by the backends' benchmarks and training tests (plain JS,
+// so `node bench/*.mjs` runs it without a build): 3 × (conv 5×5 pad 2 + max-pool 2), flatten, Linear(1024, 64),
+// Linear(64, 10), cross-entropy, plain SGD (lr 0.01) through the backend's fused sgdUpdate kernel when it registers one.
 // Weights and batches come from Lantern's host-side generator, so one seed gives the same values on every backend.
 import {
   conv2d, getFastKernel, linear, manualSeed, maxPool2d, noGrad, randint, randn, softmaxCrossEntropy, tidy, zeros,
