@@ -1,11 +1,9 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base.js';
 
 export default defineConfig({
+  ...packageBuild,
   entry: ['src/bin.ts', 'src/course-script.ts', 'src/index.ts', 'src/bench.ts'],
-  format: ['esm'],
   dts: false,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
   banner: { js: '#!/usr/bin/env node' },
 });
