@@ -1,7 +1,9 @@
 // Kernel throughput in GFLOP/s at the course CNN's shapes: wasm (1 and 2 threads) against the cpu backend's kernels.
 //   node bench/micro.mjs [batch ...]     (default batches 1 and 64; run `pnpm build` first)
+// Convolutions that take the Winograd path are measured twice, Winograd and direct (`useWinograd(false)`); both
+// count the direct loops' FLOPs, so a Winograd figure is the effective rate and can exceed the machine's peak.
 import '@lantern/backend-cpu';
-import { setThreads, threadsReady } from '../dist/index.js';
+import { setThreads, threadsReady, useWinograd } from '../dist/index.js';
 import { conv2d as cpuConv2d, conv2dBackwardInput as cpuBackwardInput, conv2dBackwardWeight as cpuBackwardWeight, gemm } from '@lantern/backend-cpu/kernels';
 import { emptyTensor, getBackend, getFastKernel, manualSeed, randn, setBackend } from '@lantern/tensor';
 
@@ -57,16 +59,21 @@ async function measureConv(layer, threadCounts) {
     backwardWeight: () => cpuBackwardWeight(cg, cx, cGradWeight, attributes),
   };
   const rows = [];
+  const winograd = (kernel) => kernel !== 'backwardWeight' && channels % 8 === 0;
   for (const kernel of Object.keys(kernels)) {
-    const row = { kernel: `${layer.name} ${kernel}`, batch };
-    for (const threads of threadCounts) {
-      setThreads(threads);
-      await threadsReady();
-      row[`wasm ${threads}t`] = layer.flops / time(kernels[kernel]) / 1e6;
+    for (const algorithm of winograd(kernel) ? ['Winograd', 'direct'] : ['']) {
+      useWinograd(algorithm !== 'direct');
+      const row = { kernel: `${layer.name} ${kernel}${algorithm ? ` (${algorithm})` : ''}`, batch };
+      for (const threads of threadCounts) {
+        setThreads(threads);
+        await threadsReady();
+        row[`wasm ${threads}t`] = layer.flops / time(kernels[kernel]) / 1e6;
+      }
+      row.cpu = layer.flops / time(cpu[kernel], 100) / 1e6;
+      rows.push(row);
     }
-    row.cpu = layer.flops / time(cpu[kernel], 100) / 1e6;
-    rows.push(row);
   }
+  useWinograd(true);
   for (const t of [x, w, b, g, out, gradInput, gradWeight]) t.dispose();
   return rows;
 }

@@ -10,6 +10,7 @@
 import type { MemoryStats } from './allocator.js';
 import { createWasmBackend } from './backend.js';
 import { createContext } from './context.js';
+import { winogradSettings } from './kernels/winograd.js';
 import { registerWasmBackend } from './register-all.js';
 
 const context = await createContext();
@@ -45,6 +46,18 @@ export function threadingUnavailableReason(): string | null {
 /** Chunks dispatched so far and how many of them worker threads ran (the rest ran on the calling thread). */
 export function threadStats(): { dispatchedChunks: number; workerChunks: number } {
   return { dispatchedChunks: context.pool.dispatchedChunks, workerChunks: context.pool.workerChunks };
+}
+
+/**
+ * Whether convolutions with 5×5 kernels at stride 1 (forward and input gradient, float32, channel counts a multiple
+ * of 8) run as Winograd F(4×4, 5×5), which does a sixth of the direct loops' multiplications. Its float32 rounding
+ * error is about 4e-6 of the layer's largest output, some 20× the direct loops' (still far below the TF32 rounding
+ * PyTorch allows cuDNN by default). On by default; `useWinograd(false)` gives the direct kernels' numerics.
+ * @example
+ * useWinograd(false); // bit-for-bit the direct convolution kernels
+ */
+export function useWinograd(enabled: boolean): void {
+  winogradSettings.enabled = enabled;
 }
 
 /** Linear memory in use: its size (which only grows), live and free-listed bytes. */

@@ -5,6 +5,7 @@
 export const taskNames = [
   'padTask', 'convForwardTask', 'packGradOutputTask', 'convBackwardWeightTask', 'matmulTask', 'maxPoolTask',
   'maxPoolBackwardTask', 'sgdTask', 'adamTask', 'probeTask', 'zeroTask', 'transposeWeightsTask', 'convBackwardInputTask',
+  'winogradWeightsTask', 'winogradInputTask', 'winogradTask',
 ] as const;
 export type TaskName = (typeof taskNames)[number];
 

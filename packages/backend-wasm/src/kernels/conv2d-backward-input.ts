@@ -4,6 +4,7 @@ import type { WasmContext } from '../context.js';
 import { serialElements } from '../thread-pool.js';
 import { addressOf, cpuView, isFloat32 } from '../views.js';
 import { padPlanes, runConvolution } from './conv2d.js';
+import { runWinograd, winogradApplies } from './winograd.js';
 
 /**
  * dL/dinput. For stride 1, dilation 1 and one group it is itself a convolution: the output gradient, padded by
@@ -27,6 +28,15 @@ export function conv2dBackwardInput(context: WasmContext, gradOutput: TensorView
   if (batch === 0 || channels === 0 || outChannels === 0) return;
   if (!direct) {
     columnsAndScatter(context, gradOutput, weight, gradInput, attributes);
+    return;
+  }
+  if (winogradApplies(outChannels, channels, [kernelHeight, kernelWidth], attributes.stride, attributes.dilation, attributes.groups)) {
+    // The filter for (input channel c, output channel o) is weight[o, c] mirrored.
+    runWinograd(context, {
+      batch, depth: outChannels, width: channels, height: outHeight, inputWidth: outWidth, outHeight: height, outWidth: width,
+      padding: [kernelHeight - 1 - ph, kernelWidth - 1 - pw], weight: addressOf(weight), strideN: 25, strideK: channels * 25,
+      flip: true,
+    }, addressOf(gradOutput), 0, addressOf(gradInput));
     return;
   }
   const transposed = context.workspaces.get('transposedWeight', outChannels * channels * kernelHeight * kernelWidth * 4);

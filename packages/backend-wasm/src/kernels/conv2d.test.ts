@@ -1,7 +1,8 @@
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import '@lantern/backend-cpu';
 import '../index.js';
 import { conv2d, manualSeed, randn, type Conv2dOptions } from '@lantern/tensor';
+import { useWinograd } from '../index.js';
 import { expectClose, forThreadCounts, leafPair } from '../test-helpers.js';
 
 interface Case {
@@ -27,7 +28,11 @@ const cases: Case[] = [
   { name: '1×1 kernel', input: [4, 16, 6, 6], weight: [12, 16, 1, 1], options: {}, bias: true },
 ];
 
+// The direct kernels, held to tight tolerances: Winograd (on by default) has its own file, winograd.test.ts.
 describe('conv2d fast kernels match the cpu backend', () => {
+  beforeAll(() => useWinograd(false));
+  afterAll(() => useWinograd(true));
+
   for (const testCase of cases) {
     it(testCase.name, async () => {
       await forThreadCounts(() => {

@@ -3,6 +3,7 @@ import { conv2d as referenceConv2d } from '@lantern/backend-cpu/kernels';
 import type { WasmContext } from '../context.js';
 import { serialElements } from '../thread-pool.js';
 import { addressOf, cpuView, cpuViewOrNull, isFloat32 } from '../views.js';
+import { runWinograd, winogradApplies } from './winograd.js';
 
 export interface PaddedInput {
   readonly address: number;
@@ -64,7 +65,10 @@ export function runConvolution(context: WasmContext, shape: ConvolutionShape, in
   }
 }
 
-/** conv2d forward: pad, then unfold-and-multiply per pixel block. float64 runs the cpu reference in place. */
+/**
+ * conv2d forward: Winograd where it applies, else pad, then unfold-and-multiply per pixel block. float64 runs the cpu
+ * reference in place.
+ */
 export function conv2d(context: WasmContext, input: TensorView, weight: TensorView, bias: TensorView | null, output: TensorView,
   attributes: Conv2dAttributes): void {
   if (!isFloat32(input, weight, bias, output)) {
@@ -75,6 +79,13 @@ export function conv2d(context: WasmContext, input: TensorView, weight: TensorVi
   const [outChannels, , kernelHeight, kernelWidth] = weight.shape as [number, number, number, number];
   const [, , outHeight, outWidth] = output.shape as [number, number, number, number];
   if (batch === 0 || outChannels === 0) return;
+  if (winogradApplies(channels, outChannels, [kernelHeight, kernelWidth], attributes.stride, attributes.dilation, attributes.groups)) {
+    runWinograd(context, {
+      batch, depth: channels, width: outChannels, height, inputWidth: width, outHeight, outWidth, padding: attributes.padding,
+      weight: addressOf(weight), strideN: channels * 25, strideK: 25, flip: false,
+    }, addressOf(input), bias ? addressOf(bias) : 0, addressOf(output));
+    return;
+  }
   const padded = padPlanes(context, addressOf(input), batch * channels, height, width, attributes.padding);
   runConvolution(context, {
     batch, channels, outChannels, kernelHeight, kernelWidth, outHeight, outWidth,

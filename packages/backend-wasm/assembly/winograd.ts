@@ -1,0 +1,165 @@
+import { address, int, min32, threadScratch } from './args';
+import { OVERWRITE, tile } from './tile';
+import { inputLine, outputLine, transpose4, weightLine } from './winograd-transforms';
+
+// Winograd F(4×4, 5×5) convolution, stride 1: 64 products per 4×4 output tile and channel pair instead of 400
+// multiply-adds. Three tasks: the weights become U[64][K][N] (K = the convolution's input channels, N = its output
+// channels), the input becomes a zero-padded channels-last copy, and the main task transforms a block of tiles,
+// multiplies per interpolation point, and transforms back. The same tasks run the input gradient (flipped taps,
+// channels swapped), so every caller names K and N as the product sees them.
+
+/** Bytes from one point's [K][N] block of U to the next: 64 bytes over K·N floats, so the transform's eight stores
+ * per line do not land 4 KiB apart (loads that alias a pending store's low 12 bits stall on x86). */
+@inline function uPointBytes(depth: i32, width: i32): usize {
+  return (<usize>(depth * width) << 2) + 64;
+}
+
+/**
+ * Weights [.., 5, 5] → U[p][k][n] = (G·g·Gᵀ)[p] of the filter for (n, k), which starts at weight + n·strideN + k·strideK
+ * floats (taps read mirrored when flipped). One chunk = a run of k; lanes are four consecutive n.
+ * Slots: 0 weight, 1 U, 2 K, 3 N, 4 strideN, 5 strideK, 6 flip, 7 scratch base, 8 scratch stride, 9 k per chunk.
+ */
+export function winogradWeightsTask(chunk: i32, thread: i32, args: usize): void {
+  const weight = address(args, 0), u = address(args, 1);
+  const depth = int(args, 2), width = int(args, 3), strideN = int(args, 4), strideK = int(args, 5), flip = int(args, 6) != 0;
+  const taps = threadScratch(args, 7, thread), columns = taps + 25 * 16;
+  const lane = <usize>strideN << 2, first = chunk * int(args, 9), last = min32(depth, first + int(args, 9));
+  for (let k = first; k < last; k++) for (let n = 0; n < width; n += 4) {
+    const filter = weight + (<usize>(n * strideN + k * strideK) << 2);
+    for (let t = 0; t < 25; t++) {
+      const from = filter + (<usize>(flip ? 24 - t : t) << 2);
+      let x = f32x4.splat(load<f32>(from));
+      x = f32x4.replace_lane(x, 1, load<f32>(from + lane));
+      x = f32x4.replace_lane(x, 2, load<f32>(from + 2 * lane));
+      x = f32x4.replace_lane(x, 3, load<f32>(from + 3 * lane));
+      v128.store(taps + <usize>t * 16, x);
+    }
+    for (let j = 0; j < 5; j++) weightLine(taps + <usize>j * 16, 80, columns + <usize>j * 16, 80);
+    const pointStep = uPointBytes(depth, width);
+    for (let a = 0; a < 8; a++) {
+      weightLine(columns + <usize>a * 80, 16, u + <usize>(a * 8) * pointStep + (<usize>(k * width + n) << 2), pointStep);
+    }
+  }
+}
+
+/**
+ * NCHW [B, K, H, W] → zero-padded channels-last [B, PH, PW, K], source pixel (y, x) landing at (y + top, x + left).
+ * One chunk = a run of padded rows (over all images). Slots: 0 source, 1 destination, 2 K, 3 H, 4 W, 5 top, 6 left,
+ * 7 PH, 8 PW, 9 rows per chunk, 10 total rows (B · PH).
+ */
+export function winogradInputTask(chunk: i32, thread: i32, args: usize): void {
+  const source = address(args, 0), destination = address(args, 1);
+  const depth = int(args, 2), height = int(args, 3), width = int(args, 4), top = int(args, 5), left = int(args, 6);
+  const paddedHeight = int(args, 7), paddedWidth = int(args, 8), perChunk = int(args, 9);
+  const first = chunk * perChunk, last = min32(int(args, 10), first + perChunk);
+  const plane = <usize>(height * width) << 2, pixelBytes = <usize>depth << 2;
+  for (let row = first; row < last; row++) {
+    const image = row / paddedHeight, y = row - image * paddedHeight - top;
+    let to = destination + <usize>row * <usize>paddedWidth * pixelBytes;
+    if (y < 0 || y >= height) {
+      memory.fill(to, 0, <usize>paddedWidth * pixelBytes);
+      continue;
+    }
+    const line = source + (<usize>(image * depth * height + y) * <usize>width << 2);
+    memory.fill(to, 0, <usize>left * pixelBytes);
+    to += <usize>left * pixelBytes;
+    let x = 0;
+    for (; x + 4 <= width; x += 4) {
+      // Four channels × four pixels per step, turned by one 4×4 transpose.
+      for (let c = 0; c < depth; c += 4) {
+        const from = line + <usize>c * plane + (<usize>x << 2);
+        const r0 = v128.load(from), r1 = v128.load(from + plane), r2 = v128.load(from + 2 * plane), r3 = v128.load(from + 3 * plane);
+        const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+        const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+        const at = to + (<usize>c << 2);
+        v128.store(at, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
+        v128.store(at + pixelBytes, f32x4.shuffle(t0, t2, 2, 3, 6, 7));
+        v128.store(at + 2 * pixelBytes, f32x4.shuffle(t1, t3, 0, 1, 4, 5));
+        v128.store(at + 3 * pixelBytes, f32x4.shuffle(t1, t3, 2, 3, 6, 7));
+      }
+      to += 4 * pixelBytes;
+    }
+    for (; x < width; x++) {
+      for (let c = 0; c < depth; c++) store<f32>(to + (<usize>c << 2), load<f32>(line + <usize>c * plane + (<usize>x << 2)));
+      to += pixelBytes;
+    }
+    memory.fill(to, 0, <usize>(paddedWidth - left - width) * pixelBytes);
+  }
+}
+
+/**
+ * One chunk = (block of tiles, share of the N output channels): input transform of the block's tiles (all K channels)
+ * into V[64][tiles][K], one small GEMM per point, M[p] = V[p] · U[p][.., share], then the output transform, bias, and
+ * NCHW stores. Tiles are numbered over (image, tile row, tile column).
+ * Slots: 0 K, 1 N, 2 OH, 3 OW, 4 tile rows, 5 tile columns, 6 PH, 7 PW, 8 channels-last input, 9 U, 10 bias (0: none),
+ * 11 output, 12 scratch base, 13 scratch stride, 14 tiles per block, 15 share width (a multiple of 8), 16 shares,
+ * 17 total tiles.
+ */
+export function winogradTask(chunk: i32, thread: i32, args: usize): void {
+  const depth = int(args, 0), width = int(args, 1), outHeight = int(args, 2), outWidth = int(args, 3);
+  const tileColumns = int(args, 5), tilesPerImage = int(args, 4) * tileColumns;
+  const paddedHeight = int(args, 6), paddedWidth = int(args, 7);
+  const input = address(args, 8), u = address(args, 9), bias = address(args, 10), output = address(args, 11);
+  const perBlock = int(args, 14), shareWidth = int(args, 15), shares = int(args, 16);
+  const share = chunk % shares, block = chunk / shares;
+  const t0 = block * perBlock, count = min32(int(args, 17), t0 + perBlock) - t0;
+  const n0 = share * shareWidth, columns = min32(width, n0 + shareWidth) - n0;
+
+  const scratch = threadScratch(args, 12, thread);
+  const edge = scratch, temporary = scratch + 128, v = temporary + 1024;
+  const m = v + <usize>perBlock * (64 * (<usize>depth << 2) + 64);
+  const pixelBytes = <usize>depth << 2, vPoint = <usize>depth << 2, mPoint = <usize>shareWidth << 2;
+  const vTile = 64 * vPoint + 64, mTile = 64 * mPoint + 64;
+
+  for (let i = 0; i < count; i++) {
+    const tile = t0 + i, image = tile / tilesPerImage, within = tile - image * tilesPerImage;
+    const ty = within / tileColumns, tx = within - ty * tileColumns;
+    const origin = input + <usize>((image * paddedHeight + ty * 4) * paddedWidth + tx * 4) * pixelBytes;
+    for (let c = 0; c < depth; c += 4) {
+      for (let y = 0; y < 8; y++) {
+        inputLine(origin + <usize>(y * paddedWidth) * pixelBytes + (<usize>c << 2), pixelBytes, temporary + <usize>y * 128, 16);
+      }
+      for (let b = 0; b < 8; b++) {
+        inputLine(temporary + <usize>b * 16, 128, v + <usize>i * vTile + <usize>b * vPoint + (<usize>c << 2), 8 * vPoint);
+      }
+    }
+  }
+
+  const bStep = <usize>width << 2;
+  for (let p = 0; p < 64; p++) {
+    const a = v + <usize>p * vPoint, b = u + <usize>p * uPointBytes(depth, width) + (<usize>n0 << 2), c = m + <usize>p * mPoint;
+    for (let j = 0; j < columns; j += 8) {
+      for (let i = 0; i < count; i += 4) {
+        tile(depth, a + <usize>i * vTile, vTile, 4, b + (<usize>j << 2), bStep, c + <usize>i * mTile + (<usize>j << 2), mTile,
+          OVERWRITE, min32(4, count - i), 8, 0, edge);
+      }
+    }
+  }
+
+  const rows = temporary + 512;
+  const plane = <usize>(outHeight * outWidth) << 2;
+  for (let i = 0; i < count; i++) {
+    const tile = t0 + i, image = tile / tilesPerImage, within = tile - image * tilesPerImage;
+    const ty = within / tileColumns, tx = within - ty * tileColumns;
+    const y0 = ty * 4, x0 = tx * 4, fullWidth = x0 + 4 <= outWidth;
+    for (let c = 0; c < columns; c += 4) {
+      for (let b = 0; b < 8; b++) outputLine(m + <usize>i * mTile + <usize>b * mPoint + (<usize>c << 2), 8 * mPoint, temporary + <usize>b * 16, 128);
+      const channel = n0 + c;
+      const first = output + (<usize>(image * width + channel) * plane) + (<usize>(y0 * outWidth + x0) << 2);
+      for (let y = 0; y < 4 && y0 + y < outHeight; y++) {
+        const line = rows + <usize>y * 64;
+        outputLine(temporary + <usize>y * 128, 16, line, 16);
+        transpose4(line);
+        for (let lane = 0; lane < 4; lane++) {
+          let value = v128.load(line + <usize>lane * 16);
+          if (bias != 0) value = f32x4.add(value, v128.load32_splat(bias + (<usize>(channel + lane) << 2)));
+          const to = first + <usize>lane * plane + (<usize>(y * outWidth) << 2);
+          if (fullWidth) { v128.store(to, value); continue; }
+          const spill = line + <usize>lane * 16;
+          v128.store(spill, value);
+          for (let x = 0; x < outWidth - x0; x++) store<f32>(to + (<usize>x << 2), load<f32>(spill + (<usize>x << 2)));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import '@lantern/backend-cpu';
+import '../index.js';
+import { conv2d, manualSeed, randn, type Conv2dOptions, type Tensor } from '@lantern/tensor';
+import { useWinograd } from '../index.js';
+import { expectClose, forThreadCounts, leafPair } from '../test-helpers.js';
+
+interface Case {
+  readonly name: string;
+  readonly input: [number, number, number, number];
+  readonly weight: [number, number, number, number];
+  readonly options: Conv2dOptions;
+  readonly bias?: boolean;
+}
+
+// Every case takes the Winograd path for the forward pass and the input gradient (5×5, stride 1, channel counts that
+// are multiples of 8). The weight gradient is checked too, since it flows through the same graph.
+const cases: Case[] = [
+  { name: 'course conv2 32→32 on 16×16', input: [2, 32, 16, 16], weight: [32, 32, 5, 5], options: { padding: 2 }, bias: true },
+  { name: 'course conv3 32→64 on 8×8', input: [3, 32, 8, 8], weight: [64, 32, 5, 5], options: { padding: 2 }, bias: true },
+  { name: 'partial tiles: 7×9 output', input: [2, 8, 7, 9], weight: [8, 8, 5, 5], options: { padding: 2 }, bias: true },
+  { name: 'no padding, 9×6 output', input: [1, 16, 13, 10], weight: [16, 16, 5, 5], options: {} },
+  { name: 'asymmetric padding (1, 3)', input: [2, 8, 6, 5], weight: [24, 8, 5, 5], options: { padding: [1, 3] } },
+  { name: 'padding 4 (input gradient needs none)', input: [1, 8, 3, 4], weight: [8, 8, 5, 5], options: { padding: 4 } },
+];
+
+/** Largest |value|: Winograd's rounding error scales with the layer's magnitude, not with each element's. */
+function largest(tensor: Tensor): number {
+  return tensor.dataSync().reduce((most, value) => Math.max(most, Math.abs(value)), 0);
+}
+
+/** Within 2e-5 of the largest expected value everywhere (Winograd F(4×4, 5×5) measured ~4e-6 on these). */
+function expectNear(actual: Tensor, expected: Tensor, what: string): void {
+  expectClose(actual, expected, 0, 2e-5 * largest(expected), what);
+}
+
+describe('Winograd F(4×4, 5×5) convolutions match the cpu backend', () => {
+  afterEach(() => useWinograd(true));
+
+  for (const testCase of cases) {
+    it(testCase.name, async () => {
+      await forThreadCounts(() => {
+        manualSeed(11);
+        const [x, xw] = leafPair(randn(testCase.input));
+        const [w, ww] = leafPair(randn(testCase.weight));
+        const [b, bw] = testCase.bias ? leafPair(randn([testCase.weight[0]])) : [null, null];
+        const expected = conv2d(x, w, b, testCase.options);
+        const actual = conv2d(xw, ww, bw, testCase.options);
+        expectNear(actual, expected, 'output');
+        const upstream = randn(expected.shape);
+        expected.backward(upstream);
+        actual.backward(upstream.to('wasm'));
+        expectNear(xw.grad!, x.grad!, 'input gradient');
+        expectNear(ww.grad!, w.grad!, 'weight gradient');
+        if (b) expectClose(bw!.grad!, b.grad!, 1e-4, 1e-3, 'bias gradient');
+
+        // The direct kernels round differently: equal bits would mean the Winograd path never ran.
+        useWinograd(false);
+        const direct = conv2d(xw.detach(), ww.detach(), bw?.detach() ?? null, testCase.options);
+        expectClose(direct, expected, 1e-4, 1e-4, 'direct output');
+        expect(Array.from(direct.dataSync())).not.toEqual(Array.from(actual.dataSync()));
+        useWinograd(true);
+      });
+    });
+  }
+});
