@@ -26,7 +26,9 @@ const cases: Case[] = [
 
 /** Largest |value|: Winograd's rounding error scales with the layer's magnitude, not with each element's. */
 function largest(tensor: Tensor): number {
-  return tensor.dataSync().reduce((most, value) => Math.max(most, Math.abs(value)), 0);
+  let most = 0;
+  for (const value of tensor.dataSync()) most = Math.max(most, Math.abs(Number(value)));
+  return most;
 }
 
 /** Within 2e-5 of the largest expected value everywhere (Winograd F(4×4, 5×5) measured ~4e-6 on these). */
