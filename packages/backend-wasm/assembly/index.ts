@@ -7,6 +7,9 @@ export { convBackwardInputTask } from './conv-backward-input';
 export { packGradOutputTask, convBackwardWeightTask } from './conv-backward-weight';
 export { matmulTask } from './gemm';
 export { winogradWeightsTask, winogradInputTask, winogradTask } from './winograd';
+export {
+  winogradGradientTask, winogradGradientTransformTask, winogradGradientProductTask, winogradGradientFinishTask,
+} from './winograd-weight-gradient';
 export { maxPoolTask, maxPoolBackwardTask } from './pool';
 export { sgdTask, adamTask } from './optimizer-updates';
 export { unaryF32, binaryF32, whereF32, copyF32, fillF32, zeroTask, zero } from './elementwise';

@@ -72,3 +72,39 @@ export function transpose4(at: usize): void {
   v128.store(at, f32x4.shuffle(t1, t3, 0, 1, 4, 5), 32);
   v128.store(at, f32x4.shuffle(t1, t3, 2, 3, 6, 7), 48);
 }
+
+// The weight gradient runs the forward algorithm transposed: dg = Gᵀ·[(A·dy·Aᵀ) ⊙ (Bᵀ·d·B)]·G, so it needs A (8×4)
+// for the output-gradient tiles and Gᵀ (5×8) to bring the 64 products back to 5×5 taps.
+
+/** A (8×4), the transpose of Aᵀ: the 4 vectors at src + i·srcStep → 8 vectors at dst + i·dstStep. */
+export function gradientLine(src: usize, srcStep: usize, dst: usize, dstStep: usize): void {
+  const y0 = v128.load(src), y1 = v128.load(src + srcStep), y2 = v128.load(src + 2 * srcStep), y3 = v128.load(src + 3 * srcStep);
+  v128.store(dst, y0);
+  let even = f32x4.add(y0, y2), odd = f32x4.add(y1, y3);
+  v128.store(dst + dstStep, f32x4.add(even, odd));
+  v128.store(dst + 2 * dstStep, f32x4.sub(even, odd));
+  even = f32x4.add(y0, scale(y2, 4));
+  odd = f32x4.add(scale(y1, 2), scale(y3, 8));
+  v128.store(dst + 3 * dstStep, f32x4.add(even, odd));
+  v128.store(dst + 4 * dstStep, f32x4.sub(even, odd));
+  even = f32x4.add(y0, scale(y2, 0.25));
+  odd = f32x4.add(scale(y1, 0.5), scale(y3, 0.125));
+  v128.store(dst + 5 * dstStep, f32x4.add(even, odd));
+  v128.store(dst + 6 * dstStep, f32x4.sub(even, odd));
+  v128.store(dst + 7 * dstStep, y3);
+}
+
+/** Gᵀ (5×8), the transpose of G: the 8 vectors at src + i·srcStep → 5 vectors at dst + i·dstStep. */
+export function tapLine(src: usize, srcStep: usize, dst: usize, dstStep: usize): void {
+  const m0 = v128.load(src), m1 = v128.load(src + srcStep), m2 = v128.load(src + 2 * srcStep);
+  const m3 = v128.load(src + 3 * srcStep), m4 = v128.load(src + 4 * srcStep), m5 = v128.load(src + 5 * srcStep);
+  const m6 = v128.load(src + 6 * srcStep), m7 = v128.load(src + 7 * srcStep);
+  const sum1 = scale(f32x4.add(m1, m2), -2.0 / 9), difference1 = scale(f32x4.sub(m1, m2), -2.0 / 9);
+  const sum2 = f32x4.add(m3, m4), difference2 = f32x4.sub(m3, m4);
+  const sum3 = f32x4.add(m5, m6), difference3 = f32x4.sub(m5, m6);
+  v128.store(dst, f32x4.add(f32x4.sub(sum1, m0), f32x4.add(scale(sum2, 1.0 / 90), scale(sum3, 32.0 / 45))));
+  v128.store(dst + dstStep, f32x4.add(difference1, f32x4.add(scale(difference2, 1.0 / 45), scale(difference3, 16.0 / 45))));
+  v128.store(dst + 2 * dstStep, f32x4.add(sum1, f32x4.add(scale(sum2, 2.0 / 45), scale(sum3, 8.0 / 45))));
+  v128.store(dst + 3 * dstStep, f32x4.add(difference1, f32x4.add(scale(difference2, 4.0 / 45), scale(difference3, 4.0 / 45))));
+  v128.store(dst + 4 * dstStep, f32x4.add(f32x4.add(sum1, m7), f32x4.add(scale(sum2, 8.0 / 45), scale(sum3, 2.0 / 45))));
+}

@@ -88,9 +88,28 @@ export function winogradInputTask(chunk: i32, thread: i32, args: usize): void {
 }
 
 /**
+ * Bᵀ·d·B of one 8×8 window of the channels-last input at `origin`, all `depth` channels, into V[p][channel] at `v`
+ * (point stride depth floats). `temporary` is 1 KiB of scratch.
+ */
+export function transformInputTile(origin: usize, depth: i32, paddedWidth: i32, temporary: usize, v: usize): void {
+  const pixelBytes = <usize>depth << 2, point = pixelBytes;
+  for (let c = 0; c < depth; c += 4) {
+    for (let y = 0; y < 8; y++) {
+      inputLine(origin + <usize>(y * paddedWidth) * pixelBytes + (<usize>c << 2), pixelBytes, temporary + <usize>y * 128, 16);
+    }
+    for (let b = 0; b < 8; b++) inputLine(temporary + <usize>b * 16, 128, v + <usize>b * point + (<usize>c << 2), 8 * point);
+  }
+}
+
+/** Bytes from one tile's 64 points to the next in V and M (64 floats of skew, as in uPointBytes). */
+@inline export function tileBytes(point: usize): usize {
+  return 64 * point + 64;
+}
+
+/**
  * One chunk = (block of tiles, share of the N output channels): input transform of the block's tiles (all K channels)
- * into V[64][tiles][K], one small GEMM per point, M[p] = V[p] · U[p][.., share], then the output transform, bias, and
- * NCHW stores. Tiles are numbered over (image, tile row, tile column).
+ * into V[tile][64][K], one small GEMM per point, M[.., p, ..] = V[.., p, ..] · U[p][.., share], then the output
+ * transform, bias, and NCHW stores. Tiles are numbered over (image, tile row, tile column).
  * Slots: 0 K, 1 N, 2 OH, 3 OW, 4 tile rows, 5 tile columns, 6 PH, 7 PW, 8 channels-last input, 9 U, 10 bias (0: none),
  * 11 output, 12 scratch base, 13 scratch stride, 14 tiles per block, 15 share width (a multiple of 8), 16 shares,
  * 17 total tiles.
@@ -107,22 +126,14 @@ export function winogradTask(chunk: i32, thread: i32, args: usize): void {
 
   const scratch = threadScratch(args, 12, thread);
   const edge = scratch, temporary = scratch + 128, v = temporary + 1024;
-  const m = v + <usize>perBlock * (64 * (<usize>depth << 2) + 64);
-  const pixelBytes = <usize>depth << 2, vPoint = <usize>depth << 2, mPoint = <usize>shareWidth << 2;
-  const vTile = 64 * vPoint + 64, mTile = 64 * mPoint + 64;
+  const vPoint = <usize>depth << 2, mPoint = <usize>shareWidth << 2;
+  const vTile = tileBytes(vPoint), mTile = tileBytes(mPoint), m = v + <usize>perBlock * vTile;
 
   for (let i = 0; i < count; i++) {
     const tile = t0 + i, image = tile / tilesPerImage, within = tile - image * tilesPerImage;
-    const ty = within / tileColumns, tx = within - ty * tileColumns;
-    const origin = input + <usize>((image * paddedHeight + ty * 4) * paddedWidth + tx * 4) * pixelBytes;
-    for (let c = 0; c < depth; c += 4) {
-      for (let y = 0; y < 8; y++) {
-        inputLine(origin + <usize>(y * paddedWidth) * pixelBytes + (<usize>c << 2), pixelBytes, temporary + <usize>y * 128, 16);
-      }
-      for (let b = 0; b < 8; b++) {
-        inputLine(temporary + <usize>b * 16, 128, v + <usize>i * vTile + <usize>b * vPoint + (<usize>c << 2), 8 * vPoint);
-      }
-    }
+    const ty = within / tileColumns;
+    const origin = input + <usize>((image * paddedHeight + ty * 4) * paddedWidth + (within - ty * tileColumns) * 4) * vPoint;
+    transformInputTile(origin, depth, paddedWidth, temporary, v + <usize>i * vTile);
   }
 
   const bStep = <usize>width << 2;

@@ -59,7 +59,7 @@ async function measureConv(layer, threadCounts) {
     backwardWeight: () => cpuBackwardWeight(cg, cx, cGradWeight, attributes),
   };
   const rows = [];
-  const winograd = (kernel) => kernel !== 'backwardWeight' && channels % 8 === 0;
+  const winograd = () => channels % 8 === 0;
   for (const kernel of Object.keys(kernels)) {
     for (const algorithm of winograd(kernel) ? ['Winograd', 'direct'] : ['']) {
       useWinograd(algorithm !== 'direct');

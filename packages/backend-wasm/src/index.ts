@@ -49,12 +49,13 @@ export function threadStats(): { dispatchedChunks: number; workerChunks: number 
 }
 
 /**
- * Whether convolutions with 5×5 kernels at stride 1 (forward and input gradient, float32, channel counts a multiple
- * of 8) run as Winograd F(4×4, 5×5), which does a sixth of the direct loops' multiplications. Its float32 rounding
- * error is about 4e-6 of the layer's largest output, some 20× the direct loops' (still far below the TF32 rounding
- * PyTorch allows cuDNN by default). On by default; `useWinograd(false)` gives the direct kernels' numerics.
+ * Whether convolutions with 5×5 kernels at stride 1 (float32, one group, channel counts multiples of 8) run as Winograd
+ * F(4×4, 5×5): the forward pass, the input gradient and the weight gradient, each doing about a sixth of the direct
+ * loops' multiplications. Its float32 rounding error is about 4e-6 of the layer's largest value, some 20× the direct
+ * loops' (and far below the TF32 rounding PyTorch allows cuDNN by default). On by default; `useWinograd(false)` gives
+ * the direct kernels and their numerics.
  * @example
- * useWinograd(false); // bit-for-bit the direct convolution kernels
+ * useWinograd(false); // the direct convolution kernels
  */
 export function useWinograd(enabled: boolean): void {
   winogradSettings.enabled = enabled;

@@ -5,7 +5,8 @@
 export const taskNames = [
   'padTask', 'convForwardTask', 'packGradOutputTask', 'convBackwardWeightTask', 'matmulTask', 'maxPoolTask',
   'maxPoolBackwardTask', 'sgdTask', 'adamTask', 'probeTask', 'zeroTask', 'transposeWeightsTask', 'convBackwardInputTask',
-  'winogradWeightsTask', 'winogradInputTask', 'winogradTask',
+  'winogradWeightsTask', 'winogradInputTask', 'winogradTask', 'winogradGradientTask',
+  'winogradGradientTransformTask', 'winogradGradientProductTask', 'winogradGradientFinishTask',
 ] as const;
 export type TaskName = (typeof taskNames)[number];
 

@@ -3,6 +3,7 @@ import { conv2dBackwardWeight as referenceBackwardWeight } from '@lantern/backen
 import type { WasmContext } from '../context.js';
 import { addressOf, cpuView, isFloat32 } from '../views.js';
 import { padPlanes } from './conv2d.js';
+import { runWinogradWeightGradient, winogradGradientApplies } from './winograd.js';
 
 /**
  * dL/dweight as gradWᵀ[K, O] = Σ_n columns_n · gradOut_nᵀ (assembly/conv-backward-weight.ts): pad the input, pack
@@ -24,6 +25,12 @@ export function conv2dBackwardWeight(context: WasmContext, gradOutput: TensorVie
   if (batch === 0 || depth === 0 || outChannels === 0) return;
   if (batch * groups > 0xffff) {
     referenceBackwardWeight(cpuView(context, gradOutput), cpuView(context, input), cpuView(context, gradWeight), attributes);
+    return;
+  }
+  if (winogradGradientApplies(channels, outChannels, [kernelHeight, kernelWidth], attributes.stride, attributes.dilation, groups)) {
+    runWinogradWeightGradient(context, {
+      batch, depth: channels, width: outChannels, height, inputWidth: width, outHeight, outWidth, padding: attributes.padding,
+    }, addressOf(input), addressOf(gradOutput), addressOf(gradWeight));
     return;
   }
   const pool = context.pool;

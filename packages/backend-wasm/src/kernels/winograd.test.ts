@@ -13,14 +13,15 @@ interface Case {
   readonly bias?: boolean;
 }
 
-// Every case takes the Winograd path for the forward pass and the input gradient (5×5, stride 1, channel counts that
-// are multiples of 8). The weight gradient is checked too, since it flows through the same graph.
+// Every case takes the Winograd path for the forward pass, the input gradient and the weight gradient (5×5, stride 1,
+// channel counts that are multiples of 8).
 const cases: Case[] = [
   { name: 'course conv2 32→32 on 16×16', input: [2, 32, 16, 16], weight: [32, 32, 5, 5], options: { padding: 2 }, bias: true },
   { name: 'course conv3 32→64 on 8×8', input: [3, 32, 8, 8], weight: [64, 32, 5, 5], options: { padding: 2 }, bias: true },
   { name: 'partial tiles: 7×9 output', input: [2, 8, 7, 9], weight: [8, 8, 5, 5], options: { padding: 2 }, bias: true },
   { name: 'no padding, 9×6 output', input: [1, 16, 13, 10], weight: [16, 16, 5, 5], options: {} },
   { name: 'asymmetric padding (1, 3)', input: [2, 8, 6, 5], weight: [24, 8, 5, 5], options: { padding: [1, 3] } },
+  { name: 'many tiles: per-thread weight-gradient accumulators', input: [12, 32, 16, 16], weight: [32, 32, 5, 5], options: { padding: 2 } },
   { name: 'padding 4 (input gradient needs none)', input: [1, 8, 3, 4], weight: [8, 8, 5, 5], options: { padding: 4 } },
 ];
 
@@ -58,10 +59,15 @@ describe('Winograd F(4×4, 5×5) convolutions match the cpu backend', () => {
 
         // The direct kernels round differently: equal bits would mean the Winograd path never ran.
         useWinograd(false);
-        const direct = conv2d(xw.detach(), ww.detach(), bw?.detach() ?? null, testCase.options);
-        expectClose(direct, expected, 1e-4, 1e-4, 'direct output');
-        expect(Array.from(direct.dataSync())).not.toEqual(Array.from(actual.dataSync()));
+        const [xd, wd] = [xw.detach().requiresGrad_(), ww.detach().requiresGrad_()];
+        const direct = conv2d(xd, wd, bw?.detach() ?? null, testCase.options);
+        direct.backward(upstream.to('wasm'));
         useWinograd(true);
+        expectClose(direct, expected, 1e-4, 1e-4, 'direct output');
+        for (const [winograd, other, what] of [[actual, direct, 'output'], [xw.grad!, xd.grad!, 'input gradient'],
+          [ww.grad!, wd.grad!, 'weight gradient']] as const) {
+          expect(Array.from(other.dataSync()), `${what} from the direct kernels`).not.toEqual(Array.from(winograd.dataSync()));
+        }
       });
     });
   }

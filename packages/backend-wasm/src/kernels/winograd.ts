@@ -17,6 +17,13 @@ export function winogradApplies(depth: number, width: number, kernel: readonly [
     dilation[0] === 1 && dilation[1] === 1 && groups === 1 && depth >= 8 && depth % 4 === 0 && width % 8 === 0;
 }
 
+/** Whether a weight gradient can take the Winograd path (K input channels a multiple of 8, N output a multiple of 4). */
+export function winogradGradientApplies(depth: number, width: number, kernel: readonly [number, number],
+  stride: readonly [number, number], dilation: readonly [number, number], groups: number): boolean {
+  return winogradSettings.enabled && kernel[0] === 5 && kernel[1] === 5 && stride[0] === 1 && stride[1] === 1 &&
+    dilation[0] === 1 && dilation[1] === 1 && groups === 1 && depth % 8 === 0 && width % 4 === 0 && depth > 0 && width > 0;
+}
+
 export interface WinogradConvolution {
   readonly batch: number;
   /** Input channels of the product (the convolution's input, or the output gradient's channels). */
@@ -30,6 +37,26 @@ export interface WinogradConvolution {
   readonly weight: number; readonly strideN: number; readonly strideK: number; readonly flip: boolean;
 }
 
+interface TiledInput {
+  readonly tileRows: number; readonly tileColumns: number;
+  readonly paddedHeight: number; readonly paddedWidth: number;
+  readonly channelsLast: number;
+}
+
+/** The input as zero-padded channels-last rows covering every 8×8 window of the output's 4×4 tiles. */
+function tiledInput(context: WasmContext, conv: Omit<WinogradConvolution, 'weight' | 'strideN' | 'strideK' | 'flip'>,
+  input: number): TiledInput {
+  const tileRows = Math.ceil(conv.outHeight / 4), tileColumns = Math.ceil(conv.outWidth / 4);
+  const paddedHeight = tileRows * 4 + 4, paddedWidth = tileColumns * 4 + 4;
+  const rows = conv.batch * paddedHeight;
+  const channelsLast = context.workspaces.get('winogradInput', rows * paddedWidth * conv.depth * 4);
+  const rowsPerChunk = Math.max(1, Math.ceil(rows / Math.min(maximumChunks, context.pool.threads * 4)));
+  context.pool.setInts([input, channelsLast, conv.depth, conv.height, conv.inputWidth, conv.padding[0], conv.padding[1],
+    paddedHeight, paddedWidth, rowsPerChunk, rows]).run('winogradInputTask', Math.ceil(rows / rowsPerChunk),
+    rows * paddedWidth * conv.depth < serialElements);
+  return { tileRows, tileColumns, paddedHeight, paddedWidth, channelsLast };
+}
+
 /** output[b, n] = Σₖ filter(n, k) ⋆ input[b, k] (+ bias[n]), NCHW in and out, as Winograd F(4×4, 5×5). */
 export function runWinograd(context: WasmContext, conv: WinogradConvolution, input: number, bias: number, output: number): void {
   const { batch, depth, width, outHeight, outWidth } = conv;
@@ -41,14 +68,7 @@ export function runWinograd(context: WasmContext, conv: WinogradConvolution, inp
   pool.setInts([conv.weight, u, depth, width, conv.strideN, conv.strideK, conv.flip ? 1 : 0, weightScratch, weightStride, perChunk])
     .run('winogradWeightsTask', Math.ceil(depth / perChunk));
 
-  const tileRows = Math.ceil(outHeight / 4), tileColumns = Math.ceil(outWidth / 4);
-  const paddedHeight = tileRows * 4 + 4, paddedWidth = tileColumns * 4 + 4;
-  const rows = batch * paddedHeight;
-  const channelsLast = context.workspaces.get('winogradInput', rows * paddedWidth * depth * 4);
-  const rowsPerChunk = Math.max(1, Math.ceil(rows / Math.min(maximumChunks, threads * 4)));
-  pool.setInts([input, channelsLast, depth, conv.height, conv.inputWidth, conv.padding[0], conv.padding[1],
-    paddedHeight, paddedWidth, rowsPerChunk, rows]).run('winogradInputTask', Math.ceil(rows / rowsPerChunk),
-    rows * paddedWidth * depth < serialElements);
+  const { tileRows, tileColumns, paddedHeight, paddedWidth, channelsLast } = tiledInput(context, conv, input);
 
   // Blocks of up to 16 tiles keep V and M (64 points each) in L2; small batches shrink the blocks, then split the
   // output channels, until every thread has two chunks.
@@ -65,4 +85,47 @@ export function runWinograd(context: WasmContext, conv: WinogradConvolution, inp
   const [scratch, stride] = context.threadScratch(128 + 1024 + perBlock * (64 * (depth + shareWidth) * 4 + 128));
   pool.setInts([depth, width, outHeight, outWidth, tileRows, tileColumns, paddedHeight, paddedWidth, channelsLast, u, bias,
     output, scratch, stride, perBlock, shareWidth, shares, tiles]).run('winogradTask', chunks());
+}
+
+/**
+ * gradWeight[n, k] = Σ_b gradOutput[b, n] ⋆ input[b, k] for a 5×5 stride-1 convolution (NCHW, weight [N, K, 5, 5]),
+ * as Winograd F(4×4, 5×5) transposed (assembly/winograd-weight-gradient.ts): the products summed over tiles per point,
+ * then one pass adds the accumulators and brings each filter back to 5×5.
+ */
+export function runWinogradWeightGradient(context: WasmContext, conv: Omit<WinogradConvolution, 'weight' | 'strideN' | 'strideK' | 'flip'>,
+  input: number, gradOutput: number, gradWeight: number): void {
+  const { batch, depth, width, outHeight, outWidth } = conv;
+  const pool = context.pool, threads = pool.threads;
+  const { tileRows, tileColumns, paddedHeight, paddedWidth, channelsLast } = tiledInput(context, conv, input);
+  const pointBytes = depth * width * 4 + 64; // sPointBytes in assembly/winograd-weight-gradient.ts
+  const accumulatorBytes = 64 * pointBytes;
+  const tiles = batch * tileRows * tileColumns;
+  const tileBytes = (channels: number) => 64 * channels * 4 + 64; // tileBytes in assembly/winograd.ts
+  const transformedBytes = tiles * (tileBytes(depth) + tileBytes(width));
+  // Few tiles (small batches): transform them all into shared buffers, then split the 64 points between threads, so
+  // each product runs over every tile and no thread needs an accumulator of its own. Many tiles: blocks of 16 tiles
+  // per chunk, each thread summing into its own accumulator, as the shared buffers would no longer fit in cache.
+  const fewTiles = transformedBytes <= 512 * 1024;
+  const accumulatorCount = fewTiles ? 1 : threads;
+  const accumulators = context.workspaces.get('winogradGradients', accumulatorCount * accumulatorBytes);
+  const flags = context.workspaces.get('winogradFlags', threads * 64);
+  for (let thread = 0; thread < threads; thread++) context.runtime.i32[(flags + thread * 64) / 4] = fewTiles && thread === 0 ? 1 : 0;
+  let perBlock = fewTiles ? Math.max(1, Math.ceil(tiles / (threads * 2))) : 16;
+  while (Math.ceil(tiles / perBlock) > maximumChunks) perBlock *= 2;
+  const transformed = fewTiles ? context.workspaces.get('winogradTransformed', transformedBytes) : 0;
+  const [scratch, stride] = context.threadScratch(128 + 1088 + (fewTiles ? 0 : perBlock * (tileBytes(depth) + tileBytes(width))));
+  const pointsPerChunk = Math.ceil(64 / (threads * 2));
+  pool.setInts([depth, width, outHeight, outWidth, tileRows, tileColumns, paddedHeight, paddedWidth, channelsLast, gradOutput,
+    accumulators, accumulatorBytes, flags, scratch, stride, perBlock, tiles, transformed, transformed + tiles * tileBytes(depth),
+    pointsPerChunk]);
+  if (fewTiles) {
+    pool.run('winogradGradientTransformTask', Math.ceil(tiles / perBlock));
+    pool.run('winogradGradientProductTask', Math.ceil(64 / pointsPerChunk));
+  } else {
+    pool.run('winogradGradientTask', Math.ceil(tiles / perBlock));
+  }
+  const [finishScratch, finishStride] = context.threadScratch(1024 + 640 + 80);
+  const perChunk = Math.ceil(width / (threads * 2));
+  pool.setInts([depth, width, accumulators, accumulatorBytes, flags, accumulatorCount, gradWeight, finishScratch, finishStride, perChunk])
+    .run('winogradGradientFinishTask', Math.ceil(width / perChunk));
 }

@@ -1,0 +1,138 @@
+import { address, int, min32, threadScratch } from './args';
+import { ACCUMULATE, OVERWRITE, tile } from './tile';
+import { tileBytes, transformInputTile } from './winograd';
+import { gradientLine, tapLine, transpose4 } from './winograd-transforms';
+
+// The weight gradient of a 5×5 stride-1 convolution as Winograd F(4×4, 5×5) transposed: per 4×4 tile of the output
+// gradient dy and its 8×8 input window d, dW[n, k] += Gᵀ·[(A·dy_n·Aᵀ) ⊙ (Bᵀ·d_k·B)]·G. The products are summed over
+// tiles first, point by point (S[p][n][k] = Σ_tiles Y[tile][p][n] · V[tile][p][k], a GEMM whose depth is the tile
+// count), into one accumulator per thread (many tiles) or, for few tiles, with the points split between threads after
+// a transform pass; a last task adds the accumulators and applies Gᵀ·S·G once per filter. K is the convolution's input channels (a multiple of 8), N its output channels (a multiple of 4).
+
+/** Bytes from one point's [N][K] block of an accumulator to the next (64 bytes of skew against 4 KiB aliasing). */
+@inline export function sPointBytes(depth: i32, width: i32): usize {
+  return (<usize>(depth * width) << 2) + 64;
+}
+
+/**
+ * V = Bᵀ·d·B of input windows and Y = A·dy·Aᵀ of output-gradient tiles t0 .. t0 + count - 1, tile i of them at
+ * v + i·tileBytes(K floats) and y + i·tileBytes(N floats). `scratch` is 1,088 bytes.
+ */
+function transformTiles(args: usize, t0: i32, count: i32, v: usize, y: usize, scratch: usize): void {
+  const depth = int(args, 0), width = int(args, 1), outHeight = int(args, 2), outWidth = int(args, 3);
+  const tileColumns = int(args, 5), tilesPerImage = int(args, 4) * tileColumns;
+  const paddedHeight = int(args, 6), paddedWidth = int(args, 7), input = address(args, 8), gradient = address(args, 9);
+  const temporary = scratch, rows = scratch + 1024;
+  const vPoint = <usize>depth << 2, yPoint = <usize>width << 2, vTile = tileBytes(vPoint), yTile = tileBytes(yPoint);
+  const plane = <usize>(outHeight * outWidth) << 2;
+  for (let i = 0; i < count; i++) {
+    const t = t0 + i, image = t / tilesPerImage, within = t - image * tilesPerImage;
+    const ty = within / tileColumns, tx = within - ty * tileColumns, y0 = ty * 4, x0 = tx * 4;
+    transformInputTile(input + <usize>((image * paddedHeight + y0) * paddedWidth + x0) * vPoint, depth, paddedWidth, temporary,
+      v + <usize>i * vTile);
+    const fullWidth = x0 + 4 <= outWidth;
+    for (let c = 0; c < width; c += 4) {
+      const first = gradient + <usize>(image * width + c) * plane + (<usize>(y0 * outWidth + x0) << 2);
+      for (let r = 0; r < 4; r++) {
+        // Four channels' row r of the tile, zero outside the output, turned so lanes are channels.
+        for (let lane = 0; lane < 4; lane++) {
+          const from = first + <usize>lane * plane + (<usize>(r * outWidth) << 2), to = rows + <usize>lane * 16;
+          if (y0 + r >= outHeight) v128.store(to, f32x4.splat(0));
+          else if (fullWidth) v128.store(to, v128.load(from));
+          else for (let x = 0; x < 4; x++) store<f32>(to + (<usize>x << 2), x0 + x < outWidth ? load<f32>(from + (<usize>x << 2)) : 0);
+        }
+        transpose4(rows);
+        gradientLine(rows, 16, temporary + <usize>r * 128, 16);
+      }
+      for (let b = 0; b < 8; b++) gradientLine(temporary + <usize>b * 16, 128, y + <usize>i * yTile + <usize>b * yPoint + (<usize>c << 2), 8 * yPoint);
+    }
+  }
+}
+
+/** S[p] (+)= Σ over `count` tiles of Y[tile][p]ᵀ · V[tile][p], for points p0 .. p1 - 1. */
+function multiplyPoints(depth: i32, width: i32, p0: i32, p1: i32, count: i32, v: usize, y: usize, s: usize, mode: i32, edge: usize): void {
+  const vPoint = <usize>depth << 2, yPoint = <usize>width << 2, vTile = tileBytes(vPoint), yTile = tileBytes(yPoint);
+  const sPoint = sPointBytes(depth, width), ldc = <usize>depth << 2;
+  for (let p = p0; p < p1; p++) {
+    const a = y + <usize>p * yPoint, b = v + <usize>p * vPoint, c = s + <usize>p * sPoint;
+    for (let n = 0; n < width; n += 4) {
+      for (let k = 0; k < depth; k += 8) {
+        tile(count, a + (<usize>n << 2), 4, yTile, b + (<usize>k << 2), vTile, c + <usize>n * ldc + (<usize>k << 2), ldc, mode,
+          min32(4, width - n), 8, 0, edge);
+      }
+    }
+  }
+}
+
+// Slots of the two tile tasks: 0 K, 1 N, 2 OH, 3 OW, 4 tile rows, 5 tile columns, 6 PH, 7 PW, 8 channels-last input,
+// 9 output gradient (NCHW), 10 accumulators, 11 accumulator stride, 12 flags (one i32 per thread, 64 bytes apart),
+// 13 scratch base, 14 scratch stride, 15 tiles per block, 16 total tiles, 17 V (shared), 18 Y (shared), 19 points per
+// chunk.
+
+/**
+ * Many tiles (large batches): one chunk = a block of tiles, transformed into the thread's scratch, then S += Yᵀ·V for
+ * all 64 points into the calling thread's accumulator (overwritten by the thread's first chunk, flagged in `flags`).
+ */
+export function winogradGradientTask(chunk: i32, thread: i32, args: usize): void {
+  const depth = int(args, 0), width = int(args, 1);
+  const accumulator = address(args, 10) + <usize>thread * address(args, 11), flag = address(args, 12) + <usize>thread * 64;
+  const perBlock = int(args, 15), t0 = chunk * perBlock, count = min32(int(args, 16), t0 + perBlock) - t0;
+  const scratch = threadScratch(args, 13, thread);
+  const v = scratch + 128 + 1088, y = v + <usize>perBlock * tileBytes(<usize>depth << 2);
+  transformTiles(args, t0, count, v, y, scratch + 128);
+  const mode = load<i32>(flag) == 0 ? OVERWRITE : ACCUMULATE;
+  store<i32>(flag, 1);
+  multiplyPoints(depth, width, 0, 64, count, v, y, accumulator, mode, scratch);
+}
+
+/** Few tiles (small batches), first pass: one chunk = a block of tiles, transformed into the shared V and Y. */
+export function winogradGradientTransformTask(chunk: i32, thread: i32, args: usize): void {
+  const depth = int(args, 0), width = int(args, 1), perBlock = int(args, 15);
+  const t0 = chunk * perBlock, count = min32(int(args, 16), t0 + perBlock) - t0;
+  transformTiles(args, t0, count, address(args, 17) + <usize>t0 * tileBytes(<usize>depth << 2),
+    address(args, 18) + <usize>t0 * tileBytes(<usize>width << 2), threadScratch(args, 13, thread) + 128);
+}
+
+/** Few tiles, second pass: one chunk = a run of points, S[p] = Yᵀ·V over every tile into the first accumulator. */
+export function winogradGradientProductTask(chunk: i32, thread: i32, args: usize): void {
+  const perChunk = int(args, 19), p0 = chunk * perChunk;
+  multiplyPoints(int(args, 0), int(args, 1), p0, min32(64, p0 + perChunk), int(args, 16), address(args, 17), address(args, 18),
+    address(args, 10), OVERWRITE, threadScratch(args, 13, thread));
+}
+
+/**
+ * Adds the accumulators of the threads that ran chunks and writes dW[n, k] = Gᵀ·S·G. One chunk = a run of n.
+ * Slots: 0 K, 1 N, 2 accumulators, 3 accumulator stride, 4 flags, 5 threads, 6 weight gradient [N, K, 5, 5],
+ * 7 scratch base, 8 scratch stride, 9 n per chunk.
+ */
+export function winogradGradientFinishTask(chunk: i32, thread: i32, args: usize): void {
+  const depth = int(args, 0), width = int(args, 1), accumulators = address(args, 2), stride = address(args, 3);
+  const flags = address(args, 4), threads = int(args, 5), gradient = address(args, 6);
+  const points = threadScratch(args, 7, thread), columns = points + 1024, taps = columns + 640;
+  const first = chunk * int(args, 9), last = min32(width, first + int(args, 9));
+  const sPoint = sPointBytes(depth, width);
+  for (let n = first; n < last; n++) {
+    for (let k = 0; k < depth; k += 4) {
+      const offset = (<usize>(n * depth + k) << 2);
+      for (let p = 0; p < 64; p++) {
+        let sum = f32x4.splat(0);
+        for (let t = 0; t < threads; t++) {
+          if (load<i32>(flags + <usize>t * 64) != 0) sum = f32x4.add(sum, v128.load(accumulators + <usize>t * stride + <usize>p * sPoint + offset));
+        }
+        v128.store(points + <usize>p * 16, sum);
+      }
+      for (let b = 0; b < 8; b++) tapLine(points + <usize>b * 16, 128, columns + <usize>b * 16, 128);
+      for (let i = 0; i < 5; i++) {
+        tapLine(columns + <usize>i * 128, 16, taps, 16);
+        // Lanes are four input channels k: each goes to its own filter, 25 floats apart.
+        for (let j = 0; j < 5; j++) {
+          const value = v128.load(taps + <usize>j * 16), at = gradient + (<usize>((n * depth + k) * 25 + i * 5 + j) << 2);
+          store<f32>(at, f32x4.extract_lane(value, 0));
+          store<f32>(at + 100, f32x4.extract_lane(value, 1));
+          store<f32>(at + 200, f32x4.extract_lane(value, 2));
+          store<f32>(at + 300, f32x4.extract_lane(value, 3));
+        }
+      }
+    }
+  }
+}
