@@ -114,25 +114,33 @@ export function winogradGradientFinishTask(chunk: i32, thread: i32, args: usize)
   for (let n = first; n < last; n++) {
     for (let k = 0; k < depth; k += 4) {
       const offset = (<usize>(n * depth + k) << 2);
-      for (let p = 0; p < 64; p++) {
-        let sum = f32x4.splat(0);
-        for (let t = 0; t < threads; t++) {
-          if (load<i32>(flags + <usize>t * 64) != 0) sum = f32x4.add(sum, v128.load(accumulators + <usize>t * stride + <usize>p * sPoint + offset));
+      // One accumulator (few tiles) is read in place; several are first added into `points`.
+      let source = accumulators + offset, step = sPoint;
+      if (threads > 1) {
+        for (let p = 0; p < 64; p++) {
+          let sum = f32x4.splat(0);
+          for (let t = 0; t < threads; t++) {
+            if (load<i32>(flags + <usize>t * 64) != 0) sum = f32x4.add(sum, v128.load(accumulators + <usize>t * stride + <usize>p * sPoint + offset));
+          }
+          v128.store(points + <usize>p * 16, sum);
         }
-        v128.store(points + <usize>p * 16, sum);
+        source = points;
+        step = 16;
       }
-      for (let b = 0; b < 8; b++) tapLine(points + <usize>b * 16, 128, columns + <usize>b * 16, 128);
-      for (let i = 0; i < 5; i++) {
-        tapLine(columns + <usize>i * 128, 16, taps, 16);
-        // Lanes are four input channels k: each goes to its own filter, 25 floats apart.
-        for (let j = 0; j < 5; j++) {
-          const value = v128.load(taps + <usize>j * 16), at = gradient + (<usize>((n * depth + k) * 25 + i * 5 + j) << 2);
-          store<f32>(at, f32x4.extract_lane(value, 0));
-          store<f32>(at + 100, f32x4.extract_lane(value, 1));
-          store<f32>(at + 200, f32x4.extract_lane(value, 2));
-          store<f32>(at + 300, f32x4.extract_lane(value, 3));
-        }
+      for (let b = 0; b < 8; b++) tapLine(source + <usize>b * step, 8 * step, columns + <usize>b * 16, 128);
+      for (let i = 0; i < 5; i++) tapLine(columns + <usize>i * 128, 16, taps + <usize>i * 80, 16);
+      // Lanes are four input channels k, each its own filter 25 floats on: four taps per store after a transpose.
+      const filter = gradient + (<usize>(n * depth + k) * 25 << 2);
+      for (let block = 0; block < 6; block++) {
+        const at = taps + <usize>block * 64;
+        transpose4(at);
+        for (let lane = 0; lane < 4; lane++) v128.store(filter + <usize>lane * 100 + <usize>block * 16, v128.load(at + <usize>lane * 16));
       }
+      const value = v128.load(taps + 384);
+      store<f32>(filter + 96, f32x4.extract_lane(value, 0));
+      store<f32>(filter + 196, f32x4.extract_lane(value, 1));
+      store<f32>(filter + 296, f32x4.extract_lane(value, 2));
+      store<f32>(filter + 396, f32x4.extract_lane(value, 3));
     }
   }
 }

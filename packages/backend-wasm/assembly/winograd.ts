@@ -15,6 +15,31 @@ import { inputLine, outputLine, transpose4, weightLine } from './winograd-transf
 }
 
 /**
+ * The 25 taps of four filters `lane` bytes apart as 25 vectors (lanes = filters) at `taps`, mirrored when `flip`:
+ * four taps of each filter per load, turned by a 4×4 transpose, and the last tap gathered.
+ */
+function gatherTaps(filter: usize, lane: usize, flip: bool, taps: usize): void {
+  for (let block = 0; block < 6; block++) {
+    // Mirrored, taps 4b .. 4b+3 are source taps 24-4b .. 21-4b: load from 21-4b and store the rows reversed.
+    const from = filter + (<usize>(flip ? 21 - 4 * block : 4 * block) << 2);
+    const r0 = v128.load(from), r1 = v128.load(from + lane), r2 = v128.load(from + 2 * lane), r3 = v128.load(from + 3 * lane);
+    const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+    const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+    const to = taps + <usize>block * 64;
+    v128.store(to + (flip ? 48 : 0), f32x4.shuffle(t0, t2, 0, 1, 4, 5));
+    v128.store(to + (flip ? 32 : 16), f32x4.shuffle(t0, t2, 2, 3, 6, 7));
+    v128.store(to + (flip ? 16 : 32), f32x4.shuffle(t1, t3, 0, 1, 4, 5));
+    v128.store(to + (flip ? 0 : 48), f32x4.shuffle(t1, t3, 2, 3, 6, 7));
+  }
+  const last = filter + (flip ? 0 : 96);
+  let x = f32x4.splat(load<f32>(last));
+  x = f32x4.replace_lane(x, 1, load<f32>(last + lane));
+  x = f32x4.replace_lane(x, 2, load<f32>(last + 2 * lane));
+  x = f32x4.replace_lane(x, 3, load<f32>(last + 3 * lane));
+  v128.store(taps + 384, x);
+}
+
+/**
  * Weights [.., 5, 5] → U[p][k][n] = (G·g·Gᵀ)[p] of the filter for (n, k), which starts at weight + n·strideN + k·strideK
  * floats (taps read mirrored when flipped). One chunk = a run of k; lanes are four consecutive n.
  * Slots: 0 weight, 1 U, 2 K, 3 N, 4 strideN, 5 strideK, 6 flip, 7 scratch base, 8 scratch stride, 9 k per chunk.
@@ -25,15 +50,7 @@ export function winogradWeightsTask(chunk: i32, thread: i32, args: usize): void 
   const taps = threadScratch(args, 7, thread), columns = taps + 25 * 16;
   const lane = <usize>strideN << 2, first = chunk * int(args, 9), last = min32(depth, first + int(args, 9));
   for (let k = first; k < last; k++) for (let n = 0; n < width; n += 4) {
-    const filter = weight + (<usize>(n * strideN + k * strideK) << 2);
-    for (let t = 0; t < 25; t++) {
-      const from = filter + (<usize>(flip ? 24 - t : t) << 2);
-      let x = f32x4.splat(load<f32>(from));
-      x = f32x4.replace_lane(x, 1, load<f32>(from + lane));
-      x = f32x4.replace_lane(x, 2, load<f32>(from + 2 * lane));
-      x = f32x4.replace_lane(x, 3, load<f32>(from + 3 * lane));
-      v128.store(taps + <usize>t * 16, x);
-    }
+    gatherTaps(weight + (<usize>(n * strideN + k * strideK) << 2), lane, flip, taps);
     for (let j = 0; j < 5; j++) weightLine(taps + <usize>j * 16, 80, columns + <usize>j * 16, 80);
     const pointStep = uPointBytes(depth, width);
     for (let a = 0; a < 8; a++) {

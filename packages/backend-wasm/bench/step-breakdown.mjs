@@ -1,5 +1,5 @@
 // Where a wasm training step's time goes, kernel by kernel, with 1 and 2 threads (run `pnpm build` first):
-//   node bench/step-breakdown.mjs [batch]
+//   node bench/step-breakdown.mjs [batch]      (ALL=1 lists every kernel, not only those over 1% of the step)
 // Wraps every registered fast kernel and primitive with a timer; kernels taking ≥ 1% of the 1-thread step are listed
 // with their per-step milliseconds at 1 and 2 threads and the speedup.
 import { measureTraining } from './cnn-step.mjs';
@@ -39,5 +39,5 @@ console.log(`batch ${batchSize}: step ${results[1].step.toFixed(2)} ms (1 thread
 const perStep = (threads, key) => (results[threads].parts.get(key) ?? 0) / (steps + warmup);
 for (const key of [...results[1].parts.keys()].sort((a, b) => perStep(1, b) - perStep(1, a))) {
   const one = perStep(1, key), two = perStep(2, key);
-  if (one >= 0.01 * results[1].step) console.log(`${key.padEnd(40)} ${one.toFixed(3)} ms  ${two.toFixed(3)} ms  ${(one / two).toFixed(2)}×`);
+  if (process.env.ALL || one >= 0.01 * results[1].step) console.log(`${key.padEnd(40)} ${one.toFixed(3)} ms  ${two.toFixed(3)} ms  ${(one / two).toFixed(2)}×`);
 }

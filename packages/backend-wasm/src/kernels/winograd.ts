@@ -124,7 +124,7 @@ export function runWinogradWeightGradient(context: WasmContext, conv: Omit<Winog
   } else {
     pool.run('winogradGradientTask', Math.ceil(tiles / perBlock));
   }
-  const [finishScratch, finishStride] = context.threadScratch(1024 + 640 + 80);
+  const [finishScratch, finishStride] = context.threadScratch(1024 + 640 + 400);
   const perChunk = Math.ceil(width / (threads * 2));
   pool.setInts([depth, width, accumulators, accumulatorBytes, flags, accumulatorCount, gradWeight, finishScratch, finishStride, perChunk])
     .run('winogradGradientFinishTask', Math.ceil(width / perChunk));
