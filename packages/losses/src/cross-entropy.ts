@@ -21,7 +21,9 @@ function batched(input: Tensor, target: Tensor, probabilities: boolean) {
   return { input, target, unbatched: false };
 }
 
-function checkClassTargets(op: string, input: Tensor, target: Tensor, ignoreIndex: number): void {
+/** Throws on a wrong dtype, shape or (where readable now) class index; returns whether any target is ignoreIndex, or
+ * null when the values cannot be read synchronously. */
+function checkClassTargets(op: string, input: Tensor, target: Tensor, ignoreIndex: number): boolean | null {
   if (target.dtype !== 'int32') {
     throw new DTypeError(`${op}: expected int32 class indices (or probabilities shaped like the input ${formatShape(input.shape)}), ` +
       `got ${target.dtype} ${formatShape(target.shape)}`);
@@ -31,11 +33,14 @@ function checkClassTargets(op: string, input: Tensor, target: Tensor, ignoreInde
     throw new ShapeError(`${op}: expected target of shape ${formatShape(expected)} for input ${formatShape(input.shape)}, got ${formatShape(target.shape)}`);
   }
   // A target outside [0, C) is an error in PyTorch; checking it needs the values, so only where they can be read now.
-  if (!target.backend.supportsSyncRead) return;
+  if (!target.backend.supportsSyncRead) return null;
   const classes = input.shape[1]!;
+  let anyIgnored = false;
   for (const value of target.dataSync()) {
-    if (value !== ignoreIndex && (value < 0 || value >= classes)) throw new InvalidArgumentError(`${op}: target ${value} is out of bounds for ${classes} classes`);
+    if (value === ignoreIndex) anyIgnored = true;
+    else if (value < 0 || value >= classes) throw new InvalidArgumentError(`${op}: target ${value} is out of bounds for ${classes} classes`);
   }
+  return anyIgnored;
 }
 
 function checkWeight(op: string, weight: Tensor | null, classes: number): void {
@@ -86,13 +91,13 @@ export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions =
 
 // The common case in a backend's fused kernel: 2-D logits, no class weights, no smoothing. Ignored targets are
 // swapped for class 0 before the kernel (so it never indexes out of range) and their losses masked out after.
-function fusedCrossEntropy(input: Tensor, target: Tensor, ignoreIndex: number, reduction: Reduction): Tensor {
-  const valid = target.ne(ignoreIndex);
-  const anyIgnored = !target.backend.supportsSyncRead || valid.logicalNot().sum().item() > 0;
-  if (!anyIgnored) {
+// `anyIgnored` comes from checkClassTargets' read of the targets (null: unknown, so assume some are).
+function fusedCrossEntropy(input: Tensor, target: Tensor, ignoreIndex: number, reduction: Reduction, anyIgnored: boolean | null): Tensor {
+  if (anyIgnored === false) {
     const losses = softmaxCrossEntropy(input, target);
     return reduction === 'none' ? losses : reduction === 'sum' ? losses.sum() : losses.mean();
   }
+  const valid = target.ne(ignoreIndex);
   const losses = where(valid, softmaxCrossEntropy(input, where(valid, target, 0)), 0);
   if (reduction === 'none') return losses;
   return reduction === 'sum' ? losses.sum() : losses.sum().div(cast(valid, input.dtype).sum());
@@ -145,8 +150,8 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   let losses: Tensor;
   if (probabilities) losses = probabilityTargetLoss(shaped.input.logSoftmax(1), shaped.target, weight, reduction, labelSmoothing);
   else {
-    checkClassTargets('crossEntropy', shaped.input, shaped.target, ignoreIndex);
-    if (shaped.input.ndim === 2 && !weight && labelSmoothing === 0) losses = fusedCrossEntropy(shaped.input, shaped.target, ignoreIndex, reduction);
+    const anyIgnored = checkClassTargets('crossEntropy', shaped.input, shaped.target, ignoreIndex);
+    if (shaped.input.ndim === 2 && !weight && labelSmoothing === 0) losses = fusedCrossEntropy(shaped.input, shaped.target, ignoreIndex, reduction, anyIgnored);
     else if (labelSmoothing > 0) losses = smoothedClassLoss(shaped.input.logSoftmax(1), shaped.target, { weight, ignoreIndex, reduction, labelSmoothing });
     else losses = nll(shaped.input.logSoftmax(1), shaped.target, weight, ignoreIndex, reduction);
   }
