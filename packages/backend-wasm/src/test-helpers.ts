@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { setBackend, type Tensor } from '@lantern/tensor';
+import { conv2d, manualSeed, randn, setBackend, type Conv2dOptions, type Tensor } from '@lantern/tensor';
 import { setThreads, threadsReady } from './index.js';
 
 /** Asserts two tensors (any backends) match in shape, dtype and values within rtol/atol, naming the worst element. */
@@ -39,4 +39,32 @@ export async function forThreadCounts(body: (threads: number) => void): Promise<
 /** A cpu leaf and its wasm copy, both requiring grad. */
 export function leafPair(tensor: Tensor): [Tensor, Tensor] {
   return [tensor.detach().requiresGrad_(), tensor.detach().to('wasm').requiresGrad_()];
+}
+
+export interface ConvolutionCase {
+  readonly name: string;
+  readonly input: [number, number, number, number];
+  readonly weight: [number, number, number, number];
+  readonly options: Conv2dOptions;
+  readonly bias?: boolean;
+}
+
+/** One convolution, forward and backward against the same upstream gradient, on cpu (expected) and wasm (actual). */
+export interface ConvolutionRun {
+  readonly expected: Tensor; readonly actual: Tensor; readonly upstream: Tensor;
+  readonly x: Tensor; readonly xw: Tensor; readonly w: Tensor; readonly ww: Tensor;
+  readonly b: Tensor | null; readonly bw: Tensor | null;
+}
+
+export function runConvolutionCase(testCase: ConvolutionCase, seed: number): ConvolutionRun {
+  manualSeed(seed);
+  const [x, xw] = leafPair(randn(testCase.input));
+  const [w, ww] = leafPair(randn(testCase.weight));
+  const [b, bw] = testCase.bias ? leafPair(randn([testCase.weight[0]])) : [null, null];
+  const expected = conv2d(x, w, b, testCase.options);
+  const actual = conv2d(xw, ww, bw, testCase.options);
+  const upstream = randn(expected.shape);
+  expected.backward(upstream);
+  actual.backward(upstream.to('wasm'));
+  return { expected, actual, upstream, x, xw, w, ww, b, bw };
 }

@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import '@lantern/backend-cpu';
 import '../index.js';
-import { conv2d, manualSeed, randn, type Conv2dOptions } from '@lantern/tensor';
+import { conv2d, manualSeed, randn } from '@lantern/tensor';
 import { useWinograd } from '../index.js';
-import { expectClose, forThreadCounts, leafPair } from '../test-helpers.js';
+import { expectClose, forThreadCounts, leafPair, runConvolutionCase, type ConvolutionCase } from '../test-helpers.js';
 
-interface Case {
-  readonly name: string;
-  readonly input: [number, number, number, number];
-  readonly weight: [number, number, number, number];
-  readonly options: Conv2dOptions;
-  readonly bias?: boolean;
-}
-
-const cases: Case[] = [
+const cases: ConvolutionCase[] = [
   // The course CNN's three layers at batch 2.
   { name: 'conv1 3→32 5×5 pad 2 on 32×32', input: [2, 3, 32, 32], weight: [32, 3, 5, 5], options: { padding: 2 }, bias: true },
   { name: 'conv2 32→32 5×5 pad 2 on 16×16', input: [2, 32, 16, 16], weight: [32, 32, 5, 5], options: { padding: 2 }, bias: true },
@@ -36,16 +28,8 @@ describe('conv2d fast kernels match the cpu backend', () => {
   for (const testCase of cases) {
     it(testCase.name, async () => {
       await forThreadCounts(() => {
-        manualSeed(7);
-        const [x, xw] = leafPair(randn(testCase.input));
-        const [w, ww] = leafPair(randn(testCase.weight));
-        const [b, bw] = testCase.bias ? leafPair(randn([testCase.weight[0]])) : [null, null];
-        const expected = conv2d(x, w, b, testCase.options);
-        const actual = conv2d(xw, ww, bw, testCase.options);
+        const { expected, actual, x, xw, w, ww, b, bw } = runConvolutionCase(testCase, 7);
         expectClose(actual, expected, 1e-4, 1e-4, 'output');
-        const upstream = randn(expected.shape);
-        expected.backward(upstream);
-        actual.backward(upstream.to('wasm'));
         expectClose(xw.grad!, x.grad!, 1e-4, 1e-4, 'input gradient');
         expectClose(ww.grad!, w.grad!, 1e-4, 1e-3, 'weight gradient');
         if (b) expectClose(bw!.grad!, b.grad!, 1e-4, 1e-3, 'bias gradient');

@@ -1,21 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import '@lantern/backend-cpu';
 import '../index.js';
-import { conv2d, manualSeed, randn, type Conv2dOptions, type Tensor } from '@lantern/tensor';
+import { conv2d, type Tensor } from '@lantern/tensor';
 import { useWinograd } from '../index.js';
-import { expectClose, forThreadCounts, leafPair } from '../test-helpers.js';
-
-interface Case {
-  readonly name: string;
-  readonly input: [number, number, number, number];
-  readonly weight: [number, number, number, number];
-  readonly options: Conv2dOptions;
-  readonly bias?: boolean;
-}
+import { expectClose, forThreadCounts, runConvolutionCase, type ConvolutionCase } from '../test-helpers.js';
 
 // Every case takes the Winograd path for the forward pass, the input gradient and the weight gradient (5×5, stride 1,
 // channel counts that are multiples of 8).
-const cases: Case[] = [
+const cases: ConvolutionCase[] = [
   { name: 'course conv2 32→32 on 16×16', input: [2, 32, 16, 16], weight: [32, 32, 5, 5], options: { padding: 2 }, bias: true },
   { name: 'course conv3 32→64 on 8×8', input: [3, 32, 8, 8], weight: [64, 32, 5, 5], options: { padding: 2 }, bias: true },
   { name: 'partial tiles: 7×9 output', input: [2, 8, 7, 9], weight: [8, 8, 5, 5], options: { padding: 2 }, bias: true },
@@ -43,16 +35,8 @@ describe('Winograd F(4×4, 5×5) convolutions match the cpu backend', () => {
   for (const testCase of cases) {
     it(testCase.name, async () => {
       await forThreadCounts(() => {
-        manualSeed(11);
-        const [x, xw] = leafPair(randn(testCase.input));
-        const [w, ww] = leafPair(randn(testCase.weight));
-        const [b, bw] = testCase.bias ? leafPair(randn([testCase.weight[0]])) : [null, null];
-        const expected = conv2d(x, w, b, testCase.options);
-        const actual = conv2d(xw, ww, bw, testCase.options);
+        const { expected, actual, upstream, x, xw, w, ww, b, bw } = runConvolutionCase(testCase, 11);
         expectNear(actual, expected, 'output');
-        const upstream = randn(expected.shape);
-        expected.backward(upstream);
-        actual.backward(upstream.to('wasm'));
         expectNear(xw.grad!, x.grad!, 'input gradient');
         expectNear(ww.grad!, w.grad!, 'weight gradient');
         if (b) expectClose(bw!.grad!, b.grad!, 1e-4, 1e-3, 'bias gradient');
