@@ -27,7 +27,8 @@ export function conv2dBackwardWeight(context: WasmContext, gradOutput: TensorVie
     referenceBackwardWeight(cpuView(context, gradOutput), cpuView(context, input), cpuView(context, gradWeight), attributes);
     return;
   }
-  if (winogradGradientApplies(channels, outChannels, [kernelHeight, kernelWidth], attributes.stride, attributes.dilation, groups)) {
+  if (winogradGradientApplies(channels, outChannels, [kernelHeight, kernelWidth], attributes.stride, attributes.dilation, groups,
+    context.pool.threads)) {
     runWinogradWeightGradient(context, {
       batch, depth: channels, width: outChannels, height, inputWidth: width, outHeight, outWidth, padding: attributes.padding,
     }, addressOf(input), addressOf(gradOutput), addressOf(gradWeight));

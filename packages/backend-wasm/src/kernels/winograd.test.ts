@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import '@lantern/backend-cpu';
 import '../index.js';
-import { conv2d, type Tensor } from '@lantern/tensor';
+import { conv2d, manualSeed, randn, setBackend, type Tensor } from '@lantern/tensor';
 import { useWinograd } from '../index.js';
 import { expectClose, forThreadCounts, runConvolutionCase, type ConvolutionCase } from '../test-helpers.js';
 
@@ -55,4 +55,24 @@ describe('Winograd F(4×4, 5×5) convolutions match the cpu backend', () => {
       });
     });
   }
+
+  it('leaves layers whose transformed filters would pass the workspace limit on the direct kernels', () => {
+    // 520 × 520 channels: U would be 64 · 520² floats = 69 MB, over winogradWorkspaceLimit (64 MiB).
+    setBackend('wasm');
+    manualSeed(5);
+    const x = randn([1, 520, 4, 4]), w = randn([520, 520, 5, 5]), upstream = randn([1, 520, 4, 4]);
+    const run = () => {
+      const [xr, wr] = [x.detach().requiresGrad_(), w.detach().requiresGrad_()];
+      const y = conv2d(xr, wr, null, { padding: 2 });
+      y.backward(upstream);
+      return [y, xr.grad!, wr.grad!].map((t) => t.dataSync());
+    };
+    const winograd = run();
+    useWinograd(false);
+    const direct = run();
+    ['output', 'input gradient', 'weight gradient'].forEach((what, i) => {
+      const [a, b] = [winograd[i]!, direct[i]!];
+      expect(a.findIndex((value, j) => value !== b[j]), `${what}: first element that differs`).toBe(-1);
+    });
+  });
 });

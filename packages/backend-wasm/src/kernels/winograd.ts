@@ -6,22 +6,35 @@ import { serialElements } from '../thread-pool.js';
 export const winogradSettings = { enabled: true };
 
 /**
- * Whether a convolution can take the Winograd path: 5×5 kernel, stride 1, dilation 1, one group, and channel counts
- * the vector transforms and the 8-column GEMM tile cover without edge cases (K input channels a multiple of 4, at
- * least 8; N output channels a multiple of 8). Shallow inputs (K = 3, the first layer of an image model) stay direct:
- * their product is too short to pay for the transforms.
+ * Most bytes of transformed filters (U, 64 points × K × N floats, 2.56× the weights) or of weight-gradient
+ * accumulators (one such block per thread) a layer may need; larger layers stay on the direct kernels, which need
+ * no such buffers, rather than take a large share of wasm32's 4 GiB.
+ */
+export const winogradWorkspaceLimit = 64 * 1024 * 1024;
+
+function isWinogradShape(kernel: readonly [number, number], stride: readonly [number, number], dilation: readonly [number, number],
+  groups: number): boolean {
+  return winogradSettings.enabled && kernel[0] === 5 && kernel[1] === 5 && stride[0] === 1 && stride[1] === 1 &&
+    dilation[0] === 1 && dilation[1] === 1 && groups === 1;
+}
+
+/**
+ * Whether a convolution (or an input gradient, as a convolution) can take the Winograd path: 5×5 kernel, stride 1,
+ * dilation 1, one group, and channel counts the vector transforms and the 8-column GEMM tile cover without edge
+ * cases (K input channels a multiple of 4, at least 8; N output channels a multiple of 8). Shallow inputs (K = 3,
+ * the first layer of an image model) stay direct: their product is too short to pay for the transforms.
  */
 export function winogradApplies(depth: number, width: number, kernel: readonly [number, number], stride: readonly [number, number],
   dilation: readonly [number, number], groups: number): boolean {
-  return winogradSettings.enabled && kernel[0] === 5 && kernel[1] === 5 && stride[0] === 1 && stride[1] === 1 &&
-    dilation[0] === 1 && dilation[1] === 1 && groups === 1 && depth >= 8 && depth % 4 === 0 && width % 8 === 0;
+  return isWinogradShape(kernel, stride, dilation, groups) && depth >= 8 && depth % 4 === 0 && width % 8 === 0 &&
+    64 * depth * width * 4 <= winogradWorkspaceLimit;
 }
 
 /** Whether a weight gradient can take the Winograd path (K input channels a multiple of 8, N output a multiple of 4). */
 export function winogradGradientApplies(depth: number, width: number, kernel: readonly [number, number],
-  stride: readonly [number, number], dilation: readonly [number, number], groups: number): boolean {
-  return winogradSettings.enabled && kernel[0] === 5 && kernel[1] === 5 && stride[0] === 1 && stride[1] === 1 &&
-    dilation[0] === 1 && dilation[1] === 1 && groups === 1 && depth % 8 === 0 && width % 4 === 0 && depth > 0 && width > 0;
+  stride: readonly [number, number], dilation: readonly [number, number], groups: number, threads: number): boolean {
+  return isWinogradShape(kernel, stride, dilation, groups) && depth > 0 && width > 0 && depth % 8 === 0 && width % 4 === 0 &&
+    threads * 64 * depth * width * 4 <= winogradWorkspaceLimit;
 }
 
 export interface WinogradConvolution {
