@@ -1,4 +1,5 @@
 import '@lantern/backend-cpu';
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,6 +105,18 @@ describe('CIFAR10 download (local server)', () => {
     await expect(CIFAR10({ root, download: true, url: server.url('/error') })).rejects.toBeInstanceOf(DownloadError);
     expect(await listing(root)).toEqual([]);
   });
+
+  it('removes what a killed run left (partial archive, staging folder), but not what a running process writes', async () => {
+    const root = await freshRoot('abandoned');
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!; // has exited: its id no longer runs
+    const alive = process.ppid;
+    const left = [`cifar-10-binary.tar.gz.partial-${gone}-0a1b2c3d`, `.cifar-10-extract-${gone}-AbC123`];
+    const kept = [`cifar-10-binary.tar.gz.partial-${alive}-0a1b2c3d`, `.cifar-10-extract-${alive}-XyZ789`];
+    for (const name of [left[0]!, kept[0]!]) await writeFile(join(root, name), 'half an archive');
+    for (const name of [left[1]!, kept[1]!]) await mkdir(join(root, name, 'cifar-10-batches-bin'), { recursive: true });
+    await CIFAR10({ root, train: false, download: true, url: server.url('/cifar-10-binary.tar.gz'), md5: archive.md5 });
+    expect(await listing(root)).toEqual([...kept, 'cifar-10-batches-bin', 'cifar-10-binary.tar.gz'].sort());
+  }, 30_000);
 
   it('refuses an archive without valid batches and leaves no half-extracted folder', async () => {
     const root = await freshRoot('bad-archive');

@@ -5,7 +5,7 @@ import { CorruptDatasetError, DatasetNotFoundError } from '../errors.js';
 import type { RawImage } from '../image.js';
 import { downloadFile, fileMd5, type DownloadOptions } from './download.js';
 import { extractTarGz } from './extract.js';
-import { exists, removeQuietly, replaceFolder, sizeOf, stagingFolder } from './files.js';
+import { exists, removeAbandoned, removeQuietly, replaceFolder, sizeOf, stagingFolder } from './files.js';
 
 export const cifar10Download = {
   url: 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz',
@@ -44,6 +44,7 @@ export async function downloadCIFAR10(root: string, options: Pick<CIFAR10Options
   const folder = join(root, cifar10Format.folder);
   if ((await invalidFiles(folder, allFiles)).length === 0) return;
   await mkdir(root, { recursive: true });
+  await removeAbandoned(root);
   const archive = join(root, cifar10Download.archive);
   const md5 = options.md5 ?? cifar10Download.md5;
   if (!((await exists(archive)) && (await fileMd5(archive)) === md5)) {

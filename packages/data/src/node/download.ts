@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { get as httpGet, type IncomingMessage } from 'node:http';
@@ -8,6 +8,7 @@ import { Transform as TransformStream } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import cliProgress from 'cli-progress';
 import { ChecksumError, DownloadError } from '../errors.js';
+import { partialPath } from './files.js';
 
 export interface DownloadOptions {
   /** The published MD5 (hex); the file is kept only when it matches. */
@@ -85,7 +86,7 @@ function progressBar(option: DownloadOptions['progress'], label: string, total: 
 export async function downloadFile(url: string, destination: string, options: DownloadOptions = {}): Promise<void> {
   const { response, finalUrl } = await open(url, options.maxRedirects ?? 5, options.idleTimeoutMs ?? 60_000);
   const total = Number(response.headers['content-length'] ?? Number.NaN);
-  const temporary = `${destination}.partial-${randomBytes(4).toString('hex')}`;
+  const temporary = partialPath(destination);
   const hash = createHash('md5');
   const bar = progressBar(options.progress, basename(destination), total);
   let received = 0;

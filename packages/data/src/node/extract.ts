@@ -1,10 +1,10 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { extract as tarExtract } from 'tar';
 import { CorruptDatasetError } from '../errors.js';
+import { partialPath } from './files.js';
 
 /**
  * Extracts a .tar.gz into `folder` (which must exist) with node-tar, streaming: gunzip and untar run as the file is
@@ -21,7 +21,7 @@ export async function extractTarGz(dataset: string, archive: string, folder: str
 
 /** Decompresses a .gz file to `destination`, through a temporary file renamed into place when complete. */
 export async function gunzipFile(dataset: string, source: string, destination: string): Promise<void> {
-  const temporary = `${destination}.partial-${randomBytes(4).toString('hex')}`;
+  const temporary = partialPath(destination);
   try {
     await pipeline(createReadStream(source), createGunzip(), createWriteStream(temporary));
     await rename(temporary, destination);

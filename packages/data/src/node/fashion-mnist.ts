@@ -6,7 +6,7 @@ import { DatasetNotFoundError, DownloadError } from '../errors.js';
 import type { RawImage } from '../image.js';
 import { downloadFile, fileMd5, type DownloadOptions } from './download.js';
 import { gunzipFile } from './extract.js';
-import { exists, sizeOf } from './files.js';
+import { exists, removeAbandoned, sizeOf } from './files.js';
 
 /**
  * Where the four .gz files are fetched from, tried in order. The default is the Fashion-MNIST project's own
@@ -59,6 +59,7 @@ function parseIdxHeaderOnly(header: Uint8Array, kind: 'images' | 'labels', size:
 export async function downloadFashionMNIST(root: string, options: Pick<FashionMNISTOptions<unknown, unknown>, 'mirrors' | 'md5' | 'progress'> = {}): Promise<void> {
   const folder = join(root, 'FashionMNIST', 'raw');
   await mkdir(folder, { recursive: true });
+  await removeAbandoned(folder);
   for (const resource of fashionMnistResources) {
     const target = join(folder, uncompressed(resource.file));
     if (await isCompleteIdx(target, kindOf(resource.file))) continue;

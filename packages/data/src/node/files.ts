@@ -1,4 +1,5 @@
-import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export async function sizeOf(path: string): Promise<number | null> {
@@ -14,9 +15,42 @@ export async function exists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);
 }
 
-/** A fresh folder inside `parent` (same filesystem, so its contents can be renamed into place atomically). */
-export function stagingFolder(parent: string, prefix: string): Promise<string> {
-  return mkdtemp(join(parent, `.${prefix}-`));
+// Temporaries carry the writing process's id, so a later run can tell one abandoned by a killed process (its id no
+// longer runs) from one another process is still writing, and remove only the former.
+const partialFile = /\.partial-(\d+)-[0-9a-f]{8}$/;
+const stagingName = /^\.[a-z0-9-]+-extract-(\d+)-[A-Za-z0-9]{6}$/;
+
+/** `path.partial-<pid>-<random>`: where a file is written before it is renamed to `path` once complete. */
+export function partialPath(path: string): string {
+  return `${path}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * A fresh folder `.<prefix>-<pid>-XXXXXX` inside `parent` (same filesystem, so its contents can be renamed into place
+ * atomically). `prefix` must end in `-extract` for removeAbandoned to recognise it.
+ */
+export function stagingFolder(parent: string, prefix: `${string}-extract`): Promise<string> {
+  return mkdtemp(join(parent, `.${prefix}-${process.pid}-`));
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by another user
+  }
+}
+
+/** Removes partial files and staging folders in `folder` whose process is gone (killed mid-download or mid-extract). */
+export async function removeAbandoned(folder: string): Promise<string[]> {
+  const names = await readdir(folder).catch(() => [] as string[]);
+  const abandoned = names.filter((name) => {
+    const pid = Number((partialFile.exec(name) ?? stagingName.exec(name))?.[1] ?? Number.NaN);
+    return Number.isInteger(pid) && pid !== process.pid && !isRunning(pid);
+  });
+  await Promise.all(abandoned.map((name) => removeQuietly(join(folder, name))));
+  return abandoned;
 }
 
 /**
