@@ -5,14 +5,15 @@ import type { TrainerOptions } from './options.js';
  * Registers the chosen backend. Backends are separate packages imported on demand, so a user who trains on cpu never
  * loads wasm or WebGPU code.
  */
-export async function loadBackend(name: TrainerOptions['backend'], threads?: number): Promise<void> {
+export async function loadBackend(name: TrainerOptions['backend'], threads?: number, winograd = true): Promise<void> {
   if (name === 'cpu') {
     await import('@lantern/backend-cpu');
     return;
   }
   if (name === 'wasm') {
-    const { setThreads, threadsReady } = await import('@lantern/backend-wasm');
+    const { setThreads, threadsReady, useWinograd } = await import('@lantern/backend-wasm');
     if (threads !== undefined) setThreads(threads);
+    useWinograd(winograd);
     await threadsReady();
     return;
   }

@@ -29,6 +29,7 @@ describe('bad flags exit with status 2 and list the valid values', () => {
     [['--split', 'val'], /Allowed choices are test, train/],
     [['--nesterov'], /--nesterov needs --optimizer sgd and --momentum > 0/],
     [['--frobnicate'], /unknown option '--frobnicate'/],
+    [['--backend', 'cpu', '--no-winograd'], /--no-winograd applies to --backend wasm only/],
   ])('%j', async (argv, message) => {
     expect(await main(argv)).toBe(2);
     expect(stderr.join('')).toMatch(message);
@@ -60,6 +61,18 @@ describe('end to end on real CIFAR-10', () => {
     for (const epoch of epochs) expect(epoch.meanLoss).toBeCloseTo(epoch.runningLoss / 200, 10);
     expect(epochs[1].runningLoss).toBeLessThan(epochs[0].runningLoss);
     expect(epochs[2].runningLoss).toBeLessThan(epochs[1].runningLoss);
+  }, 120_000);
+
+  it('--no-winograd: wasm follows cpu to float32 rounding; the default (Winograd) rounds differently', async () => {
+    const run = async (...flags: string[]) => {
+      stdout = [];
+      expect(await main(['--data', sharedData, '--limit', '100', '--epochs', '1', '--seed', '0', '--json', ...flags])).toBe(0);
+      return jsonLines()[0].runningLoss as number;
+    };
+    const [cpu, direct, winograd] = [await run('--backend', 'cpu'), await run('--no-winograd'), await run()];
+    expect(Math.abs(direct - cpu) / cpu).toBeLessThan(1e-5);
+    expect(Math.abs(winograd - cpu) / cpu).toBeLessThan(1e-3);
+    expect(winograd).not.toBe(direct);
   }, 120_000);
 
   it('--backend webgpu trains through the same loop (lavapipe in CI), reading losses asynchronously', async () => {

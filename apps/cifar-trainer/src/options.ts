@@ -20,6 +20,7 @@ export interface TrainerOptions {
   seed?: number;
   backend: (typeof backendNames)[number];
   threads?: number;
+  winograd: boolean;
   init?: string;
   save?: string;
   checkpoint?: string;
@@ -70,6 +71,7 @@ export function createCommand(): Command {
     .option('--seed <n>', 'seed for initialisation and shuffling (torch.manual_seed)', integer('--seed', 0))
     .addOption(new Option('--backend <name>', 'compute backend (wasm: SIMD + threads, about 10x cpu)').choices(backendNames).default('wasm'))
     .option('--threads <n>', 'worker threads for wasm (default: one per core)', integer('--threads', 1))
+    .option('--no-winograd', "wasm: direct 5×5 convolutions (PyTorch's rounding) instead of Winograd F(4×4, 5×5)")
     .option('--init <file>', 'initial weights (.safetensors, PyTorch key names)')
     .option('--save <file>', 'write the final weights (.safetensors)')
     .option('--checkpoint <file>', 'after every epoch, save model and optimizer state to FILE(.safetensors/.json)')
@@ -93,5 +95,6 @@ export function parseOptions(argv: readonly string[]): TrainerOptions {
   }
   if (options.resume && !options.checkpoint) throw new UsageError('--resume needs --checkpoint FILE.');
   if (options.logEvery !== undefined && !options.json) throw new UsageError('--log-every needs --json.');
+  if (!options.winograd && options.backend !== 'wasm') throw new UsageError('--no-winograd applies to --backend wasm only.');
   return options;
 }

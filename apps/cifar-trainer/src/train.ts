@@ -48,7 +48,7 @@ async function accuracy(model: Module, loader: AsyncIterable<[Tensor, Tensor]>):
  * the epoch's running loss. A NaN or Inf loss stops training with DivergedError.
  */
 export async function train(options: TrainerOptions, reporter: Reporter): Promise<EpochResult[]> {
-  await loadBackend(options.backend, options.threads);
+  await loadBackend(options.backend, options.threads, options.winograd);
   setBackend(options.backend);
   if (options.seed !== undefined) manualSeed(options.seed);
   const dataset = await loadSplit(options, options.split);
