@@ -5,7 +5,7 @@
 // Every lane is an independent channel, so one call transforms four channels at once. A 2-D transform is two passes
 // of lines: first along one axis into a temporary, then along the other.
 
-@inline function scale(x: v128, by: f32): v128 {
+@inline export function scale(x: v128, by: f32): v128 {
   return f32x4.mul(x, f32x4.splat(by));
 }
 

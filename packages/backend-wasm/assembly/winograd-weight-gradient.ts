@@ -2,12 +2,14 @@ import { address, int, min32, threadScratch } from './args';
 import { ACCUMULATE, OVERWRITE, tile } from './tile';
 import { tileBytes, transformInputTile } from './winograd';
 import { gradientLine, tapLine, transpose4 } from './winograd-transforms';
+import { gradientLine6, tapLine3 } from './winograd-transforms-3x3';
 
-// The weight gradient of a 5×5 stride-1 convolution as Winograd F(4×4, 5×5) transposed: per 4×4 tile of the output
-// gradient dy and its 8×8 input window d, dW[n, k] += Gᵀ·[(A·dy_n·Aᵀ) ⊙ (Bᵀ·d_k·B)]·G. The products are summed over
-// tiles first, point by point (S[p][n][k] = Σ_tiles Y[tile][p][n] · V[tile][p][k], a GEMM whose depth is the tile
-// count), into one accumulator per thread (many tiles) or, for few tiles, with the points split between threads after
-// a transform pass; a last task adds the accumulators and applies Gᵀ·S·G once per filter. K is the convolution's input channels (a multiple of 8), N its output channels (a multiple of 4).
+// The weight gradient of a stride-1 convolution as Winograd transposed (F(4×4, 5×5) or F(6×6, 3×3)): per m×m tile of
+// the output gradient dy and its 8×8 input window d, dW[n, k] += Gᵀ·[(A·dy_n·Aᵀ) ⊙ (Bᵀ·d_k·B)]·G. The products are
+// summed over tiles first, point by point (S[p][n][k] = Σ_tiles Y[tile][p][n] · V[tile][p][k], a GEMM whose depth is
+// the tile count), into one accumulator per thread (many tiles) or, for few tiles, with the points split between
+// threads after a transform pass; a last task adds the accumulators and applies Gᵀ·S·G once per filter. K is the
+// convolution's input channels (a multiple of 8), N its output channels (a multiple of 4).
 
 /** Bytes from one point's [N][K] block of an accumulator to the next (64 bytes of skew against 4 KiB aliasing). */
 @inline export function sPointBytes(depth: i32, width: i32): usize {
@@ -16,35 +18,45 @@ import { gradientLine, tapLine, transpose4 } from './winograd-transforms';
 
 /**
  * V = Bᵀ·d·B of input windows and Y = A·dy·Aᵀ of output-gradient tiles t0 .. t0 + count - 1, tile i of them at
- * v + i·tileBytes(K floats) and y + i·tileBytes(N floats). `scratch` is 1,088 bytes.
+ * v + i·tileBytes(K floats) and y + i·tileBytes(N floats). `scratch` is 1,152 bytes.
  */
 function transformTiles(args: usize, t0: i32, count: i32, v: usize, y: usize, scratch: usize): void {
   const depth = int(args, 0), width = int(args, 1), outHeight = int(args, 2), outWidth = int(args, 3);
   const tileColumns = int(args, 5), tilesPerImage = int(args, 4) * tileColumns;
   const paddedHeight = int(args, 6), paddedWidth = int(args, 7), input = address(args, 8), gradient = address(args, 9);
+  const step = int(args, 20);
   const temporary = scratch, rows = scratch + 1024;
   const vPoint = <usize>depth << 2, yPoint = <usize>width << 2, vTile = tileBytes(vPoint), yTile = tileBytes(yPoint);
   const plane = <usize>(outHeight * outWidth) << 2;
   for (let i = 0; i < count; i++) {
     const t = t0 + i, image = t / tilesPerImage, within = t - image * tilesPerImage;
-    const ty = within / tileColumns, tx = within - ty * tileColumns, y0 = ty * 4, x0 = tx * 4;
+    const ty = within / tileColumns, tx = within - ty * tileColumns, y0 = ty * step, x0 = tx * step;
     transformInputTile(input + <usize>((image * paddedHeight + y0) * paddedWidth + x0) * vPoint, depth, paddedWidth, temporary,
       v + <usize>i * vTile);
-    const fullWidth = x0 + 4 <= outWidth;
+    const valid = min32(step, outWidth - x0);
     for (let c = 0; c < width; c += 4) {
       const first = gradient + <usize>(image * width + c) * plane + (<usize>(y0 * outWidth + x0) << 2);
-      for (let r = 0; r < 4; r++) {
-        // Four channels' row r of the tile, zero outside the output, turned so lanes are channels.
+      for (let r = 0; r < step; r++) {
+        // Four channels' row r of the tile as `step` vectors (lanes = channels), zero outside the output: x 0..3 by
+        // one load per channel and a transpose, x 4..5 (m = 6) one float at a time.
+        const inside = y0 + r < outHeight;
         for (let lane = 0; lane < 4; lane++) {
           const from = first + <usize>lane * plane + (<usize>(r * outWidth) << 2), to = rows + <usize>lane * 16;
-          if (y0 + r >= outHeight) v128.store(to, f32x4.splat(0));
-          else if (fullWidth) v128.store(to, v128.load(from));
-          else for (let x = 0; x < 4; x++) store<f32>(to + (<usize>x << 2), x0 + x < outWidth ? load<f32>(from + (<usize>x << 2)) : 0);
+          if (inside && valid >= 4) v128.store(to, v128.load(from));
+          else for (let x = 0; x < 4; x++) store<f32>(to + (<usize>x << 2), inside && x < valid ? load<f32>(from + (<usize>x << 2)) : 0);
+          for (let x = 4; x < step; x++) {
+            store<f32>(rows + <usize>x * 16 + (<usize>lane << 2), inside && x < valid ? load<f32>(from + (<usize>x << 2)) : 0);
+          }
         }
         transpose4(rows);
-        gradientLine(rows, 16, temporary + <usize>r * 128, 16);
+        if (step == 4) gradientLine(rows, 16, temporary + <usize>r * 128, 16);
+        else gradientLine6(rows, 16, temporary + <usize>r * 128, 16);
       }
-      for (let b = 0; b < 8; b++) gradientLine(temporary + <usize>b * 16, 128, y + <usize>i * yTile + <usize>b * yPoint + (<usize>c << 2), 8 * yPoint);
+      for (let b = 0; b < 8; b++) {
+        const to = y + <usize>i * yTile + <usize>b * yPoint + (<usize>c << 2);
+        if (step == 4) gradientLine(temporary + <usize>b * 16, 128, to, 8 * yPoint);
+        else gradientLine6(temporary + <usize>b * 16, 128, to, 8 * yPoint);
+      }
     }
   }
 }
@@ -67,7 +79,7 @@ function multiplyPoints(depth: i32, width: i32, p0: i32, p1: i32, count: i32, v:
 // Slots of the two tile tasks: 0 K, 1 N, 2 OH, 3 OW, 4 tile rows, 5 tile columns, 6 PH, 7 PW, 8 channels-last input,
 // 9 output gradient (NCHW), 10 accumulators, 11 accumulator stride, 12 flags (one i32 per thread, 64 bytes apart),
 // 13 scratch base, 14 scratch stride, 15 tiles per block, 16 total tiles, 17 V (shared), 18 Y (shared), 19 points per
-// chunk.
+// chunk, 20 output tile size m (4 or 6).
 
 /**
  * Many tiles (large batches): one chunk = a block of tiles, transformed into the thread's scratch, then S += Yᵀ·V for
@@ -78,7 +90,7 @@ export function winogradGradientTask(chunk: i32, thread: i32, args: usize): void
   const accumulator = address(args, 10) + <usize>thread * address(args, 11), flag = address(args, 12) + <usize>thread * 64;
   const perBlock = int(args, 15), t0 = chunk * perBlock, count = min32(int(args, 16), t0 + perBlock) - t0;
   const scratch = threadScratch(args, 13, thread);
-  const v = scratch + 128 + 1088, y = v + <usize>perBlock * tileBytes(<usize>depth << 2);
+  const v = scratch + 128 + 1152, y = v + <usize>perBlock * tileBytes(<usize>depth << 2);
   transformTiles(args, t0, count, v, y, scratch + 128);
   const mode = load<i32>(flag) == 0 ? OVERWRITE : ACCUMULATE;
   store<i32>(flag, 1);
@@ -102,15 +114,15 @@ export function winogradGradientProductTask(chunk: i32, thread: i32, args: usize
 
 /**
  * Adds the accumulators of the threads that ran chunks and writes dW[n, k] = Gᵀ·S·G. One chunk = a run of n.
- * Slots: 0 K, 1 N, 2 accumulators, 3 accumulator stride, 4 flags, 5 threads, 6 weight gradient [N, K, 5, 5],
- * 7 scratch base, 8 scratch stride, 9 n per chunk.
+ * Slots: 0 K, 1 N, 2 accumulators, 3 accumulator stride, 4 flags, 5 accumulators in use, 6 weight gradient
+ * [N, K, r, r], 7 scratch base, 8 scratch stride, 9 n per chunk, 10 kernel size r (3 or 5).
  */
 export function winogradGradientFinishTask(chunk: i32, thread: i32, args: usize): void {
   const depth = int(args, 0), width = int(args, 1), accumulators = address(args, 2), stride = address(args, 3);
-  const flags = address(args, 4), threads = int(args, 5), gradient = address(args, 6);
+  const flags = address(args, 4), threads = int(args, 5), gradient = address(args, 6), r = int(args, 10);
   const points = threadScratch(args, 7, thread), columns = points + 1024, taps = columns + 640;
   const first = chunk * int(args, 9), last = min32(width, first + int(args, 9));
-  const sPoint = sPointBytes(depth, width);
+  const sPoint = sPointBytes(depth, width), area = r * r, filterBytes = <usize>area << 2;
   for (let n = first; n < last; n++) {
     for (let k = 0; k < depth; k += 4) {
       const offset = (<usize>(n * depth + k) << 2);
@@ -127,20 +139,24 @@ export function winogradGradientFinishTask(chunk: i32, thread: i32, args: usize)
         source = points;
         step = 16;
       }
-      for (let b = 0; b < 8; b++) tapLine(source + <usize>b * step, 8 * step, columns + <usize>b * 16, 128);
-      for (let i = 0; i < 5; i++) tapLine(columns + <usize>i * 128, 16, taps + <usize>i * 80, 16);
-      // Lanes are four input channels k, each its own filter 25 floats on: four taps per store after a transpose.
-      const filter = gradient + (<usize>(n * depth + k) * 25 << 2);
-      for (let block = 0; block < 6; block++) {
+      for (let b = 0; b < 8; b++) {
+        if (r == 5) tapLine(source + <usize>b * step, 8 * step, columns + <usize>b * 16, 128);
+        else tapLine3(source + <usize>b * step, 8 * step, columns + <usize>b * 16, 128);
+      }
+      for (let i = 0; i < r; i++) {
+        if (r == 5) tapLine(columns + <usize>i * 128, 16, taps + <usize>(i * r) * 16, 16);
+        else tapLine3(columns + <usize>i * 128, 16, taps + <usize>(i * r) * 16, 16);
+      }
+      // Lanes are four input channels k, each its own filter `area` floats on: four taps per store after a transpose.
+      const filter = gradient + (<usize>(n * depth + k) * filterBytes);
+      const blocks = (area - 1) >> 2;
+      for (let block = 0; block < blocks; block++) {
         const at = taps + <usize>block * 64;
         transpose4(at);
-        for (let lane = 0; lane < 4; lane++) v128.store(filter + <usize>lane * 100 + <usize>block * 16, v128.load(at + <usize>lane * 16));
+        for (let lane = 0; lane < 4; lane++) v128.store(filter + <usize>lane * filterBytes + <usize>block * 16, v128.load(at + <usize>lane * 16));
       }
-      const value = v128.load(taps + 384);
-      store<f32>(filter + 96, f32x4.extract_lane(value, 0));
-      store<f32>(filter + 196, f32x4.extract_lane(value, 1));
-      store<f32>(filter + 296, f32x4.extract_lane(value, 2));
-      store<f32>(filter + 396, f32x4.extract_lane(value, 3));
+      const value = taps + <usize>(area - 1) * 16, tap = filter + (<usize>(area - 1) << 2);
+      for (let lane = 0; lane < 4; lane++) store<f32>(tap + <usize>lane * filterBytes, load<f32>(value + (<usize>lane << 2)));
     }
   }
 }

@@ -1,9 +1,12 @@
 import { address, int, min32, threadScratch } from './args';
 import { OVERWRITE, tile } from './tile';
 import { inputLine, outputLine, transpose4, weightLine } from './winograd-transforms';
+import { outputLine6, weightLine3 } from './winograd-transforms-3x3';
 
-// Winograd F(4×4, 5×5) convolution, stride 1: 64 products per 4×4 output tile and channel pair instead of 400
-// multiply-adds. Three tasks: the weights become U[64][K][N] (K = the convolution's input channels, N = its output
+// Winograd convolution, stride 1, on 8×8 input tiles: F(4×4, 5×5) for 5×5 kernels (64 products per 4×4 output tile
+// and channel pair instead of 400 multiply-adds) and F(6×6, 3×3) for 3×3 ones (64 instead of 324 for a 6×6 tile);
+// both share the input transform and the 64-point layout, and differ in the filter and output transforms and in the
+// tile step (the output tile size). Three tasks: the weights become U[64][K][N] (K = the convolution's input channels, N = its output
 // channels), the input becomes a zero-padded channels-last copy, and the main task transforms a block of tiles,
 // multiplies per interpolation point, and transforms back. The same tasks run the input gradient (flipped taps,
 // channels swapped), so every caller names K and N as the product sees them.
@@ -15,13 +18,14 @@ import { inputLine, outputLine, transpose4, weightLine } from './winograd-transf
 }
 
 /**
- * The 25 taps of four filters `lane` bytes apart as 25 vectors (lanes = filters) at `taps`, mirrored when `flip`:
- * four taps of each filter per load, turned by a 4×4 transpose, and the last tap gathered.
+ * The `count` taps of four filters `lane` bytes apart as vectors (lanes = filters) at `taps`, mirrored when `flip`:
+ * four taps of each filter per load, turned by a 4×4 transpose, and the last tap gathered (count is 9 or 25).
  */
-function gatherTaps(filter: usize, lane: usize, flip: bool, taps: usize): void {
-  for (let block = 0; block < 6; block++) {
-    // Mirrored, taps 4b .. 4b+3 are source taps 24-4b .. 21-4b: load from 21-4b and store the rows reversed.
-    const from = filter + (<usize>(flip ? 21 - 4 * block : 4 * block) << 2);
+function gatherTaps(filter: usize, lane: usize, flip: bool, taps: usize, count: i32): void {
+  const blocks = (count - 1) >> 2;
+  for (let block = 0; block < blocks; block++) {
+    // Mirrored, taps 4b .. 4b+3 are source taps count-1-4b .. count-4-4b: load from the latter, store rows reversed.
+    const from = filter + (<usize>(flip ? count - 4 - 4 * block : 4 * block) << 2);
     const r0 = v128.load(from), r1 = v128.load(from + lane), r2 = v128.load(from + 2 * lane), r3 = v128.load(from + 3 * lane);
     const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
     const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
@@ -31,30 +35,37 @@ function gatherTaps(filter: usize, lane: usize, flip: bool, taps: usize): void {
     v128.store(to + (flip ? 16 : 32), f32x4.shuffle(t1, t3, 0, 1, 4, 5));
     v128.store(to + (flip ? 0 : 48), f32x4.shuffle(t1, t3, 2, 3, 6, 7));
   }
-  const last = filter + (flip ? 0 : 96);
+  const last = filter + (flip ? 0 : <usize>(count - 1) << 2);
   let x = f32x4.splat(load<f32>(last));
   x = f32x4.replace_lane(x, 1, load<f32>(last + lane));
   x = f32x4.replace_lane(x, 2, load<f32>(last + 2 * lane));
   x = f32x4.replace_lane(x, 3, load<f32>(last + 3 * lane));
-  v128.store(taps + 384, x);
+  v128.store(taps + <usize>(count - 1) * 16, x);
 }
 
 /**
- * Weights [.., 5, 5] → U[p][k][n] = (G·g·Gᵀ)[p] of the filter for (n, k), which starts at weight + n·strideN + k·strideK
+ * Weights [.., r, r] → U[p][k][n] = (G·g·Gᵀ)[p] of the filter for (n, k), which starts at weight + n·strideN + k·strideK
  * floats (taps read mirrored when flipped). One chunk = a run of k; lanes are four consecutive n.
- * Slots: 0 weight, 1 U, 2 K, 3 N, 4 strideN, 5 strideK, 6 flip, 7 scratch base, 8 scratch stride, 9 k per chunk.
+ * Slots: 0 weight, 1 U, 2 K, 3 N, 4 strideN, 5 strideK, 6 flip, 7 scratch base, 8 scratch stride, 9 k per chunk,
+ * 10 kernel size r (3 or 5).
  */
 export function winogradWeightsTask(chunk: i32, thread: i32, args: usize): void {
   const weight = address(args, 0), u = address(args, 1);
   const depth = int(args, 2), width = int(args, 3), strideN = int(args, 4), strideK = int(args, 5), flip = int(args, 6) != 0;
-  const taps = threadScratch(args, 7, thread), columns = taps + 25 * 16;
+  const r = int(args, 10), row = <usize>r * 16;
+  const taps = threadScratch(args, 7, thread), columns = taps + <usize>(r * r) * 16;
   const lane = <usize>strideN << 2, first = chunk * int(args, 9), last = min32(depth, first + int(args, 9));
+  const pointStep = uPointBytes(depth, width);
   for (let k = first; k < last; k++) for (let n = 0; n < width; n += 4) {
-    gatherTaps(weight + (<usize>(n * strideN + k * strideK) << 2), lane, flip, taps);
-    for (let j = 0; j < 5; j++) weightLine(taps + <usize>j * 16, 80, columns + <usize>j * 16, 80);
-    const pointStep = uPointBytes(depth, width);
+    gatherTaps(weight + (<usize>(n * strideN + k * strideK) << 2), lane, flip, taps, r * r);
+    for (let j = 0; j < r; j++) {
+      if (r == 5) weightLine(taps + <usize>j * 16, row, columns + <usize>j * 16, row);
+      else weightLine3(taps + <usize>j * 16, row, columns + <usize>j * 16, row);
+    }
     for (let a = 0; a < 8; a++) {
-      weightLine(columns + <usize>a * 80, 16, u + <usize>(a * 8) * pointStep + (<usize>(k * width + n) << 2), pointStep);
+      const to = u + <usize>(a * 8) * pointStep + (<usize>(k * width + n) << 2);
+      if (r == 5) weightLine(columns + <usize>a * row, 16, to, pointStep);
+      else weightLine3(columns + <usize>a * row, 16, to, pointStep);
     }
   }
 }
@@ -129,7 +140,7 @@ export function transformInputTile(origin: usize, depth: i32, paddedWidth: i32, 
  * transform, bias, and NCHW stores. Tiles are numbered over (image, tile row, tile column).
  * Slots: 0 K, 1 N, 2 OH, 3 OW, 4 tile rows, 5 tile columns, 6 PH, 7 PW, 8 channels-last input, 9 U, 10 bias (0: none),
  * 11 output, 12 scratch base, 13 scratch stride, 14 tiles per block, 15 share width (a multiple of 8), 16 shares,
- * 17 total tiles.
+ * 17 total tiles, 18 output tile size m (4 for 5×5 kernels, 6 for 3×3).
  */
 export function winogradTask(chunk: i32, thread: i32, args: usize): void {
   const depth = int(args, 0), width = int(args, 1), outHeight = int(args, 2), outWidth = int(args, 3);
@@ -140,6 +151,7 @@ export function winogradTask(chunk: i32, thread: i32, args: usize): void {
   const share = chunk % shares, block = chunk / shares;
   const t0 = block * perBlock, count = min32(int(args, 17), t0 + perBlock) - t0;
   const n0 = share * shareWidth, columns = min32(width, n0 + shareWidth) - n0;
+  const step = int(args, 18);
 
   const scratch = threadScratch(args, 12, thread);
   const edge = scratch, temporary = scratch + 128, v = temporary + 1024;
@@ -149,7 +161,7 @@ export function winogradTask(chunk: i32, thread: i32, args: usize): void {
   for (let i = 0; i < count; i++) {
     const tile = t0 + i, image = tile / tilesPerImage, within = tile - image * tilesPerImage;
     const ty = within / tileColumns;
-    const origin = input + <usize>((image * paddedHeight + ty * 4) * paddedWidth + (within - ty * tileColumns) * 4) * vPoint;
+    const origin = input + <usize>((image * paddedHeight + ty * step) * paddedWidth + (within - ty * tileColumns) * step) * vPoint;
     transformInputTile(origin, depth, paddedWidth, temporary, v + <usize>i * vTile);
   }
 
@@ -164,28 +176,33 @@ export function winogradTask(chunk: i32, thread: i32, args: usize): void {
     }
   }
 
-  const rows = temporary + 512;
+  // Output transform: columns into `temporary` (m rows of 8), then one row at a time into `line` (m vectors, lanes =
+  // channels), bias added, and stored: x 0..3 as one v128 per channel after a transpose, x 4..5 (m = 6) one by one.
+  const line = temporary + <usize>step * 128;
   const plane = <usize>(outHeight * outWidth) << 2;
   for (let i = 0; i < count; i++) {
     const tile = t0 + i, image = tile / tilesPerImage, within = tile - image * tilesPerImage;
     const ty = within / tileColumns, tx = within - ty * tileColumns;
-    const y0 = ty * 4, x0 = tx * 4, fullWidth = x0 + 4 <= outWidth;
+    const y0 = ty * step, x0 = tx * step, valid = min32(step, outWidth - x0);
     for (let c = 0; c < columns; c += 4) {
-      for (let b = 0; b < 8; b++) outputLine(m + <usize>i * mTile + <usize>b * mPoint + (<usize>c << 2), 8 * mPoint, temporary + <usize>b * 16, 128);
+      for (let b = 0; b < 8; b++) {
+        const from = m + <usize>i * mTile + <usize>b * mPoint + (<usize>c << 2), to = temporary + <usize>b * 16;
+        if (step == 4) outputLine(from, 8 * mPoint, to, 128);
+        else outputLine6(from, 8 * mPoint, to, 128);
+      }
       const channel = n0 + c;
+      const biases = bias != 0 ? v128.load(bias + (<usize>channel << 2)) : f32x4.splat(0);
       const first = output + (<usize>(image * width + channel) * plane) + (<usize>(y0 * outWidth + x0) << 2);
-      for (let y = 0; y < 4 && y0 + y < outHeight; y++) {
-        const line = rows + <usize>y * 64;
-        outputLine(temporary + <usize>y * 128, 16, line, 16);
+      for (let y = 0; y < step && y0 + y < outHeight; y++) {
+        if (step == 4) outputLine(temporary + <usize>y * 128, 16, line, 16);
+        else outputLine6(temporary + <usize>y * 128, 16, line, 16);
+        for (let x = 0; x < step; x++) v128.store(line + <usize>x * 16, f32x4.add(v128.load(line + <usize>x * 16), biases));
         transpose4(line);
         for (let lane = 0; lane < 4; lane++) {
-          let value = v128.load(line + <usize>lane * 16);
-          if (bias != 0) value = f32x4.add(value, v128.load32_splat(bias + (<usize>(channel + lane) << 2)));
-          const to = first + <usize>lane * plane + (<usize>(y * outWidth) << 2);
-          if (fullWidth) { v128.store(to, value); continue; }
-          const spill = line + <usize>lane * 16;
-          v128.store(spill, value);
-          for (let x = 0; x < outWidth - x0; x++) store<f32>(to + (<usize>x << 2), load<f32>(spill + (<usize>x << 2)));
+          const to = first + <usize>lane * plane + (<usize>(y * outWidth) << 2), from = line + <usize>lane * 16;
+          if (valid >= 4) v128.store(to, v128.load(from));
+          else for (let x = 0; x < valid; x++) store<f32>(to + (<usize>x << 2), load<f32>(from + (<usize>x << 2)));
+          for (let x = 4; x < valid; x++) store<f32>(to + (<usize>x << 2), load<f32>(line + <usize>x * 16 + (<usize>lane << 2)));
         }
       }
     }

@@ -1,10 +1,13 @@
-"""Derives the Winograd F(4x4, 5x5) matrices used by assembly/winograd-transforms.ts and checks them.
+"""Derives the Winograd F(m x m, r x r) matrices used by assembly/winograd-transforms*.ts and checks them.
 
-Run: /usr/bin/python3 scripts/winograd-matrices.py   (needs sympy and numpy; development only, not run by tests)
+Run: /usr/bin/python3 scripts/winograd-matrices.py [m r]   (default 4 5; 6 3 for the 3x3 kernels; needs sympy and
+numpy; development only, not run by tests)
 Toom-Cook over the points 0, 1, -1, 2, -2, 1/2, -1/2 and infinity: A^T evaluates, G interpolates (scaled by each
 point's Lagrange denominator), and B^T is solved exactly from the identity y_i = sum_k g_k d_(i+k). It then prints
-the worst float32 error of a 32->32 channel 16x16 convolution against float64, next to the direct loops' error.
+the worst float32 error of a 32->32 channel 12x12 convolution against float64, next to the direct loops' error.
 """
+import sys
+
 import numpy as np
 import sympy as sp
 
@@ -32,7 +35,7 @@ def matrices():
     return at, g, bt
 
 
-def float32_error(at, g, bt, channels=32, size=16):
+def float32_error(at, g, bt, channels=32, size=12):
     at, g, bt = (np.array(m.tolist(), dtype=np.float64) for m in (at, g, bt))
     rng = np.random.default_rng(0)
     x = rng.standard_normal((channels, size + R - 1, size + R - 1))
@@ -52,6 +55,8 @@ def float32_error(at, g, bt, channels=32, size=16):
 
 
 if __name__ == '__main__':
+    if len(sys.argv) == 3:
+        M, R = int(sys.argv[1]), int(sys.argv[2])
     at, g, bt = matrices()
     for name, matrix in (('A^T', at), ('G', g), ('B^T', bt)):
         print(name)

@@ -49,11 +49,11 @@ export function threadStats(): { dispatchedChunks: number; workerChunks: number 
 }
 
 /**
- * Whether convolutions with 5×5 kernels at stride 1 (float32, one group, channel counts multiples of 8) run as Winograd
- * F(4×4, 5×5): the forward pass, the input gradient and the weight gradient, each doing about a sixth of the direct
- * loops' multiplications. Its float32 rounding error is about 4e-6 of the layer's largest value, some 20× the direct
- * loops' (and far below the TF32 rounding PyTorch allows cuDNN by default). On by default; `useWinograd(false)` gives
- * the direct kernels and their numerics.
+ * Whether stride-1 convolutions with 3×3 or 5×5 kernels (float32, one group, channel counts multiples of 8) run as
+ * Winograd F(6×6, 3×3) or F(4×4, 5×5): the forward pass, the input gradient and the weight gradient, each doing a
+ * fifth to a sixth of the direct loops' multiplications. Its float32 rounding error is about 4e-6 (5×5) to 7e-6 (3×3)
+ * of the layer's largest value, some 20–40× the direct loops' (and far below the TF32 rounding PyTorch allows cuDNN
+ * by default). On by default; `useWinograd(false)` gives the direct kernels and their numerics.
  * @example
  * useWinograd(false); // the direct convolution kernels
  */

@@ -34,8 +34,8 @@ export function conv2dBackwardInput(context: WasmContext, gradOutput: TensorView
     // The filter for (input channel c, output channel o) is weight[o, c] mirrored.
     runWinograd(context, {
       batch, depth: outChannels, width: channels, height: outHeight, inputWidth: outWidth, outHeight: height, outWidth: width,
-      padding: [kernelHeight - 1 - ph, kernelWidth - 1 - pw], weight: addressOf(weight), strideN: 25, strideK: channels * 25,
-      flip: true,
+      padding: [kernelHeight - 1 - ph, kernelWidth - 1 - pw], kernel: kernelHeight as 3 | 5, weight: addressOf(weight),
+      strideN: kernelHeight * kernelHeight, strideK: channels * kernelHeight * kernelHeight, flip: true,
     }, addressOf(gradOutput), 0, addressOf(gradInput));
     return;
   }

@@ -31,6 +31,7 @@ export function conv2dBackwardWeight(context: WasmContext, gradOutput: TensorVie
     context.pool.threads)) {
     runWinogradWeightGradient(context, {
       batch, depth: channels, width: outChannels, height, inputWidth: width, outHeight, outWidth, padding: attributes.padding,
+      kernel: kernelHeight as 3 | 5,
     }, addressOf(input), addressOf(gradOutput), addressOf(gradWeight));
     return;
   }

@@ -82,7 +82,8 @@ export function conv2d(context: WasmContext, input: TensorView, weight: TensorVi
   if (winogradApplies(channels, outChannels, [kernelHeight, kernelWidth], attributes.stride, attributes.dilation, attributes.groups)) {
     runWinograd(context, {
       batch, depth: channels, width: outChannels, height, inputWidth: width, outHeight, outWidth, padding: attributes.padding,
-      weight: addressOf(weight), strideN: channels * 25, strideK: 25, flip: false,
+      kernel: kernelHeight as 3 | 5, weight: addressOf(weight), strideN: channels * kernelHeight * kernelHeight, strideK: kernelHeight * kernelHeight,
+      flip: false,
     }, addressOf(input), bias ? addressOf(bias) : 0, addressOf(output));
     return;
   }

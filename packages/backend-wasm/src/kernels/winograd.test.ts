@@ -5,8 +5,8 @@ import { conv2d, manualSeed, randn, setBackend, type Tensor } from '@lantern/ten
 import { useWinograd } from '../index.js';
 import { expectClose, forThreadCounts, runConvolutionCase, type ConvolutionCase } from '../test-helpers.js';
 
-// Every case takes the Winograd path for the forward pass, the input gradient and the weight gradient (5×5, stride 1,
-// channel counts that are multiples of 8).
+// Every case takes the Winograd path for the forward pass, the input gradient and the weight gradient (3×3 or 5×5,
+// stride 1, channel counts that are multiples of 8).
 const cases: ConvolutionCase[] = [
   { name: 'course conv2 32→32 on 16×16', input: [2, 32, 16, 16], weight: [32, 32, 5, 5], options: { padding: 2 }, bias: true },
   { name: 'course conv3 32→64 on 8×8', input: [3, 32, 8, 8], weight: [64, 32, 5, 5], options: { padding: 2 }, bias: true },
@@ -14,6 +14,11 @@ const cases: ConvolutionCase[] = [
   { name: 'no padding, 9×6 output', input: [1, 16, 13, 10], weight: [16, 16, 5, 5], options: {} },
   { name: 'asymmetric padding (1, 3)', input: [2, 8, 6, 5], weight: [24, 8, 5, 5], options: { padding: [1, 3] } },
   { name: 'many tiles: per-thread weight-gradient accumulators', input: [12, 32, 16, 16], weight: [32, 32, 5, 5], options: { padding: 2 } },
+  { name: '3×3: 16→32 on 12×12, padding 1 (VGG-style)', input: [2, 16, 12, 12], weight: [32, 16, 3, 3], options: { padding: 1 }, bias: true },
+  { name: '3×3: partial 6×6 tiles, 7×9 output', input: [2, 8, 7, 9], weight: [8, 8, 3, 3], options: { padding: 1 }, bias: true },
+  { name: '3×3: no padding, 8×11 output', input: [1, 8, 10, 13], weight: [16, 8, 3, 3], options: {} },
+  { name: '3×3: asymmetric padding (0, 2)', input: [1, 8, 6, 5], weight: [8, 8, 3, 3], options: { padding: [0, 2] } },
+  { name: '3×3: many tiles, per-thread accumulators', input: [8, 32, 24, 24], weight: [32, 32, 3, 3], options: { padding: 1 } },
   { name: 'padding 4 (input gradient needs none)', input: [1, 8, 3, 4], weight: [8, 8, 5, 5], options: { padding: 4 } },
 ];
 
@@ -29,7 +34,7 @@ function expectNear(actual: Tensor, expected: Tensor, what: string): void {
   expectClose(actual, expected, 0, 2e-5 * largest(expected), what);
 }
 
-describe('Winograd F(4×4, 5×5) convolutions match the cpu backend', () => {
+describe('Winograd F(4×4, 5×5) and F(6×6, 3×3) convolutions match the cpu backend', () => {
   afterEach(() => useWinograd(true));
 
   for (const testCase of cases) {

@@ -2,7 +2,7 @@ import type { WasmContext } from '../context.js';
 import { maximumChunks } from '../tasks.js';
 import { serialElements } from '../thread-pool.js';
 
-/** Whether convolutions with 5×5 kernels at stride 1 run as Winograd F(4×4, 5×5) (see `useWinograd`). */
+/** Whether 3×3 and 5×5 stride-1 convolutions run as Winograd F(6×6, 3×3) and F(4×4, 5×5) (see `useWinograd`). */
 export const winogradSettings = { enabled: true };
 
 /**
@@ -14,12 +14,12 @@ export const winogradWorkspaceLimit = 64 * 1024 * 1024;
 
 function isWinogradShape(kernel: readonly [number, number], stride: readonly [number, number], dilation: readonly [number, number],
   groups: number): boolean {
-  return winogradSettings.enabled && kernel[0] === 5 && kernel[1] === 5 && stride[0] === 1 && stride[1] === 1 &&
-    dilation[0] === 1 && dilation[1] === 1 && groups === 1;
+  return winogradSettings.enabled && (kernel[0] === 3 || kernel[0] === 5) && kernel[1] === kernel[0] && stride[0] === 1 &&
+    stride[1] === 1 && dilation[0] === 1 && dilation[1] === 1 && groups === 1;
 }
 
 /**
- * Whether a convolution (or an input gradient, as a convolution) can take the Winograd path: 5×5 kernel, stride 1,
+ * Whether a convolution (or an input gradient, as a convolution) can take the Winograd path: 3×3 or 5×5 kernel, stride 1,
  * dilation 1, one group, and channel counts the vector transforms and the 8-column GEMM tile cover without edge
  * cases (K input channels a multiple of 4, at least 8; N output channels a multiple of 8). Shallow inputs (K = 3,
  * the first layer of an image model) stay direct: their product is too short to pay for the transforms.
@@ -46,9 +46,14 @@ export interface WinogradConvolution {
   readonly height: number; readonly inputWidth: number;
   readonly outHeight: number; readonly outWidth: number;
   readonly padding: readonly [number, number];
+  /** Kernel size r (3 or 5): output tiles are m×m with m = 8 - r + 1 (6 or 4), over 8×8 input windows. */
+  readonly kernel: 3 | 5;
   /** The filter for (output n, input k) starts at weight + n·strideN + k·strideK floats; `flip` mirrors its taps. */
   readonly weight: number; readonly strideN: number; readonly strideK: number; readonly flip: boolean;
 }
+
+/** Output tile size m for a kernel of size r: the input windows are 8×8 = m + r - 1. */
+const tileSize = (kernel: 3 | 5) => 9 - kernel;
 
 interface TiledInput {
   readonly tileRows: number; readonly tileColumns: number;
@@ -59,8 +64,9 @@ interface TiledInput {
 /** The input as zero-padded channels-last rows covering every 8×8 window of the output's 4×4 tiles. */
 function tiledInput(context: WasmContext, conv: Omit<WinogradConvolution, 'weight' | 'strideN' | 'strideK' | 'flip'>,
   input: number): TiledInput {
-  const tileRows = Math.ceil(conv.outHeight / 4), tileColumns = Math.ceil(conv.outWidth / 4);
-  const paddedHeight = tileRows * 4 + 4, paddedWidth = tileColumns * 4 + 4;
+  const step = tileSize(conv.kernel);
+  const tileRows = Math.ceil(conv.outHeight / step), tileColumns = Math.ceil(conv.outWidth / step);
+  const paddedHeight = tileRows * step + 8 - step, paddedWidth = tileColumns * step + 8 - step;
   const rows = conv.batch * paddedHeight;
   const channelsLast = context.workspaces.get('winogradInput', rows * paddedWidth * conv.depth * 4);
   const rowsPerChunk = Math.max(1, Math.ceil(rows / Math.min(maximumChunks, context.pool.threads * 4)));
@@ -78,7 +84,8 @@ export function runWinograd(context: WasmContext, conv: WinogradConvolution, inp
   // Runs of input channels, a few per thread: a chunk of one channel lasts under a microsecond, less than claiming it.
   const [weightScratch, weightStride] = context.threadScratch(65 * 16);
   const perChunk = Math.ceil(depth / (threads * 2));
-  pool.setInts([conv.weight, u, depth, width, conv.strideN, conv.strideK, conv.flip ? 1 : 0, weightScratch, weightStride, perChunk])
+  pool.setInts([conv.weight, u, depth, width, conv.strideN, conv.strideK, conv.flip ? 1 : 0, weightScratch, weightStride, perChunk,
+    conv.kernel])
     .run('winogradWeightsTask', Math.ceil(depth / perChunk));
 
   const { tileRows, tileColumns, paddedHeight, paddedWidth, channelsLast } = tiledInput(context, conv, input);
@@ -97,7 +104,7 @@ export function runWinograd(context: WasmContext, conv: WinogradConvolution, inp
   const shareWidth = width / shares;
   const [scratch, stride] = context.threadScratch(128 + 1024 + perBlock * (64 * (depth + shareWidth) * 4 + 128));
   pool.setInts([depth, width, outHeight, outWidth, tileRows, tileColumns, paddedHeight, paddedWidth, channelsLast, u, bias,
-    output, scratch, stride, perBlock, shareWidth, shares, tiles]).run('winogradTask', chunks());
+    output, scratch, stride, perBlock, shareWidth, shares, tiles, tileSize(conv.kernel)]).run('winogradTask', chunks());
 }
 
 /**
@@ -126,11 +133,11 @@ export function runWinogradWeightGradient(context: WasmContext, conv: Omit<Winog
   let perBlock = fewTiles ? Math.max(1, Math.ceil(tiles / (threads * 2))) : 16;
   while (Math.ceil(tiles / perBlock) > maximumChunks) perBlock *= 2;
   const transformed = fewTiles ? context.workspaces.get('winogradTransformed', transformedBytes) : 0;
-  const [scratch, stride] = context.threadScratch(128 + 1088 + (fewTiles ? 0 : perBlock * (tileBytes(depth) + tileBytes(width))));
+  const [scratch, stride] = context.threadScratch(128 + 1152 + (fewTiles ? 0 : perBlock * (tileBytes(depth) + tileBytes(width))));
   const pointsPerChunk = Math.ceil(64 / (threads * 2));
   pool.setInts([depth, width, outHeight, outWidth, tileRows, tileColumns, paddedHeight, paddedWidth, channelsLast, gradOutput,
     accumulators, accumulatorBytes, flags, scratch, stride, perBlock, tiles, transformed, transformed + tiles * tileBytes(depth),
-    pointsPerChunk]);
+    pointsPerChunk, tileSize(conv.kernel)]);
   if (fewTiles) {
     pool.run('winogradGradientTransformTask', Math.ceil(tiles / perBlock));
     pool.run('winogradGradientProductTask', Math.ceil(64 / pointsPerChunk));
@@ -139,6 +146,7 @@ export function runWinogradWeightGradient(context: WasmContext, conv: Omit<Winog
   }
   const [finishScratch, finishStride] = context.threadScratch(1024 + 640 + 400);
   const perChunk = Math.ceil(width / (threads * 2));
-  pool.setInts([depth, width, accumulators, accumulatorBytes, flags, accumulatorCount, gradWeight, finishScratch, finishStride, perChunk])
+  pool.setInts([depth, width, accumulators, accumulatorBytes, flags, accumulatorCount, gradWeight, finishScratch, finishStride, perChunk,
+    conv.kernel])
     .run('winogradGradientFinishTask', Math.ceil(width / perChunk));
 }
