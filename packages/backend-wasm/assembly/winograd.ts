@@ -6,10 +6,10 @@ import { outputLine6, weightLine3 } from './winograd-transforms-3x3';
 // Winograd convolution, stride 1, on 8×8 input tiles: F(4×4, 5×5) for 5×5 kernels (64 products per 4×4 output tile
 // and channel pair instead of 400 multiply-adds) and F(6×6, 3×3) for 3×3 ones (64 instead of 324 for a 6×6 tile);
 // both share the input transform and the 64-point layout, and differ in the filter and output transforms and in the
-// tile step (the output tile size). Three tasks: the weights become U[64][K][N] (K = the convolution's input channels, N = its output
-// channels), the input becomes a zero-padded channels-last copy, and the main task transforms a block of tiles,
-// multiplies per interpolation point, and transforms back. The same tasks run the input gradient (flipped taps,
-// channels swapped), so every caller names K and N as the product sees them.
+// tile step (the output tile size). Three tasks: the weights become U[64][K][N] (K = the convolution's input
+// channels, N = its output channels), the input becomes a zero-padded channels-last copy, and the main task
+// transforms a block of tiles, multiplies per interpolation point, and transforms back. The same tasks run the input
+// gradient (flipped taps, channels swapped), so every caller names K and N as the product sees them.
 
 /** Bytes from one point's [K][N] block of U to the next: 64 bytes over K·N floats, so the transform's eight stores
  * per line do not land 4 KiB apart (loads that alias a pending store's low 12 bits stall on x86). */

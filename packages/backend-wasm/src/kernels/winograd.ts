@@ -61,7 +61,7 @@ interface TiledInput {
   readonly channelsLast: number;
 }
 
-/** The input as zero-padded channels-last rows covering every 8×8 window of the output's 4×4 tiles. */
+/** The input as zero-padded channels-last rows covering every 8×8 window of the output's m×m tiles. */
 function tiledInput(context: WasmContext, conv: Omit<WinogradConvolution, 'weight' | 'strideN' | 'strideK' | 'flip'>,
   input: number): TiledInput {
   const step = tileSize(conv.kernel);
@@ -76,7 +76,7 @@ function tiledInput(context: WasmContext, conv: Omit<WinogradConvolution, 'weigh
   return { tileRows, tileColumns, paddedHeight, paddedWidth, channelsLast };
 }
 
-/** output[b, n] = Σₖ filter(n, k) ⋆ input[b, k] (+ bias[n]), NCHW in and out, as Winograd F(4×4, 5×5). */
+/** output[b, n] = Σₖ filter(n, k) ⋆ input[b, k] (+ bias[n]), NCHW in and out, as Winograd F(4×4, 5×5) or F(6×6, 3×3). */
 export function runWinograd(context: WasmContext, conv: WinogradConvolution, input: number, bias: number, output: number): void {
   const { batch, depth, width, outHeight, outWidth } = conv;
   const pool = context.pool, threads = pool.threads;
@@ -108,9 +108,9 @@ export function runWinograd(context: WasmContext, conv: WinogradConvolution, inp
 }
 
 /**
- * gradWeight[n, k] = Σ_b gradOutput[b, n] ⋆ input[b, k] for a 5×5 stride-1 convolution (NCHW, weight [N, K, 5, 5]),
- * as Winograd F(4×4, 5×5) transposed (assembly/winograd-weight-gradient.ts): the products summed over tiles per point,
- * then one pass adds the accumulators and brings each filter back to 5×5.
+ * gradWeight[n, k] = Σ_b gradOutput[b, n] ⋆ input[b, k] for an r×r stride-1 convolution (NCHW, weight [N, K, r, r]),
+ * as Winograd F(4×4, 5×5) or F(6×6, 3×3) transposed (assembly/winograd-weight-gradient.ts): the products summed over
+ * tiles per point, then one pass adds the accumulators and brings each filter back to r×r taps.
  */
 export function runWinogradWeightGradient(context: WasmContext, conv: Omit<WinogradConvolution, 'weight' | 'strideN' | 'strideK' | 'flip'>,
   input: number, gradOutput: number, gradWeight: number): void {
