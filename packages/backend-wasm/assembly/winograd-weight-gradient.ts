@@ -76,7 +76,7 @@ function multiplyPoints(depth: i32, width: i32, p0: i32, p1: i32, count: i32, v:
   }
 }
 
-// Slots of the two tile tasks: 0 K, 1 N, 2 OH, 3 OW, 4 tile rows, 5 tile columns, 6 PH, 7 PW, 8 channels-last input,
+// Slots of the three tile tasks below: 0 K, 1 N, 2 OH, 3 OW, 4 tile rows, 5 tile columns, 6 PH, 7 PW, 8 channels-last input,
 // 9 output gradient (NCHW), 10 accumulators, 11 accumulator stride, 12 flags (one i32 per thread, 64 bytes apart),
 // 13 scratch base, 14 scratch stride, 15 tiles per block, 16 total tiles, 17 V (shared), 18 Y (shared), 19 points per
 // chunk, 20 output tile size m (4 or 6).
