@@ -69,5 +69,10 @@ suite(available ? 'in Chromium' : 'in Chromium (skipped: /usr/bin/chromium is no
     expect(warnings.filter((text) => text.includes('runs single-threaded'))).toHaveLength(1);
     expect(worker).toMatchObject({ threads: 2, reason: null, centre: 75 });
     expect(worker!.workerChunks as number).toBeGreaterThan(0);
+    for (const result of [main!, worker!]) {
+      const [five, three] = result.winograd as number[];
+      expect(five).toBeCloseTo(200, 2);
+      expect(three).toBeCloseTo(72, 3);
+    }
   }, 60_000);
 });

@@ -15,8 +15,15 @@ export async function check(): Promise<Record<string, unknown>> {
     centre = output.dataSync()[16 * 32 + 16]!;
     output.dispose();
   }
+  // 8 input channels take the Winograd kernels (5×5 and 3×3): centres of 8·25 and 8·9 ones, to float32 rounding.
+  const winograd = [[5, 2], [3, 1]].map(([size, padding]) => {
+    const output = conv2d(ones([2, 8, 16, 16]), ones([8, 8, size!, size!]), null, { padding: padding! });
+    const value = output.dataSync()[8 * 16 + 8]!;
+    output.dispose();
+    return value;
+  });
   return {
-    threads: getThreads(), reason: threadingUnavailableReason(), centre, workerChunks: threadStats().workerChunks - before,
+    threads: getThreads(), reason: threadingUnavailableReason(), centre, winograd, workerChunks: threadStats().workerChunks - before,
     crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ?? false,
   };
 }
