@@ -6,12 +6,14 @@ import {
   tidy, type Tensor,
 } from '@lantern/tensor';
 
-// The course CNN, written with core functional ops; PyTorch's default init (uniform ±1/sqrt(fan_in)).
-function makeParameters(backend: string): Tensor[] {
+// The course CNN, written with core functional ops; PyTorch's default init (uniform ±1/sqrt(fan_in)). `kernel` 3 gives
+// the same network with 3×3 convolutions (padding 1), which take the F(6×6, 3×3) Winograd kernels instead.
+function makeParameters(backend: string, kernel = 5): Tensor[] {
   setBackend('cpu');
   manualSeed(0);
-  const shapes = [[32, 3, 5, 5], [32], [32, 32, 5, 5], [32], [64, 32, 5, 5], [64], [64, 1024], [64], [10, 64], [10]];
-  const fanIns = [75, 75, 800, 800, 800, 800, 1024, 1024, 64, 64];
+  const k = kernel;
+  const shapes = [[32, 3, k, k], [32], [32, 32, k, k], [32], [64, 32, k, k], [64], [64, 1024], [64], [10, 64], [10]];
+  const fanIns = [3 * k * k, 3 * k * k, 32 * k * k, 32 * k * k, 32 * k * k, 32 * k * k, 1024, 1024, 64, 64];
   return shapes.map((shape, i) => {
     const bound = 1 / Math.sqrt(fanIns[i]!);
     return keep(rand(shape).mul(2 * bound).sub(bound).to(backend).requiresGrad_());
@@ -21,9 +23,10 @@ function makeParameters(backend: string): Tensor[] {
 function trainingStep(parameters: Tensor[], images: Tensor, labels: Tensor): number {
   return tidy(() => {
     const [w1, b1, w2, b2, w3, b3, w4, b4, w5, b5] = parameters as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
-    let h = maxPool2d(conv2d(images, w1, b1, { padding: 2 }), 2).values;
-    h = maxPool2d(conv2d(h, w2, b2, { padding: 2 }), 2).values;
-    h = maxPool2d(conv2d(h, w3, b3, { padding: 2 }), 2).values;
+    const padding = (w1.shape[2]! - 1) / 2;
+    let h = maxPool2d(conv2d(images, w1, b1, { padding }), 2).values;
+    h = maxPool2d(conv2d(h, w2, b2, { padding }), 2).values;
+    h = maxPool2d(conv2d(h, w3, b3, { padding }), 2).values;
     const loss = softmaxCrossEntropy(linear(linear(h.flatten(1), w4, b4), w5, b5), labels).mean();
     loss.backward();
     const update = getFastKernel(getBackend(images.backend.name), 'sgdUpdate')!;
@@ -40,14 +43,14 @@ function trainingStep(parameters: Tensor[], images: Tensor, labels: Tensor): num
 }
 
 describe('training the course CNN on wasm', () => {
-  it('follows the cpu backend step for step, and the loss falls', async () => {
+  it.each([5, 3])('kernel size %i: follows the cpu backend step for step, and the loss falls', async (kernel) => {
     setThreads(2);
     await threadsReady();
     setBackend('cpu');
     manualSeed(1);
     const images = randn([4, 3, 32, 32]), labels = randint(0, 10, [4]);
     const losses = ['cpu', 'wasm'].map((backend) => {
-      const parameters = makeParameters(backend);
+      const parameters = makeParameters(backend, kernel);
       const x = images.to(backend), y = labels.to(backend);
       return Array.from({ length: 8 }, () => trainingStep(parameters, x, y));
     });
