@@ -69,7 +69,7 @@ export function createCommand(): Command {
     .option('--shuffle', 'reshuffle the samples every epoch (the course does not)', false)
     .option('--no-shuffle', 'keep the dataset order (default)')
     .option('--seed <n>', 'seed for initialisation and shuffling (torch.manual_seed)', integer('--seed', 0))
-    .addOption(new Option('--backend <name>', 'compute backend (wasm: SIMD + threads, about 10x cpu)').choices(backendNames).default('wasm'))
+    .addOption(new Option('--backend <name>', 'compute backend (wasm: SIMD + threads, about 25x cpu on 2 cores)').choices(backendNames).default('wasm'))
     .option('--threads <n>', 'worker threads for wasm (default: one per core)', integer('--threads', 1))
     .option('--no-winograd', "wasm: direct 5×5 convolutions (PyTorch's rounding) instead of Winograd F(4×4, 5×5)")
     .option('--init <file>', 'initial weights (.safetensors, PyTorch key names)')
