@@ -12,7 +12,7 @@ import { SGD } from '@lantern/optim';
 import { manualSeed, rand, randint, setBackend, tidy } from '@lantern/tensor';
 import { loadBackend } from './backends.js';
 import { CourseNet } from './model.js';
-import { backendNames, type TrainerOptions } from './options.js';
+import { backendNames, integer, type TrainerOptions } from './options.js';
 
 export interface Measurement {
   system: string;
@@ -72,9 +72,9 @@ async function main(argv: string[]): Promise<void> {
   const options = new Command('bench')
     .option('--backends <list>', `comma-separated, of ${backendNames.join(', ')}`, list, ['cpu'])
     .option('--batch-sizes <list>', 'comma-separated batch sizes', (v) => list(v).map(Number), [1, 64])
-    .option('--threads <n>', 'threads for Lantern backends that use them and for PyTorch', Number, 2)
-    .option('--steps <n>', 'timed steps per measurement (default: about 300 images, at least 5 steps)', Number)
-    .option('--rounds <n>', 'alternating rounds; each system reports its best', Number, 3)
+    .option('--threads <n>', 'threads for Lantern backends that use them and for PyTorch', integer('--threads', 1), 2)
+    .option('--steps <n>', 'timed steps per measurement (default: about 300 images, at least 5 steps)', integer('--steps', 1))
+    .option('--rounds <n>', 'alternating rounds; each system reports its best', integer('--rounds', 1), 3)
     .option('--json', 'one JSON line per measurement', false)
     .parse(argv[0] === '--' ? argv.slice(1) : argv, { from: 'user' })
     .opts<{ backends: string[]; batchSizes: number[]; threads: number; steps?: number; rounds: number; json: boolean }>();

@@ -35,7 +35,8 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-function integer(name: string, minimum: number) {
+/** A commander parser for an integer flag of at least `minimum`, naming the flag when the value is not one. */
+export function integer(name: string, minimum: number) {
   return (value: string) => {
     const parsed = Number(value);
     if (!Number.isInteger(parsed) || parsed < minimum) throw new InvalidArgumentError(`${name} must be an integer >= ${minimum}, got '${value}'.`);
