@@ -4,6 +4,7 @@
 // count the direct loops' FLOPs, so a Winograd figure is the effective rate and can exceed the machine's peak.
 import '@lantern/backend-cpu';
 import { setThreads, threadsReady, useWinograd } from '../dist/index.js';
+import { bestTime } from './timing.mjs';
 import { conv2d as cpuConv2d, conv2dBackwardInput as cpuBackwardInput, conv2dBackwardWeight as cpuBackwardWeight, gemm } from '@lantern/backend-cpu/kernels';
 import { emptyTensor, getBackend, getFastKernel, manualSeed, randn, setBackend } from '@lantern/tensor';
 
@@ -14,19 +15,6 @@ const convLayers = [
 ];
 const attributes = { stride: [1, 1], padding: [2, 2], dilation: [1, 1], groups: 1 };
 
-/** Best of several timed repetitions (ms), after a warm-up long enough for V8 to tier the module up. */
-function time(fn, minimumMs = 150) {
-  for (let i = 0; i < 3; i++) fn();
-  let best = Infinity, total = 0;
-  for (let runs = 0; total < minimumMs || runs < 5; runs++) {
-    const start = performance.now();
-    fn();
-    const elapsed = performance.now() - start;
-    total += elapsed;
-    best = Math.min(best, elapsed);
-  }
-  return best;
-}
 
 const typedView = (tensor) => ({ handle: tensor.dataSync(), dtype: tensor.dtype, shape: tensor.shape, strides: tensor.strides, offset: 0 });
 
@@ -67,9 +55,9 @@ async function measureConv(layer, threadCounts) {
       for (const threads of threadCounts) {
         setThreads(threads);
         await threadsReady();
-        row[`wasm ${threads}t`] = layer.flops / time(kernels[kernel]) / 1e6;
+        row[`wasm ${threads}t`] = layer.flops / bestTime(kernels[kernel]) / 1e6;
       }
-      row.cpu = layer.flops / time(cpu[kernel], 100) / 1e6;
+      row.cpu = layer.flops / bestTime(cpu[kernel], 100) / 1e6;
       rows.push(row);
     }
   }
@@ -85,10 +73,10 @@ async function measureGemm(m, n, k, threadCounts) {
   for (const threads of threadCounts) {
     setThreads(threads);
     await threadsReady();
-    row[`wasm ${threads}t`] = (2 * m * n * k) / time(() => a.matmul(b).dispose()) / 1e6;
+    row[`wasm ${threads}t`] = (2 * m * n * k) / bestTime(() => a.matmul(b).dispose()) / 1e6;
   }
   const ad = a.dataSync(), bd = b.dataSync(), c = new Float32Array(m * n);
-  row.cpu = (2 * m * n * k) / time(() => gemm(m, n, k, { data: ad, offset: 0, rowStride: k, columnStride: 1 },
+  row.cpu = (2 * m * n * k) / bestTime(() => gemm(m, n, k, { data: ad, offset: 0, rowStride: k, columnStride: 1 },
     { data: bd, offset: 0, rowStride: n, columnStride: 1 }, c, 0, n, false), 100) / 1e6;
   a.dispose(); b.dispose();
   return row;

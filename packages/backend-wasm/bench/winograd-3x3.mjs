@@ -2,22 +2,10 @@
 // the direct ones (`useWinograd(false)`), both counting the direct loops' FLOPs, on 1 and 2 threads.
 //   node bench/winograd-3x3.mjs      (run `pnpm build` first)
 import { setThreads, threadsReady, useWinograd } from '../dist/index.js';
+import { bestTime } from './timing.mjs';
 import { emptyTensor, getBackend, getFastKernel, manualSeed, randn, setBackend } from '@lantern/tensor';
 setBackend('wasm'); manualSeed(0);
 const backend = getBackend('wasm'), attributes = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 };
-/** Best of repeated timings (ms) after a warm-up. */
-function time(fn) {
-  for (let i = 0; i < 3; i++) fn();
-  let best = Infinity, total = 0;
-  for (let runs = 0; total < 200 || runs < 5; runs++) {
-    const start = performance.now();
-    fn();
-    const elapsed = performance.now() - start;
-    total += elapsed;
-    best = Math.min(best, elapsed);
-  }
-  return best;
-}
 for (const threads of [1, 2]) {
   setThreads(threads); await threadsReady();
   for (const [C, O, S, B] of [[32, 32, 32, 1], [64, 64, 16, 1], [32, 32, 32, 16], [64, 64, 16, 32], [128, 128, 8, 32]]) {
@@ -28,8 +16,8 @@ for (const threads of [1, 2]) {
       bw: () => getFastKernel(backend, 'conv2dBackwardWeight')(g.view(), x.view(), gw.view(), attributes) };
     const flops = 2 * B * O * C * S * S * 9, out = [];
     for (const [name, f] of Object.entries(k)) {
-      useWinograd(true); const wino = flops / time(f) / 1e6;
-      useWinograd(false); const direct = flops / time(f) / 1e6;
+      useWinograd(true); const wino = flops / bestTime(f, 200) / 1e6;
+      useWinograd(false); const direct = flops / bestTime(f, 200) / 1e6;
       out.push(`${name} ${wino.toFixed(0)}/${direct.toFixed(0)}`);
     }
     useWinograd(true);

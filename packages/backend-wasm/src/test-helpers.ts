@@ -17,6 +17,16 @@ export function expectClose(actual: Tensor, expected: Tensor, rtol = 1e-5, atol 
   expect(worst < 0 ? null : `${what} element ${worst}: ${a[worst]} vs ${e[worst]}`).toBeNull();
 }
 
+/**
+ * Within `fraction` of the largest |expected| everywhere: Winograd's rounding error follows the layer's magnitude,
+ * not each element's.
+ */
+export function expectWithinScale(actual: Tensor, expected: Tensor, fraction: number, what = ''): void {
+  let largest = 0;
+  for (const value of expected.dataSync()) largest = Math.max(largest, Math.abs(Number(value)));
+  expectClose(actual, expected, 0, fraction * largest, what);
+}
+
 /** Bitwise equality (NaN equal to NaN). */
 export function expectEqual(actual: Tensor, expected: Tensor, what = ''): void {
   expectClose(actual, expected, 0, 0, what);

@@ -3,7 +3,7 @@ import '@lantern/backend-cpu';
 import '../index.js';
 import { conv2d, manualSeed, randn, setBackend, type Tensor } from '@lantern/tensor';
 import { useWinograd } from '../index.js';
-import { expectClose, forThreadCounts, runConvolutionCase, type ConvolutionCase } from '../test-helpers.js';
+import { expectClose, expectWithinScale, forThreadCounts, runConvolutionCase, type ConvolutionCase } from '../test-helpers.js';
 
 // Every case takes the Winograd path for the forward pass, the input gradient and the weight gradient (3×3 or 5×5,
 // stride 1, channel counts that are multiples of 8).
@@ -22,17 +22,8 @@ const cases: ConvolutionCase[] = [
   { name: 'padding 4 (input gradient needs none)', input: [1, 8, 3, 4], weight: [8, 8, 5, 5], options: { padding: 4 } },
 ];
 
-/** Largest |value|: Winograd's rounding error scales with the layer's magnitude, not with each element's. */
-function largest(tensor: Tensor): number {
-  let most = 0;
-  for (const value of tensor.dataSync()) most = Math.max(most, Math.abs(Number(value)));
-  return most;
-}
-
 /** Within 2e-5 of the largest expected value everywhere (Winograd F(4×4, 5×5) measured ~4e-6 on these). */
-function expectNear(actual: Tensor, expected: Tensor, what: string): void {
-  expectClose(actual, expected, 0, 2e-5 * largest(expected), what);
-}
+const expectNear = (actual: Tensor, expected: Tensor, what: string) => expectWithinScale(actual, expected, 2e-5, what);
 
 describe('Winograd F(4×4, 5×5) and F(6×6, 3×3) convolutions match the cpu backend', () => {
   afterEach(() => useWinograd(true));
