@@ -3,6 +3,7 @@ import type { DType } from './dtype.js';
 import { BackendError } from './errors.js';
 import type { FastKernel } from './fast-kernels.js';
 import type { FastKernelName } from './kernel-names.js';
+import { assertSingleCore } from './single-copy.js';
 
 const backends = new Map<string, Backend>();
 const fastKernels = new Map<string, Map<FastKernelName, unknown>>();
@@ -10,6 +11,7 @@ let activeBackend: Backend | null = null;
 
 /** Makes a backend selectable by name. The first one registered becomes active. */
 export function registerBackend(backend: Backend): void {
+  assertSingleCore();
   if (backend.specificationVersion !== 'v1') {
     throw new BackendError(`backend '${backend.name}' implements specification '${backend.specificationVersion}', core expects 'v1'`);
   }
@@ -24,6 +26,7 @@ export function registerBackend(backend: Backend): void {
  * setBackend('cpu');
  */
 export function setBackend(name: string): void {
+  assertSingleCore();
   const backend = backends.get(name);
   if (!backend) {
     const known = [...backends.keys()];
@@ -37,6 +40,7 @@ export function setBackend(name: string): void {
 
 /** The active backend, or the one registered under `name`. */
 export function getBackend(name?: string): Backend {
+  assertSingleCore();
   if (name !== undefined) {
     const backend = backends.get(name);
     if (!backend) throw new BackendError(`backend '${name}' is not registered (registered: ${[...backends.keys()].join(', ') || 'none'})`);

@@ -10,6 +10,7 @@ export {
   LanternError, ShapeError, DTypeError, DimError, KernelNotFoundError, BackendError, AutogradError, DisposedError,
   SyncReadError, formatShape,
 } from './errors.js';
+export { DuplicateCoreError, type LoadedCore } from './single-copy.js';
 export * from './kernel-names.js';
 export type * from './fast-kernels.js';
 export {
