@@ -1,0 +1,87 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { placePrograms, runNode } from './programs.js';
+import { expectSuccess, lastJsonLine } from './run-command.js';
+
+// Step 3a, CommonJS: Node 22.12+ can require() an ES module (require(esm)) when the package's exports offer a condition
+// require() matches ("default" or "require") and its module graph has no top-level await. Each entry point must
+// either load that way or fail with an error that says "ESM-only", so a CommonJS user learns why.
+interface RequireOutcome {
+  loaded: boolean;
+  exportNames?: number;
+  code?: string | null;
+  message?: string;
+}
+
+interface RequireCheck {
+  node: string;
+  results: Record<string, RequireOutcome>;
+  sum: number | null;
+}
+
+const { installFolder } = inject('packed');
+const scopeFolder = join(installFolder, 'node_modules', '@lantern');
+// The same walk as require-check.cjs makes, here at collection time so each entry point is its own test.
+const specifiers = readdirSync(scopeFolder)
+  .sort()
+  .flatMap((name) => {
+    const manifest = JSON.parse(readFileSync(join(scopeFolder, name, 'package.json'), 'utf8')) as { exports?: unknown };
+    const exports = manifest.exports;
+    const subpaths =
+      exports &&
+      typeof exports === 'object' &&
+      !Array.isArray(exports) &&
+      Object.keys(exports).every((key) => key.startsWith('.'))
+        ? Object.keys(exports)
+        : ['.'];
+    return subpaths
+      .filter((subpath) => !subpath.includes('*') && subpath !== './package.json')
+      .map((subpath) => (subpath === '.' ? `@lantern/${name}` : `@lantern/${name}/${subpath.slice(2)}`));
+  });
+
+describe('CommonJS require()', () => {
+  let check: RequireCheck;
+
+  beforeAll(async () => {
+    const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+    if (major < 22 || (major === 22 && minor < 12)) {
+      throw new Error(
+        `require(esm) needs Node 22.12 or later; these tests run on ${process.version}. Start them through pnpm, ` +
+          "which runs the workspace's pinned Node 22.",
+      );
+    }
+    placePrograms(installFolder, ['require-check.cjs']);
+    check = lastJsonLine<RequireCheck>(
+      expectSuccess(await runNode(installFolder, ['require-check.cjs']), 'node require-check.cjs'),
+      'require-check.cjs',
+    );
+    console.log(
+      `require() outcomes on ${check.node}:\n${Object.entries(check.results)
+        .map(
+          ([specifier, outcome]) =>
+            `  ${specifier}: ${outcome.loaded ? `loads (${outcome.exportNames} exports)` : `fails, ${outcome.code}: ${outcome.message}`}`,
+        )
+        .join('\n')}`,
+    );
+  });
+
+  it.each(specifiers)('%s loads, or fails saying it is ESM-only', (specifier) => {
+    const outcome = check.results[specifier];
+    expect(outcome, `require-check.cjs did not try ${specifier}`).toBeDefined();
+    if (outcome!.loaded) {
+      expect(outcome!.exportNames, `${specifier} loaded but exports nothing`).toBeGreaterThan(0);
+      return;
+    }
+    expect(
+      outcome!.message,
+      `require('${specifier}') failed with ${outcome!.code} and a message that does not say ESM-only`,
+    ).toContain('ESM-only');
+  });
+
+  it('computes with @lantern/tensor and @lantern/backend-cpu loaded through require()', () => {
+    const loaded = ['@lantern/tensor', '@lantern/backend-cpu'].filter((specifier) => check.results[specifier]?.loaded);
+    expect(loaded, 'the core and the reference backend should both load through require(esm)').toHaveLength(2);
+    expect(check.sum).toBe(6);
+  });
+});
