@@ -2,11 +2,12 @@
 """The course's PyTorch training script (nn_optim.py), as the reference Lantern's trainer is measured against.
 
 Same model, loss, optimizer, batch size and loop as the course; two changes, both recorded here: the data is read
-from CIFAR-10's official *binary* batches (torchvision's CIFAR10 reads the Python-pickle release and is not
-installed here), and the loss is accumulated with `.item()` (the course adds the tensor, which keeps every step's
-graph alive). Run with Debian's python3-torch:
+from CIFAR-10's official *binary* batches (torchvision's CIFAR10 reads the Python-pickle release, another
+download), and the loss is accumulated with `.item()` (the course adds the tensor, which keeps every step's
+graph alive). Run with Debian's python3-torch (docs/FIXTURES.md), where LANTERN_CIFAR10_ROOT is the folder that holds
+cifar-10-batches-bin/ (or any such path, e.g. ./data after `pnpm train -- --download`):
 
-    /usr/bin/python3 apps/cifar-trainer/reference/course_script.py --data ../shared/datasets --epochs 20
+    /usr/bin/python3 apps/cifar-trainer/reference/course_script.py --data "$LANTERN_CIFAR10_ROOT" --epochs 20
 
 Prints one JSON object per epoch: {"epoch", "runningLoss", "seconds", "imagesPerSecond"}.
 """

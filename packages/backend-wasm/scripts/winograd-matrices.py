@@ -1,7 +1,7 @@
 """Derives the Winograd F(m x m, r x r) matrices used by assembly/winograd-transforms*.ts and checks them.
 
-Run: /usr/bin/python3 scripts/winograd-matrices.py [m r]   (default 4 5; 6 3 for the 3x3 kernels; needs sympy and
-numpy; development only, not run by tests)
+Run: /usr/bin/python3 scripts/winograd-matrices.py [m r]   (default 4 5; 6 3 for the 3x3 kernels; needs Debian's
+python3-sympy and python3-numpy, see docs/FIXTURES.md; development only, not run by tests)
 Toom-Cook over the points 0, 1, -1, 2, -2, 1/2, -1/2 and infinity: A^T evaluates, G interpolates (scaled by each
 point's Lagrange denominator), and B^T is solved exactly from the identity y_i = sum_k g_k d_(i+k). It then prints
 the worst float32 error of a 32->32 channel 12x12 convolution against float64, next to the direct loops' error.

@@ -13,6 +13,13 @@ import os
 import torch
 import torch.nn.functional as F
 
+# Fixtures are reproducible only from the pinned reference environment (docs/FIXTURES.md): Debian bookworm's
+# python3-torch 1.13.1, imported by /usr/bin/python3. Debian builds it without PyTorch's release tag, so it reports
+# itself as 1.13.0a0; another torch build may round differently or draw other random numbers.
+if torch.__version__ != '1.13.0a0' or not torch.__file__.startswith('/usr/lib/python3/dist-packages/'):
+    raise SystemExit(f"{os.path.basename(__file__)}: needs torch 1.13.1 from Debian bookworm's python3-torch, run with "
+                     f"/usr/bin/python3 (docs/FIXTURES.md); found torch {torch.__version__} at {torch.__file__}")
+
 OPS = {
     # unary
     'neg': lambda x, a: -x[0], 'exp': lambda x, a: x[0].exp(), 'log': lambda x, a: x[0].log(),

@@ -12,7 +12,7 @@ Run with Debian's torch (1.13.1): /usr/bin/python3 scripts/generate_fixtures.py
 
 The safetensors files are written here by hand from the format's specification (8-byte little-endian header
 length, JSON header, raw little-endian data), laid out as the reference writer does, because the `safetensors`
-package is not installed.
+package is not in the reference environment (Debian bookworm does not package it).
 """
 import hashlib
 import json
@@ -22,6 +22,13 @@ import struct
 
 import torch
 import torch.nn as nn
+
+# Fixtures are reproducible only from the pinned reference environment (docs/FIXTURES.md): Debian bookworm's
+# python3-torch 1.13.1, imported by /usr/bin/python3. Debian builds it without PyTorch's release tag, so it reports
+# itself as 1.13.0a0; another torch build may round differently or draw other random numbers.
+if torch.__version__ != '1.13.0a0' or not torch.__file__.startswith('/usr/lib/python3/dist-packages/'):
+    raise SystemExit(f"{os.path.basename(__file__)}: needs torch 1.13.1 from Debian bookworm's python3-torch, run with "
+                     f"/usr/bin/python3 (docs/FIXTURES.md); found torch {torch.__version__} at {torch.__file__}")
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'src', '__fixtures__')
 torch.set_num_threads(1)

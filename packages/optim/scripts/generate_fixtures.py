@@ -1,6 +1,6 @@
 """Writes the PyTorch reference fixtures for @lantern/optim's tests.
 
-Run with Debian's torch 1.13.1 (not the pyenv python):
+Run with Debian's torch 1.13.1 under /usr/bin/python3 (not another python3 on PATH; docs/FIXTURES.md):
 
     /usr/bin/python3 packages/optim/scripts/generate_fixtures.py
 
@@ -16,6 +16,13 @@ import os
 import warnings
 
 import torch
+
+# Fixtures are reproducible only from the pinned reference environment (docs/FIXTURES.md): Debian bookworm's
+# python3-torch 1.13.1, imported by /usr/bin/python3. Debian builds it without PyTorch's release tag, so it reports
+# itself as 1.13.0a0; another torch build may round differently or draw other random numbers.
+if torch.__version__ != '1.13.0a0' or not torch.__file__.startswith('/usr/lib/python3/dist-packages/'):
+    raise SystemExit(f"{os.path.basename(__file__)}: needs torch 1.13.1 from Debian bookworm's python3-torch, run with "
+                     f"/usr/bin/python3 (docs/FIXTURES.md); found torch {torch.__version__} at {torch.__file__}")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, '..', 'src', '__fixtures__')
