@@ -1,8 +1,8 @@
 """Writes pytorch-reference.json: PyTorch 1.13's DataLoader orders and torchvision-style transform outputs.
 
 Run with Debian's torch: /usr/bin/python3 src/__fixtures__/generate.py (from packages/data).
-torchvision is not installed here, so its RandomCrop / RandomHorizontalFlip / ToTensor / Normalize are written out
-below exactly as torchvision 0.14 draws and computes them (get_params: randint for i then j; flip: rand(1) < p).
+torchvision 0.14's RandomCrop / RandomHorizontalFlip / ToTensor / Normalize are written out below exactly as it draws
+and computes them (get_params: randint for i then j; flip: rand(1) < p), so each draw is visible beside the fixture.
 """
 import json
 import os
@@ -10,6 +10,13 @@ import os
 import numpy as np
 import torch
 from torch.utils.data import DataLoader, RandomSampler
+
+# Fixtures are reproducible only from the pinned reference environment (docs/FIXTURES.md): Debian bookworm's
+# python3-torch 1.13.1, imported by /usr/bin/python3. Debian builds it without PyTorch's release tag, so it reports
+# itself as 1.13.0a0; another torch build may round differently or draw other random numbers.
+if torch.__version__ != '1.13.0a0' or not torch.__file__.startswith('/usr/lib/python3/dist-packages/'):
+    raise SystemExit(f"{os.path.basename(__file__)}: needs torch 1.13.1 from Debian bookworm's python3-torch, run with "
+                     f"/usr/bin/python3 (docs/FIXTURES.md); found torch {torch.__version__} at {torch.__file__}")
 
 out = {}
 
