@@ -2,8 +2,8 @@
 // Usage: pnpm --filter @lantern/backend-cpu bench [-- --steps N]
 import '@lantern/backend-cpu';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2d as conv2dKernel } from '@lantern/backend-cpu/kernels';
+import { createCourseCnn, randomBatch, trainingFlopsPerImage, trainStep } from '@lantern/conformance/course-cnn';
 import { randn, zeros } from '@lantern/tensor';
-import { createCourseCnn, randomBatch, trainStep, trainingFlopsPerImage } from '@lantern/conformance/course-cnn';
 
 const steps = Number(process.argv[process.argv.indexOf('--steps') + 1]) || 0;
 
@@ -11,21 +11,34 @@ function time(fn, minimumMs = 300) {
   fn();
   let runs = 0;
   const start = performance.now();
-  while (performance.now() - start < minimumMs) { fn(); runs++; }
+  while (performance.now() - start < minimumMs) {
+    fn();
+    runs++;
+  }
   return (performance.now() - start) / runs;
 }
 
 const attributes = { stride: [1, 1], padding: [2, 2], dilation: [1, 1], groups: 1 };
 console.log('conv kernels, batch 1 (GFLOP/s)');
-for (const [c, o, size] of [[3, 32, 32], [32, 32, 16], [32, 64, 8]]) {
-  const input = randn([1, c, size, size]), weight = randn([o, c, 5, 5]), bias = randn([o]);
-  const output = zeros([1, o, size, size]), gradInput = zeros([1, c, size, size]), gradWeight = zeros([o, c, 5, 5]);
+for (const [c, o, size] of [
+  [3, 32, 32],
+  [32, 32, 16],
+  [32, 64, 8],
+]) {
+  const input = randn([1, c, size, size]),
+    weight = randn([o, c, 5, 5]),
+    bias = randn([o]);
+  const output = zeros([1, o, size, size]),
+    gradInput = zeros([1, c, size, size]),
+    gradWeight = zeros([o, c, 5, 5]);
   const flops = 2 * c * 25 * o * size * size;
   const forward = time(() => conv2dKernel(input.view(), weight.view(), bias.view(), output.view(), attributes));
   const backInput = time(() => conv2dBackwardInput(output.view(), weight.view(), gradInput.view(), attributes));
   const backWeight = time(() => conv2dBackwardWeight(output.view(), input.view(), gradWeight.view(), attributes));
   const rate = (ms) => (flops / ms / 1e6).toFixed(2);
-  console.log(`  ${c}->${o} on ${size}x${size}: forward ${rate(forward)}, backward-input ${rate(backInput)}, backward-weight ${rate(backWeight)}`);
+  console.log(
+    `  ${c}->${o} on ${size}x${size}: forward ${rate(forward)}, backward-input ${rate(backInput)}, backward-weight ${rate(backWeight)}`,
+  );
 }
 
 console.log(`training step FLOPs per image: ${(trainingFlopsPerImage() / 1e6).toFixed(1)} MFLOP`);
@@ -38,5 +51,7 @@ for (const batchSize of [1, 64]) {
   for (let i = 0; i < count; i++) trainStep(model, batch.images, batch.labels);
   const seconds = (performance.now() - start) / 1000;
   const imagesPerSecond = (count * batchSize) / seconds;
-  console.log(`training batch ${batchSize}: ${imagesPerSecond.toFixed(1)} images/s (${((imagesPerSecond * trainingFlopsPerImage()) / 1e9).toFixed(2)} GFLOP/s)`);
+  console.log(
+    `training batch ${batchSize}: ${imagesPerSecond.toFixed(1)} images/s (${((imagesPerSecond * trainingFlopsPerImage()) / 1e9).toFixed(2)} GFLOP/s)`,
+  );
 }

@@ -1,5 +1,5 @@
-import { registerBackend } from '@lantern/tensor';
 import { describeConformance, describeGradChecks } from '@lantern/conformance';
+import { registerBackend } from '@lantern/tensor';
 import { createCpuBackend } from './index.js';
 
 // The reference backend runs every case, with its fast kernels (conv2d, pooling, fused cross-entropy)...

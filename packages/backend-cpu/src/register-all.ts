@@ -1,4 +1,4 @@
-import { registerBackend, registerFastKernel, type Backend } from '@lantern/tensor';
+import { type Backend, registerBackend, registerFastKernel } from '@lantern/tensor';
 import { conv2d } from './kernels/conv2d.js';
 import { conv2dBackwardInput } from './kernels/conv2d-backward-input.js';
 import { conv2dBackwardWeight } from './kernels/conv2d-backward-weight.js';
@@ -12,7 +12,14 @@ type Kernel = (...args: never[]) => void;
 export function registerCpuBackend(backend: Backend): void {
   registerBackend(backend);
   const kernels: Record<string, Kernel> = {
-    conv2d, conv2dBackwardInput, conv2dBackwardWeight, maxPool2d, maxPool2dBackward, softmaxCrossEntropy, sgdUpdate, adamUpdate,
+    conv2d,
+    conv2dBackwardInput,
+    conv2dBackwardWeight,
+    maxPool2d,
+    maxPool2dBackward,
+    softmaxCrossEntropy,
+    sgdUpdate,
+    adamUpdate,
   };
   for (const [name, kernel] of Object.entries(kernels)) registerFastKernel(backend.name, name as 'conv2d', kernel as never);
 }

@@ -33,7 +33,7 @@ export async function measureTfjsOwnTraining({ batchSize = 1, steps = 3 } = {}) 
   const images = tf.randomNormal([batchSize, 32, 32, 3]);
   const labels = tf.oneHot(tf.randomUniform([batchSize], 0, 10, 'int32'), 10);
   const step = () => optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply(images)), true);
-  (await step().data());
+  await step().data();
   const start = performance.now();
   let loss;
   for (let i = 0; i < steps; i++) {
@@ -49,6 +49,8 @@ const argument = process.argv.indexOf('--steps');
 const steps = argument > 0 ? Number(process.argv[argument + 1]) : 3;
 for (const batchSize of [1, 64]) {
   const result = await measureTfjsOwnTraining({ batchSize, steps: batchSize === 1 ? steps : 1 });
-  console.log(`tfjs's own training (tf.layers + tf.train.sgd, tfjs ${tf.version.tfjs}, backend ${tf.getBackend()}) batch ${batchSize}: ` +
-    `${result.imagesPerSecond.toFixed(2)} images/s over ${result.steps} steps, last loss ${result.lastLoss.toFixed(4)}`);
+  console.log(
+    `tfjs's own training (tf.layers + tf.train.sgd, tfjs ${tf.version.tfjs}, backend ${tf.getBackend()}) batch ${batchSize}: ` +
+      `${result.imagesPerSecond.toFixed(2)} images/s over ${result.steps} steps, last loss ${result.lastLoss.toFixed(4)}`,
+  );
 }

@@ -5,9 +5,9 @@
 //   node bench/train.mjs [--steps N] [--tfjs-backend cpu|wasm]
 // From a root `pnpm bench`: const { measureTraining } = await import('./packages/backend-tfjs/bench/train.mjs');
 import '@lantern/backend-cpu';
-import { setBackend } from '@lantern/tensor';
 import { clearIndexCache, registerTfjsBackend, tf } from '@lantern/backend-tfjs';
-import { createCourseCnn, randomBatch, trainStep, trainingFlopsPerImage } from '@lantern/conformance/course-cnn';
+import { createCourseCnn, randomBatch, trainingFlopsPerImage, trainStep } from '@lantern/conformance/course-cnn';
+import { setBackend } from '@lantern/tensor';
 
 /**
  * Trains the course CNN for `steps` SGD steps (after one warm-up step) at `batchSize` on `backend` ('tfjs' or 'cpu';
@@ -30,7 +30,11 @@ export async function measureTraining({ batchSize = 1, steps = 3, backend = 'tfj
   const imagesPerSecond = (steps * batchSize) / seconds;
   return {
     backend: backend === 'tfjs' ? `tfjs (${tf.getBackend()})` : backend,
-    batchSize, steps, imagesPerSecond, gflops: (imagesPerSecond * trainingFlopsPerImage()) / 1e9, losses: values,
+    batchSize,
+    steps,
+    imagesPerSecond,
+    gflops: (imagesPerSecond * trainingFlopsPerImage()) / 1e9,
+    losses: values,
   };
 }
 
@@ -41,14 +45,21 @@ if (isMain) {
   const tfjsBackend = option('--tfjs-backend') ?? 'cpu';
   if (tfjsBackend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
   console.log(`course CNN training, ${(trainingFlopsPerImage() / 1e6).toFixed(1)} MFLOP per image`);
-  for (const configuration of [{ batchSize: 1, steps: steps ?? 20 }, { batchSize: 64, steps: steps ?? 2 }]) {
+  for (const configuration of [
+    { batchSize: 1, steps: steps ?? 20 },
+    { batchSize: 64, steps: steps ?? 2 },
+  ]) {
     const results = [];
     for (const backend of ['cpu', 'tfjs']) results.push(await measureTraining({ ...configuration, backend, tfjsBackend }));
-    const agree = results[0].losses.every((loss, i) => Math.abs(loss - results[1].losses[i]) <= 1e-3 * Math.max(1, Math.abs(loss)));
+    const agree = results[0].losses.every(
+      (loss, i) => Math.abs(loss - results[1].losses[i]) <= 1e-3 * Math.max(1, Math.abs(loss)),
+    );
     for (const result of results) {
-      console.log(`${result.backend.padEnd(11)} batch ${String(result.batchSize).padStart(2)}: ` +
-        `${result.imagesPerSecond.toFixed(2).padStart(7)} images/s (${result.gflops.toFixed(2)} GFLOP/s), ` +
-        `${result.steps} steps, last loss ${result.losses.at(-1).toFixed(5)}`);
+      console.log(
+        `${result.backend.padEnd(11)} batch ${String(result.batchSize).padStart(2)}: ` +
+          `${result.imagesPerSecond.toFixed(2).padStart(7)} images/s (${result.gflops.toFixed(2)} GFLOP/s), ` +
+          `${result.steps} steps, last loss ${result.losses.at(-1).toFixed(5)}`,
+      );
     }
     console.log(`  losses of the two backends ${agree ? 'agree' : 'DIFFER'} at every step`);
   }

@@ -7,7 +7,7 @@ import { matmul } from './kernels/matmul.js';
 import { reduce, reduceKernelNames } from './kernels/reduce.js';
 import { unary, unaryKernelNames } from './kernels/unary.js';
 import { TfjsStorage, tfjsDType } from './storage.js';
-import { tf, type TfTensor } from './tfjs.js';
+import { type TfTensor, tf } from './tfjs.js';
 
 export interface TfjsBackendOptions {
   /** The Lantern backend name (default 'tfjs'). */
@@ -33,19 +33,34 @@ type Primitive<Name extends 'unary' | 'binary' | 'where' | 'reduce' | 'matmul'> 
 /** The primitives that run one tfjs compute kernel, each routed to the host when that kernel is missing. */
 const primitives = {
   unary: routed<Primitive<'unary'>>('unary', {
-    tfjsKernels: (op) => [unaryKernelNames[op]], onTfjs: unary, onHost: reference.unary, written: [2],
+    tfjsKernels: (op) => [unaryKernelNames[op]],
+    onTfjs: unary,
+    onHost: reference.unary,
+    written: [2],
   }),
   binary: routed<Primitive<'binary'>>('binary', {
-    tfjsKernels: (op) => [binaryKernelNames[op]], onTfjs: binary, onHost: reference.binary, written: [3],
+    tfjsKernels: (op) => [binaryKernelNames[op]],
+    onTfjs: binary,
+    onHost: reference.binary,
+    written: [3],
   }),
   where: routed<Primitive<'where'>>('where', {
-    tfjsKernels: () => ['Select'], onTfjs: where, onHost: reference.where, written: [3],
+    tfjsKernels: () => ['Select'],
+    onTfjs: where,
+    onHost: reference.where,
+    written: [3],
   }),
   reduce: routed<Primitive<'reduce'>>('reduce', {
-    tfjsKernels: (op) => [reduceKernelNames[op]], onTfjs: reduce, onHost: reference.reduce, written: [3],
+    tfjsKernels: (op) => [reduceKernelNames[op]],
+    onTfjs: reduce,
+    onHost: reference.reduce,
+    written: [3],
   }),
   matmul: routed<Primitive<'matmul'>>('matmul', {
-    tfjsKernels: () => ['BatchMatMul'], onTfjs: matmul, onHost: reference.matmul, written: [2],
+    tfjsKernels: () => ['BatchMatMul'],
+    onTfjs: matmul,
+    onHost: reference.matmul,
+    written: [2],
   }),
 };
 

@@ -30,6 +30,8 @@ describe('float64 on tfjs', () => {
   it('is refused with a DTypeError naming the backend, which is why describeGradChecks is not run', async () => {
     await registerTfjsBackend({ tfjsBackend: 'cpu' });
     expect(() => zeros([2], { dtype: 'float64', backend: 'tfjs' })).toThrow(DTypeError);
-    expect(() => zeros([2], { dtype: 'float64', backend: 'tfjs' })).toThrow(/backend 'tfjs' allocate of 2 elements: float64 does not exist/);
+    expect(() => zeros([2], { dtype: 'float64', backend: 'tfjs' })).toThrow(
+      /backend 'tfjs' allocate of 2 elements: float64 does not exist/,
+    );
   });
 });

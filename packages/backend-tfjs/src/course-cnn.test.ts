@@ -1,7 +1,7 @@
 import '@lantern/backend-cpu';
+import { createCourseCnn, randomBatch, trainStep } from '@lantern/conformance/course-cnn';
 import { setBackend } from '@lantern/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCourseCnn, randomBatch, trainStep } from '@lantern/conformance/course-cnn';
 import { registerTfjsBackend, tf } from './index.js';
 
 /** Losses of `steps` SGD steps of the course CNN on `backend`, from seed-determined weights and batches. */
@@ -24,12 +24,12 @@ describe('the course CNN on tfjs (cpu)', () => {
     await registerTfjsBackend({ tfjsBackend: 'cpu' });
   });
 
-  it('trains with the same losses as Lantern\'s cpu backend (same weights and batches)', () => {
+  it("trains with the same losses as Lantern's cpu backend (same weights and batches)", () => {
     const expected = trainingLosses('cpu', 3, 4);
     const actual = trainingLosses('tfjs', 3, 4);
     // The weights change between steps, so matching later losses means the gradients and the SGD step match too.
     expect(new Set(expected).size).toBe(4);
-    actual.forEach((loss, step) => expect(loss, `step ${step}`).toBeCloseTo(expected[step]!, 4));
+    for (const [step, loss] of actual.entries()) expect(loss, `step ${step}`).toBeCloseTo(expected[step]!, 4);
   });
 
   it('keeps tf.memory().numTensors flat across training steps', () => {

@@ -1,6 +1,6 @@
 import '@lantern/backend-cpu';
+import { cat, pad, setBackend, type Tensor, tensor, where } from '@lantern/tensor';
 import fc from 'fast-check';
-import { cat, pad, setBackend, tensor, where, type Tensor } from '@lantern/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerTfjsBackend } from './index.js';
 
@@ -33,30 +33,53 @@ function operandValues(size: number, seed: number): Float32Array {
 }
 
 const operand = (shape: readonly number[], seed: number) =>
-  tensor(operandValues(shape.reduce((a, b) => a * b, 1), seed), { shape: [...shape] });
+  tensor(
+    operandValues(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    { shape: [...shape] },
+  );
 
 const unaryOps: Array<(x: Tensor) => Tensor> = [
-  (x) => x.neg(), (x) => x.abs(), (x) => x.relu(), (x) => x.tanh(), (x) => x.sigmoid(), (x) => x.sin(),
-  (x) => x.tanh().exp(), (x) => x.abs().add(1).log(), (x) => x.abs().add(0.5).sqrt(), (x) => x.square(),
+  (x) => x.neg(),
+  (x) => x.abs(),
+  (x) => x.relu(),
+  (x) => x.tanh(),
+  (x) => x.sigmoid(),
+  (x) => x.sin(),
+  (x) => x.tanh().exp(),
+  (x) => x.abs().add(1).log(),
+  (x) => x.abs().add(0.5).sqrt(),
+  (x) => x.square(),
 ];
 const binaryOps: Array<(x: Tensor, y: Tensor | number) => Tensor> = [
-  (x, y) => x.add(y), (x, y) => x.sub(y), (x, y) => x.mul(y), (x, y) => x.maximum(y), (x, y) => x.minimum(y),
+  (x, y) => x.add(y),
+  (x, y) => x.sub(y),
+  (x, y) => x.mul(y),
+  (x, y) => x.maximum(y),
+  (x, y) => x.minimum(y),
   (x, y) => x.div(typeof y === 'number' ? Math.abs(y) + 1 : y.abs().add(1)),
 ];
 
 /** One step of a program; steps that do not fit the current shape leave the tensor as it is. */
 function apply(x: Tensor, { kind, choice, seed }: Step): Tensor {
-  const rank = x.ndim, dim = rank > 0 ? choice % rank : 0, small = x.size <= 96;
+  const rank = x.ndim,
+    dim = rank > 0 ? choice % rank : 0,
+    small = x.size <= 96;
   switch (kind) {
-    case 'unary': return unaryOps[choice % unaryOps.length]!(x);
+    case 'unary':
+      return unaryOps[choice % unaryOps.length]!(x);
     case 'binary': {
       // Broadcast: the operand keeps some of x's dims and has 1 in the others (bits of `choice`), or is a scalar.
       const shape = x.shape.map((extent, axis) => ((choice >> (axis + 3)) & 1 ? 1 : extent));
       const other = choice % 7 === 6 ? 0.75 : operand(shape, seed);
       return binaryOps[choice % binaryOps.length]!(x, other);
     }
-    case 'transpose': return rank >= 2 ? x.transpose(dim, (choice >> 3) % rank) : x;
-    case 'flip': return rank >= 1 ? x.flip(dim) : x;
+    case 'transpose':
+      return rank >= 2 ? x.transpose(dim, (choice >> 3) % rank) : x;
+    case 'flip':
+      return rank >= 1 ? x.flip(dim) : x;
     case 'slice': {
       if (rank === 0) return x;
       const extent = x.shape[dim]!;
@@ -72,13 +95,20 @@ function apply(x: Tensor, { kind, choice, seed }: Step): Tensor {
       const keep = ((choice >> 3) & 1) === 1;
       return [x.sum(dim, keep), x.mean(dim, keep), x.amax(dim, keep)][(choice >> 4) % 3]!;
     }
-    case 'softmax': return rank >= 1 ? x.softmax(dim) : x;
-    case 'matmul': return rank >= 2 ? x.matmul(operand([x.shape[rank - 1]!, 1 + (choice % 3)], seed)) : x;
-    case 'cat': return small && rank >= 1 ? cat([x, x.mul(2)], dim) : x;
-    case 'pad': return small && rank >= 1 ? pad(x, [choice % 2, 1]) : x;
-    case 'where': return where(x.gt(0), x, x.mul(0.5));
-    case 'expand': return small ? x.unsqueeze(0).expand([2, ...x.shape]) : x;
-    default: return x.contiguous();
+    case 'softmax':
+      return rank >= 1 ? x.softmax(dim) : x;
+    case 'matmul':
+      return rank >= 2 ? x.matmul(operand([x.shape[rank - 1]!, 1 + (choice % 3)], seed)) : x;
+    case 'cat':
+      return small && rank >= 1 ? cat([x, x.mul(2)], dim) : x;
+    case 'pad':
+      return small && rank >= 1 ? pad(x, [choice % 2, 1]) : x;
+    case 'where':
+      return where(x.gt(0), x, x.mul(0.5));
+    case 'expand':
+      return small ? x.unsqueeze(0).expand([2, ...x.shape]) : x;
+    default:
+      return x.contiguous();
   }
 }
 
@@ -91,23 +121,45 @@ function run(program: Program, backend: string) {
   return { shape: result.shape, values: Array.from(result.dataSync()), grad: Array.from(leaf.grad!.dataSync()) };
 }
 
-const kinds = ['unary', 'binary', 'transpose', 'flip', 'slice', 'reshape', 'reduce', 'softmax', 'matmul', 'cat', 'pad',
-  'where', 'expand', 'contiguous'];
+const kinds = [
+  'unary',
+  'binary',
+  'transpose',
+  'flip',
+  'slice',
+  'reshape',
+  'reduce',
+  'softmax',
+  'matmul',
+  'cat',
+  'pad',
+  'where',
+  'expand',
+  'contiguous',
+];
 
-const programs: fc.Arbitrary<Program> = fc
-  .array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 })
-  .chain((shape) => fc.record({
+const programs: fc.Arbitrary<Program> = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }).chain((shape) =>
+  fc.record({
     shape: fc.constant(shape),
-    values: fc.array(fc.float({ min: -3, max: 3, noNaN: true, noDefaultInfinity: true }),
-      { minLength: shape.reduce((a, b) => a * b, 1), maxLength: shape.reduce((a, b) => a * b, 1) }),
-    steps: fc.array(fc.record({ kind: fc.constantFrom(...kinds), choice: fc.nat(255), seed: fc.nat() }), { minLength: 1, maxLength: 8 }),
-  }));
+    values: fc.array(fc.float({ min: -3, max: 3, noNaN: true, noDefaultInfinity: true }), {
+      minLength: shape.reduce((a, b) => a * b, 1),
+      maxLength: shape.reduce((a, b) => a * b, 1),
+    }),
+    steps: fc.array(fc.record({ kind: fc.constantFrom(...kinds), choice: fc.nat(255), seed: fc.nat() }), {
+      minLength: 1,
+      maxLength: 8,
+    }),
+  }),
+);
 
 function close(actual: number[], expected: number[]): boolean {
-  return actual.length === expected.length && actual.every((a, i) => {
-    const e = expected[i]!;
-    return Number.isNaN(e) ? Number.isNaN(a) : Math.abs(a - e) <= 1e-4 + 1e-4 * Math.abs(e);
-  });
+  return (
+    actual.length === expected.length &&
+    actual.every((a, i) => {
+      const e = expected[i]!;
+      return Number.isNaN(e) ? Number.isNaN(a) : Math.abs(a - e) <= 1e-4 + 1e-4 * Math.abs(e);
+    })
+  );
 }
 
 describe('random op sequences: tfjs adapter against the cpu backend', () => {
@@ -116,12 +168,15 @@ describe('random op sequences: tfjs adapter against the cpu backend', () => {
   });
 
   it('gives the same values and gradients', () => {
-    fc.assert(fc.property(programs, (program) => {
-      const expected = run(program, 'cpu');
-      const actual = run(program, 'tfjs');
-      expect(actual.shape).toEqual(expected.shape);
-      expect(close(actual.values, expected.values), `values ${actual.values} vs ${expected.values}`).toBe(true);
-      expect(close(actual.grad, expected.grad), `gradient ${actual.grad} vs ${expected.grad}`).toBe(true);
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(programs, (program) => {
+        const expected = run(program, 'cpu');
+        const actual = run(program, 'tfjs');
+        expect(actual.shape).toEqual(expected.shape);
+        expect(close(actual.values, expected.values), `values ${actual.values} vs ${expected.values}`).toBe(true);
+        expect(close(actual.grad, expected.grad), `gradient ${actual.grad} vs ${expected.grad}`).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
   });
 });

@@ -1,14 +1,19 @@
 import {
-  adamUpdate as cpuAdamUpdate, conv2d as cpuConv2d, conv2dBackwardInput as cpuConv2dBackwardInput,
-  conv2dBackwardWeight as cpuConv2dBackwardWeight, maxPool2d as cpuMaxPool2d, maxPool2dBackward as cpuMaxPool2dBackward,
-  sgdUpdate as cpuSgdUpdate, softmaxCrossEntropy as cpuSoftmaxCrossEntropy,
+  adamUpdate as cpuAdamUpdate,
+  conv2d as cpuConv2d,
+  conv2dBackwardInput as cpuConv2dBackwardInput,
+  conv2dBackwardWeight as cpuConv2dBackwardWeight,
+  maxPool2d as cpuMaxPool2d,
+  maxPool2dBackward as cpuMaxPool2dBackward,
+  sgdUpdate as cpuSgdUpdate,
+  softmaxCrossEntropy as cpuSoftmaxCrossEntropy,
 } from '@lantern/backend-cpu/kernels';
 import type { FastKernelName, FastKernelSignatures } from '@lantern/tensor';
 import { routed } from './host-fallback.js';
+import { unsupportedConvAttributes } from './kernels/conv-layout.js';
 import { conv2d } from './kernels/conv2d.js';
 import { conv2dBackwardInput } from './kernels/conv2d-backward-input.js';
 import { conv2dBackwardWeight } from './kernels/conv2d-backward-weight.js';
-import { unsupportedConvAttributes } from './kernels/conv-layout.js';
 import { maxPool2d, maxPool2dBackward } from './kernels/max-pool2d.js';
 import { adamUpdate, sgdUpdate } from './kernels/optimizer-updates.js';
 import { softmaxCrossEntropy } from './kernels/softmax-cross-entropy.js';
@@ -26,34 +31,53 @@ export const tfjsFastKernels: Record<FastKernelName, Kernel> = {
   conv2d: routed<Arguments<'conv2d'>>('conv2d', {
     tfjsKernels: () => ['Conv2D'],
     unsupported: (...[, , , , attributes]) => unsupportedConvAttributes('conv2d', attributes),
-    onTfjs: conv2d as TfjsKernel<'conv2d'>, onHost: cpuConv2d, written: [3],
+    onTfjs: conv2d as TfjsKernel<'conv2d'>,
+    onHost: cpuConv2d,
+    written: [3],
   }),
   conv2dBackwardInput: routed<Arguments<'conv2dBackwardInput'>>('conv2dBackwardInput', {
     tfjsKernels: () => ['Conv2DBackpropInput'],
     unsupported: (...[, , , attributes]) => unsupportedConvAttributes('backwardInput', attributes),
-    onTfjs: conv2dBackwardInput as TfjsKernel<'conv2dBackwardInput'>, onHost: cpuConv2dBackwardInput, written: [2],
+    onTfjs: conv2dBackwardInput as TfjsKernel<'conv2dBackwardInput'>,
+    onHost: cpuConv2dBackwardInput,
+    written: [2],
   }),
   conv2dBackwardWeight: routed<Arguments<'conv2dBackwardWeight'>>('conv2dBackwardWeight', {
     tfjsKernels: () => ['Conv2D'],
     unsupported: (...[, , , attributes]) => unsupportedConvAttributes('backwardWeight', attributes),
-    onTfjs: conv2dBackwardWeight as TfjsKernel<'conv2dBackwardWeight'>, onHost: cpuConv2dBackwardWeight, written: [2],
+    onTfjs: conv2dBackwardWeight as TfjsKernel<'conv2dBackwardWeight'>,
+    onHost: cpuConv2dBackwardWeight,
+    written: [2],
   }),
   // MaxPoolWithArgmax is used where it exists; the composition that replaces it needs only these two.
   maxPool2d: routed<Arguments<'maxPool2d'>>('maxPool2d', {
-    tfjsKernels: () => ['Max', 'ArgMax'], onTfjs: maxPool2d as TfjsKernel<'maxPool2d'>, onHost: cpuMaxPool2d, written: [1, 2],
+    tfjsKernels: () => ['Max', 'ArgMax'],
+    onTfjs: maxPool2d as TfjsKernel<'maxPool2d'>,
+    onHost: cpuMaxPool2d,
+    written: [1, 2],
   }),
   maxPool2dBackward: routed<Arguments<'maxPool2dBackward'>>('maxPool2dBackward', {
-    tfjsKernels: () => ['ScatterNd'], onTfjs: maxPool2dBackward as TfjsKernel<'maxPool2dBackward'>, onHost: cpuMaxPool2dBackward, written: [2],
+    tfjsKernels: () => ['ScatterNd'],
+    onTfjs: maxPool2dBackward as TfjsKernel<'maxPool2dBackward'>,
+    onHost: cpuMaxPool2dBackward,
+    written: [2],
   }),
   softmaxCrossEntropy: routed<Arguments<'softmaxCrossEntropy'>>('softmaxCrossEntropy', {
     tfjsKernels: () => ['Max', 'Exp', 'Sum', 'Log', 'OneHot', 'Select'],
-    onTfjs: softmaxCrossEntropy as TfjsKernel<'softmaxCrossEntropy'>, onHost: cpuSoftmaxCrossEntropy, written: [2, 3],
+    onTfjs: softmaxCrossEntropy as TfjsKernel<'softmaxCrossEntropy'>,
+    onHost: cpuSoftmaxCrossEntropy,
+    written: [2, 3],
   }),
   sgdUpdate: routed<Arguments<'sgdUpdate'>>('sgdUpdate', {
-    tfjsKernels: () => ['Multiply', 'Sub', 'Add'], onTfjs: sgdUpdate as TfjsKernel<'sgdUpdate'>, onHost: cpuSgdUpdate, written: [0, 2],
+    tfjsKernels: () => ['Multiply', 'Sub', 'Add'],
+    onTfjs: sgdUpdate as TfjsKernel<'sgdUpdate'>,
+    onHost: cpuSgdUpdate,
+    written: [0, 2],
   }),
   adamUpdate: routed<Arguments<'adamUpdate'>>('adamUpdate', {
     tfjsKernels: () => ['Multiply', 'Add', 'Sqrt', 'RealDiv', 'Maximum'],
-    onTfjs: adamUpdate as TfjsKernel<'adamUpdate'>, onHost: cpuAdamUpdate, written: [0, 2, 3, 4],
+    onTfjs: adamUpdate as TfjsKernel<'adamUpdate'>,
+    onHost: cpuAdamUpdate,
+    written: [0, 2, 3, 4],
   }),
 };

@@ -9,7 +9,8 @@ import { setMaxPoolComposition } from './kernels/max-pool2d.js';
 function runOn(backend: string, compute: (x: Tensor, w: Tensor) => Tensor): number[][] {
   setBackend(backend);
   manualSeed(0);
-  const x = randn([2, 3, 9, 9]), w = randn([4, 3, 3, 3]);
+  const x = randn([2, 3, 9, 9]),
+    w = randn([4, 3, 3, 3]);
   x.requiresGrad = true;
   w.requiresGrad = true;
   const y = compute(x, w);
@@ -19,7 +20,9 @@ function runOn(backend: string, compute: (x: Tensor, w: Tensor) => Tensor): numb
 
 function expectSame(compute: (x: Tensor, w: Tensor) => Tensor): void {
   const [expected, actual] = ['cpu', 'tfjs'].map((backend) => runOn(backend, compute));
-  actual!.forEach((values, i) => values.forEach((value, j) => expect(value, `output ${i} element ${j}`).toBeCloseTo(expected![i]![j]!, 3)));
+  for (const [i, values] of actual!.entries()) {
+    for (const [j, value] of values.entries()) expect(value, `output ${i} element ${j}`).toBeCloseTo(expected![i]![j]!, 3);
+  }
 }
 
 /** Removes a tfjs kernel from tfjs's cpu backend for the duration of `body`, as a backend that lacks it. */

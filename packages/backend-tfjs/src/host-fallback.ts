@@ -1,6 +1,6 @@
 import { contiguousStrides, type TensorView, type TypedArray } from '@lantern/tensor';
 import { tf } from './tfjs.js';
-import { readView, writeView, type View } from './views.js';
+import { readView, type View, writeView } from './views.js';
 
 type HostView = TensorView<TypedArray>;
 
@@ -25,8 +25,12 @@ function isView(value: unknown): value is View {
 
 function toHost(view: View): HostView {
   const values = readView(view).dataSync();
-  const handle = view.dtype === 'float32' ? Float32Array.from(values as Float32Array)
-    : view.dtype === 'int32' ? Int32Array.from(values as Int32Array) : Uint8Array.from(values as Uint8Array);
+  const handle =
+    view.dtype === 'float32'
+      ? Float32Array.from(values as Float32Array)
+      : view.dtype === 'int32'
+        ? Int32Array.from(values as Int32Array)
+        : Uint8Array.from(values as Uint8Array);
   return { handle, dtype: view.dtype, shape: view.shape, strides: contiguousStrides(view.shape), offset: 0 };
 }
 
@@ -40,7 +44,8 @@ export function runOnHost(args: readonly unknown[], written: readonly number[], 
     const hostArgs = args.map((arg) => (isView(arg) ? toHost(arg) : arg));
     kernel(...hostArgs);
     for (const index of written) {
-      const view = args[index] as View | null, host = hostArgs[index] as HostView;
+      const view = args[index] as View | null,
+        host = hostArgs[index] as HostView;
       if (!view) continue;
       writeView(view, tf.tensor(host.handle as Float32Array, [...view.shape], view.handle.dtype));
     }
@@ -68,10 +73,11 @@ export function routed<Args extends unknown[]>(lanternKernel: string, route: Rou
     const missing = missingTfjsKernels(route.tfjsKernels(...args));
     const unsupported = missing.length > 0 ? null : (route.unsupported?.(...args) ?? null);
     if (missing.length === 0 && unsupported === null) return route.onTfjs(...args);
-    const reason = missing.length > 0
-      ? `tfjs backend '${tf.getBackend()}' has no ${missing.join(', ')} kernel` : unsupported!;
-    warnOnce(`${tf.getBackend()}:${lanternKernel}:${reason}`,
-      `@lantern/backend-tfjs: ${reason}; running Lantern's cpu '${lanternKernel}' kernel on host copies of the data instead (slower).`);
+    const reason = missing.length > 0 ? `tfjs backend '${tf.getBackend()}' has no ${missing.join(', ')} kernel` : unsupported!;
+    warnOnce(
+      `${tf.getBackend()}:${lanternKernel}:${reason}`,
+      `@lantern/backend-tfjs: ${reason}; running Lantern's cpu '${lanternKernel}' kernel on host copies of the data instead (slower).`,
+    );
     runOnHost(args, route.written, route.onHost as (...hostArgs: unknown[]) => void);
   };
 }

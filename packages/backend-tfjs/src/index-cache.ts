@@ -1,4 +1,4 @@
-import { tf, type TfTensor } from './tfjs.js';
+import { type TfTensor, tf } from './tfjs.js';
 
 /** One axis of a strided layout, after core's view has been normalised (no extent-1, stride-0 or negative axes). */
 export interface Axis {
@@ -50,7 +50,8 @@ function positions(axes: readonly Axis[], offset: number): Int32Array {
   return indices;
 }
 
-const keyOf = (axes: readonly Axis[], offset: number) => `${axes.map((axis) => `${axis.extent}:${axis.stride}`).join(',')}@${offset}`;
+const keyOf = (axes: readonly Axis[], offset: number) =>
+  `${axes.map((axis) => `${axis.extent}:${axis.stride}`).join(',')}@${offset}`;
 
 /** The flat storage index of every element of the layout, in row-major order of `axes`, as an int32 tensor [n]. */
 export function flatIndices(axes: readonly Axis[], offset: number): TfTensor {
@@ -66,7 +67,7 @@ export function scatterPlan(axes: readonly Axis[], offset: number): { targets: T
   const key = keyOf(axes, offset);
   const all = positions(axes, offset);
   const last = new Map<number, number>();
-  all.forEach((position, element) => last.set(position, element));
+  for (const [element, position] of all.entries()) last.set(position, element);
   if (last.size === all.length) return { targets: flatIndices(axes, offset), sources: null };
   return {
     targets: cached(`${key}:targets`, () => Int32Array.from(last.keys())),

@@ -7,9 +7,10 @@
  * await registerTfjsBackend();
  * setBackend('tfjs');
  */
-export { registerTfjsBackend, tfjsBackendPackages, type RegisterTfjsBackendOptions, type TfjsBackendName } from './register.js';
+
 export { createTfjsBackend, type TfjsBackendOptions } from './backend.js';
 export { tfjsFastKernels } from './fast-kernels.js';
-export { TfjsStorage } from './storage.js';
 export { clearIndexCache, indexCacheSize } from './index-cache.js';
+export { type RegisterTfjsBackendOptions, registerTfjsBackend, type TfjsBackendName, tfjsBackendPackages } from './register.js';
+export { TfjsStorage } from './storage.js';
 export { tf } from './tfjs.js';

@@ -33,7 +33,13 @@ describe('tfjs memory', () => {
   });
 
   it('leaves no tfjs tensor behind from the intermediates of a tidy() computation', () => {
-    const x = tensor([[1, -2, 3], [4, 5, -6]], { requiresGrad: true });
+    const x = tensor(
+      [
+        [1, -2, 3],
+        [4, 5, -6],
+      ],
+      { requiresGrad: true },
+    );
     const before = tf.memory().numTensors;
     const total = tidy(() => {
       const y = x.t().relu().softmax(0).mul(x.sum(1)).sum();
@@ -47,7 +53,7 @@ describe('tfjs memory', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('hands out copies on read, never tfjs\'s own backing array', () => {
+  it("hands out copies on read, never tfjs's own backing array", () => {
     const x = tensor([1, 2, 3]);
     const values = x.dataSync();
     values[0] = 100;

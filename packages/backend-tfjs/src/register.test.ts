@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { registerTfjsBackend, tf } from './index.js';
 
 describe('registerTfjsBackend', () => {
-  it('sets tfjs\'s backend and registers Lantern\'s tfjs backend with its fast kernels', async () => {
+  it("sets tfjs's backend and registers Lantern's tfjs backend with its fast kernels", async () => {
     const backend = await registerTfjsBackend({ tfjsBackend: 'cpu' });
     expect(tf.getBackend()).toBe('cpu');
     expect(getBackend('tfjs')).toBe(backend);

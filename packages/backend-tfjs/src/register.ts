@@ -1,5 +1,10 @@
 import {
-  BackendError, registerBackend, registerFastKernel, unregisterFastKernel, type Backend, type FastKernelName,
+  type Backend,
+  BackendError,
+  type FastKernelName,
+  registerBackend,
+  registerFastKernel,
+  unregisterFastKernel,
 } from '@lantern/tensor';
 import { createTfjsBackend } from './backend.js';
 import { tfjsFastKernels } from './fast-kernels.js';
@@ -43,8 +48,10 @@ export async function registerTfjsBackend(options: RegisterTfjsBackendOptions = 
   if (tfjsBackend === 'cpu' && !tf.findBackendFactory('cpu')) await import('@tensorflow/tfjs-backend-cpu');
   if (!tf.findBackendFactory(tfjsBackend)) {
     const known = tfjsBackendPackages[tfjsBackend] as string | undefined;
-    throw new BackendError(`registerTfjsBackend: tfjs backend '${tfjsBackend}' is not registered with tfjs; ` +
-      (known ? `import '${known}' first` : `expected one of ${Object.keys(tfjsBackendPackages).join(', ')}`));
+    throw new BackendError(
+      `registerTfjsBackend: tfjs backend '${tfjsBackend}' is not registered with tfjs; ` +
+        (known ? `import '${known}' first` : `expected one of ${Object.keys(tfjsBackendPackages).join(', ')}`),
+    );
   }
   if (!(await tf.setBackend(tfjsBackend))) {
     throw new BackendError(`registerTfjsBackend: tfjs backend '${tfjsBackend}' failed to initialise`);

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { indexCacheSize } from './index-cache.js';
 import { registerTfjsBackend } from './register.js';
 import { TfjsStorage } from './storage.js';
-import { tf, type TfDType } from './tfjs.js';
-import { readCompact, readView, writeView, type View } from './views.js';
+import { type TfDType, tf } from './tfjs.js';
+import { readCompact, readView, type View, writeView } from './views.js';
 
 interface Layout {
   shape: number[];
@@ -29,29 +29,46 @@ const arbitraryLayout: fc.Arbitrary<Layout> = fc
 
 /** The layouts core's movement ops make: a contiguous base sliced with steps, permuted, some axes flipped. */
 const arbitraryMovedLayout: fc.Arbitrary<Layout> = fc
-  .array(fc.record({ extent: fc.integer({ min: 1, max: 5 }), start: fc.nat(3), step: fc.integer({ min: 1, max: 3 }), flip: fc.boolean() }),
-    { minLength: 1, maxLength: 4 })
-  .chain((axes) => fc.shuffledSubarray(axes.map((_, i) => i), { minLength: axes.length, maxLength: axes.length }).map((order) => {
-    const base = axes.map((axis) => axis.start + axis.extent * axis.step);
-    const baseStrides = base.map((_, i) => base.slice(i + 1).reduce((a, b) => a * b, 1));
-    let offset = 0;
-    const shape: number[] = [], strides: number[] = [];
-    axes.forEach((axis, i) => {
-      const extent = Math.ceil((base[i]! - axis.start) / axis.step);
-      offset += axis.start * baseStrides[i]!;
-      let stride = axis.step * baseStrides[i]!;
-      if (axis.flip) {
-        offset += (extent - 1) * stride;
-        stride = -stride;
-      }
-      shape.push(extent);
-      strides.push(stride);
-    });
-    return {
-      shape: order.map((i) => shape[i]!), strides: order.map((i) => strides[i]!), offset,
-      storageSize: base.reduce((a, b) => a * b, 1),
-    };
-  }));
+  .array(
+    fc.record({
+      extent: fc.integer({ min: 1, max: 5 }),
+      start: fc.nat(3),
+      step: fc.integer({ min: 1, max: 3 }),
+      flip: fc.boolean(),
+    }),
+    { minLength: 1, maxLength: 4 },
+  )
+  .chain((axes) =>
+    fc
+      .shuffledSubarray(
+        axes.map((_, i) => i),
+        { minLength: axes.length, maxLength: axes.length },
+      )
+      .map((order) => {
+        const base = axes.map((axis) => axis.start + axis.extent * axis.step);
+        const baseStrides = base.map((_, i) => base.slice(i + 1).reduce((a, b) => a * b, 1));
+        let offset = 0;
+        const shape: number[] = [],
+          strides: number[] = [];
+        axes.forEach((axis, i) => {
+          const extent = Math.ceil((base[i]! - axis.start) / axis.step);
+          offset += axis.start * baseStrides[i]!;
+          let stride = axis.step * baseStrides[i]!;
+          if (axis.flip) {
+            offset += (extent - 1) * stride;
+            stride = -stride;
+          }
+          shape.push(extent);
+          strides.push(stride);
+        });
+        return {
+          shape: order.map((i) => shape[i]!),
+          strides: order.map((i) => strides[i]!),
+          offset,
+          storageSize: base.reduce((a, b) => a * b, 1),
+        };
+      }),
+  );
 
 const dtypes: TfDType[] = ['float32', 'int32', 'bool'];
 
@@ -60,7 +77,8 @@ function positions({ shape, strides, offset }: Layout): number[] {
   const result: number[] = [];
   const size = shape.reduce((a, b) => a * b, 1);
   for (let i = 0; i < size; i++) {
-    let rest = i, position = offset;
+    let rest = i,
+      position = offset;
     for (let axis = shape.length - 1; axis >= 0; axis--) {
       position += (rest % shape[axis]!) * strides[axis]!;
       rest = Math.floor(rest / shape[axis]!);
@@ -76,43 +94,59 @@ function storageWith(values: number[], dtype: TfDType): TfjsStorage {
   return storage;
 }
 
-const sample = (size: number, dtype: TfDType) => Array.from({ length: size }, (_, i) => (dtype === 'bool' ? i % 3 === 0 ? 1 : 0 : i * 7 - 3));
-const viewOf = (storage: TfjsStorage, layout: Layout, dtype: TfDType): View =>
-  ({ handle: storage, dtype, shape: layout.shape, strides: layout.strides, offset: layout.offset });
+const sample = (size: number, dtype: TfDType) =>
+  Array.from({ length: size }, (_, i) => (dtype === 'bool' ? (i % 3 === 0 ? 1 : 0) : i * 7 - 3));
+const viewOf = (storage: TfjsStorage, layout: Layout, dtype: TfDType): View => ({
+  handle: storage,
+  dtype,
+  shape: layout.shape,
+  strides: layout.strides,
+  offset: layout.offset,
+});
 
 beforeAll(async () => {
   await registerTfjsBackend({ tfjsBackend: 'cpu' });
 });
 
 describe('strided views on tfjs tensors', () => {
-  for (const [name, layouts] of [['any layout', arbitraryLayout], ['moved layouts', arbitraryMovedLayout]] as const) {
+  for (const [name, layouts] of [
+    ['any layout', arbitraryLayout],
+    ['moved layouts', arbitraryMovedLayout],
+  ] as const) {
     it(`reads ${name} as the cpu backend's loops would`, () => {
-      fc.assert(fc.property(layouts, fc.constantFrom(...dtypes), (layout, dtype) => {
-        const values = sample(layout.storageSize, dtype);
-        const storage = storageWith(values, dtype);
-        const before = tf.memory().numTensors, cachedBefore = indexCacheSize();
-        const read = tf.tidy(() => readView(viewOf(storage, layout, dtype)));
-        expect(read.shape).toEqual(layout.shape);
-        expect(read.dtype).toBe(dtype);
-        expect(Array.from(read.dataSync())).toEqual(positions(layout).map((p) => values[p]));
-        read.dispose();
-        // Once the result is disposed, every intermediate is gone; index tensors a new layout needs stay cached.
-        expect(tf.memory().numTensors - before).toBe(indexCacheSize() - cachedBefore);
-        storage.dispose();
-      }), { numRuns: 300 });
+      fc.assert(
+        fc.property(layouts, fc.constantFrom(...dtypes), (layout, dtype) => {
+          const values = sample(layout.storageSize, dtype);
+          const storage = storageWith(values, dtype);
+          const before = tf.memory().numTensors,
+            cachedBefore = indexCacheSize();
+          const read = tf.tidy(() => readView(viewOf(storage, layout, dtype)));
+          expect(read.shape).toEqual(layout.shape);
+          expect(read.dtype).toBe(dtype);
+          expect(Array.from(read.dataSync())).toEqual(positions(layout).map((p) => values[p]));
+          read.dispose();
+          // Once the result is disposed, every intermediate is gone; index tensors a new layout needs stay cached.
+          expect(tf.memory().numTensors - before).toBe(indexCacheSize() - cachedBefore);
+          storage.dispose();
+        }),
+        { numRuns: 300 },
+      );
     });
 
     it(`writes ${name}, keeping every other element, the last copy winning under broadcast`, () => {
-      fc.assert(fc.property(layouts, fc.constantFrom(...dtypes), (layout, dtype) => {
-        const values = sample(layout.storageSize, dtype);
-        const storage = storageWith(values, dtype);
-        const expected = [...values];
-        const written = positions(layout).map((_, i) => (dtype === 'bool' ? (i + 1) % 2 : 100 + i));
-        positions(layout).forEach((position, i) => (expected[position] = written[i]!));
-        tf.tidy(() => writeView(viewOf(storage, layout, dtype), tf.tensor(written, layout.shape, dtype)));
-        expect(Array.from(storage.tensor.dataSync())).toEqual(expected);
-        storage.dispose();
-      }), { numRuns: 300 });
+      fc.assert(
+        fc.property(layouts, fc.constantFrom(...dtypes), (layout, dtype) => {
+          const values = sample(layout.storageSize, dtype);
+          const storage = storageWith(values, dtype);
+          const expected = [...values];
+          const written = positions(layout).map((_, i) => (dtype === 'bool' ? (i + 1) % 2 : 100 + i));
+          for (const [i, position] of positions(layout).entries()) expected[position] = written[i]!;
+          tf.tidy(() => writeView(viewOf(storage, layout, dtype), tf.tensor(written, layout.shape, dtype)));
+          expect(Array.from(storage.tensor.dataSync())).toEqual(expected);
+          storage.dispose();
+        }),
+        { numRuns: 300 },
+      );
     });
   }
 
@@ -129,7 +163,9 @@ describe('strided views on tfjs tensors', () => {
     tf.unregisterKernel('TensorScatterUpdate', 'cpu');
     try {
       const storage = storageWith([0, 1, 2, 3, 4, 5], 'int32');
-      tf.tidy(() => writeView({ handle: storage, dtype: 'int32', shape: [2], strides: [3], offset: 1 }, tf.tensor1d([10, 40], 'int32')));
+      tf.tidy(() =>
+        writeView({ handle: storage, dtype: 'int32', shape: [2], strides: [3], offset: 1 }, tf.tensor1d([10, 40], 'int32')),
+      );
       expect(Array.from(storage.tensor.dataSync())).toEqual([0, 10, 2, 3, 40, 5]);
       storage.dispose();
     } finally {

@@ -1,7 +1,7 @@
 import type { TensorView } from '@lantern/tensor';
-import { flatIndices, scatterPlan, type Axis } from './index-cache.js';
+import { type Axis, flatIndices, scatterPlan } from './index-cache.js';
 import type { TfjsStorage } from './storage.js';
-import { tf, type TfTensor } from './tfjs.js';
+import { type TfTensor, tf } from './tfjs.js';
 
 export type View = TensorView<TfjsStorage>;
 
@@ -15,7 +15,8 @@ interface Layout {
 }
 
 function analyse(view: View): Layout {
-  const axes: Axis[] = [], broadcast: number[] = [];
+  const axes: Axis[] = [],
+    broadcast: number[] = [];
   view.shape.forEach((extent, position) => {
     const stride = view.strides[position]!;
     if (extent === 1) return;
@@ -55,8 +56,14 @@ function readAxes(storage: TfjsStorage, axes: readonly Axis[], offset: number): 
   const order = axes.map((_, i) => i).sort((a, b) => axes[b]!.stride - axes[a]!.stride);
   const sorted = order.map((i) => axes[i]!);
   if (isRowMajor(sorted)) {
-    const inSortedOrder = tf.reshape(range(storage, offset, sizeOfAxes(axes)), sorted.map((axis) => axis.extent));
-    return tf.transpose(inSortedOrder, axes.map((_, i) => order.indexOf(i)));
+    const inSortedOrder = tf.reshape(
+      range(storage, offset, sizeOfAxes(axes)),
+      sorted.map((axis) => axis.extent),
+    );
+    return tf.transpose(
+      inSortedOrder,
+      axes.map((_, i) => order.indexOf(i)),
+    );
   }
   return tf.reshape(tf.gather(storage.tensor, flatIndices(axes, offset)), extents);
 }
@@ -80,7 +87,10 @@ export function readView(view: View): TfTensor {
 
 /** Replaces the elements `start .. start + values.size` of the flat storage, keeping the rest. */
 function writeRange(storage: TfjsStorage, start: number, values: TfTensor): void {
-  if (start === 0 && values.size === storage.size) return storage.replace(tf.reshape(values, [storage.size]));
+  if (start === 0 && values.size === storage.size) {
+    storage.replace(tf.reshape(values, [storage.size]));
+    return;
+  }
   const parts: TfTensor[] = [];
   if (start > 0) parts.push(tf.slice(storage.tensor, 0, start));
   parts.push(tf.reshape(values, [values.size]));
@@ -99,7 +109,8 @@ function scatter(storage: TfjsStorage, axes: readonly Axis[], offset: number, al
     const isBool = storage.dtype === 'bool';
     const target = isBool ? tf.cast(storage.tensor, 'int32') : storage.tensor;
     const updated = tf.tensorScatterUpdate(target, indices, isBool ? tf.cast(values, 'int32') : values);
-    return storage.replace(isBool ? tf.cast(updated, 'bool') : updated);
+    storage.replace(isBool ? tf.cast(updated, 'bool') : updated);
+    return;
   }
   // Without TensorScatterUpdate: scatter the values and a mask of the written positions (ScatterNd), then select.
   const shape = [storage.size];
@@ -124,7 +135,10 @@ export function writeView(view: View, values: TfTensor): void {
     const size = view.shape.map((extent, axis) => (layout.broadcast.includes(axis) ? 1 : extent));
     source = tf.slice(source, begin, size);
   }
-  if (isRowMajor(layout.axes)) return writeRange(view.handle, view.offset, source);
+  if (isRowMajor(layout.axes)) {
+    writeRange(view.handle, view.offset, source);
+    return;
+  }
   // Scattered in the view's own element order, so that overlapping elements resolve as a row-major loop would.
   scatter(view.handle, layout.axes, view.offset, tf.reshape(source, [source.size]));
 }

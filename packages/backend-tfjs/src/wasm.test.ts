@@ -1,9 +1,9 @@
 import '@lantern/backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { describeConformance } from '@lantern/conformance';
+import { createCourseCnn, randomBatch, trainStep } from '@lantern/conformance/course-cnn';
 import { setBackend } from '@lantern/tensor';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createCourseCnn, randomBatch, trainStep } from '@lantern/conformance/course-cnn';
 import { registerTfjsBackend, tf } from './index.js';
 
 // The adapter on tfjs's wasm backend (XNNPACK kernels; its .wasm file loads from node_modules, nothing downloads).
@@ -21,7 +21,7 @@ describeConformance('tfjs-wasm', {
 describe('the course CNN on tfjs (wasm)', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('trains with the cpu backend\'s losses, entirely on tfjs kernels (no host fallback)', async () => {
+  it("trains with the cpu backend's losses, entirely on tfjs kernels (no host fallback)", async () => {
     await register();
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const losses = (backend: string) => {
@@ -32,8 +32,9 @@ describe('the course CNN on tfjs (wasm)', () => {
         return trainStep(model, batch.images, batch.labels).item();
       });
     };
-    const expected = losses('cpu'), actual = losses('tfjs-wasm');
-    actual.forEach((loss, step) => expect(loss, `step ${step}`).toBeCloseTo(expected[step]!, 4));
+    const expected = losses('cpu'),
+      actual = losses('tfjs-wasm');
+    for (const [step, loss] of actual.entries()) expect(loss, `step ${step}`).toBeCloseTo(expected[step]!, 4);
     // tfjs-wasm has no Conv2DBackpropFilter, but the weight gradient is a Conv2D here, so nothing is routed.
     expect(warn.mock.calls.filter((call) => String(call[0]).startsWith('@lantern/backend-tfjs'))).toEqual([]);
   });

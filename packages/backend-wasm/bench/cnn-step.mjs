@@ -6,11 +6,28 @@
 import '@lantern/backend-cpu';
 import { setThreads } from '@lantern/backend-wasm';
 import {
-  conv2d, getBackend, getFastKernel, linear, manualSeed, maxPool2d, noGrad, randint, randn, rand, setBackend, softmaxCrossEntropy, tidy, keep,
+  conv2d,
+  getBackend,
+  getFastKernel,
+  keep,
+  linear,
+  manualSeed,
+  maxPool2d,
+  noGrad,
+  rand,
+  randint,
+  randn,
+  setBackend,
+  softmaxCrossEntropy,
+  tidy,
 } from '@lantern/tensor';
 
 const layers = [
-  ['conv', [32, 3, 5, 5]], ['conv', [32, 32, 5, 5]], ['conv', [64, 32, 5, 5]], ['linear', [64, 1024]], ['linear', [10, 64]],
+  ['conv', [32, 3, 5, 5]],
+  ['conv', [32, 32, 5, 5]],
+  ['conv', [64, 32, 5, 5]],
+  ['linear', [64, 1024]],
+  ['linear', [10, 64]],
 ];
 
 /** Multiply-adds per image, forward: conv1 32·32·32·75 + conv2 16·16·32·800 + conv3 8·8·64·800 + 1024·64 + 64·10. */
@@ -23,9 +40,22 @@ export const flopsPerImage = 2 * (forwardMultiplyAdds + backwardMultiplyAdds);
 function makeParameters() {
   manualSeed(0);
   return layers.map(([, shape]) => {
-    const fanIn = shape.slice(1).reduce((a, b) => a * b, 1), bound = 1 / Math.sqrt(fanIn);
-    const weight = keep(rand(shape).mul(2 * bound).sub(bound).detach().requiresGrad_());
-    const bias = keep(rand([shape[0]]).mul(2 * bound).sub(bound).detach().requiresGrad_());
+    const fanIn = shape.slice(1).reduce((a, b) => a * b, 1),
+      bound = 1 / Math.sqrt(fanIn);
+    const weight = keep(
+      rand(shape)
+        .mul(2 * bound)
+        .sub(bound)
+        .detach()
+        .requiresGrad_(),
+    );
+    const bias = keep(
+      rand([shape[0]])
+        .mul(2 * bound)
+        .sub(bound)
+        .detach()
+        .requiresGrad_(),
+    );
     return [weight, bias];
   });
 }
@@ -63,12 +93,13 @@ export function measureTraining({ backend = 'wasm', batchSize = 64, steps = 20, 
   const parameters = makeParameters();
   const images = keep(randn([batchSize, 3, 32, 32]));
   const labels = keep(randint(0, 10, [batchSize]));
-  const step = () => tidy(() => {
-    const loss = softmaxCrossEntropy(forward(parameters, images), labels).mean();
-    loss.backward();
-    sgdStep(parameters, 0.01);
-    return loss.item();
-  });
+  const step = () =>
+    tidy(() => {
+      const loss = softmaxCrossEntropy(forward(parameters, images), labels).mean();
+      loss.backward();
+      sgdStep(parameters, 0.01);
+      return loss.item();
+    });
   for (let i = 0; i < warmup; i++) step();
   const start = performance.now();
   let loss = 0;
@@ -84,37 +115,57 @@ async function main() {
   const script = fileURLToPath(new URL('./torch_cnn_step.py', import.meta.url));
   const torch = (batchSize, threads, steps) => {
     try {
-      const output = execFileSync('/usr/bin/python3', [script, String(batchSize), String(threads), String(steps)], { encoding: 'utf8' });
+      const output = execFileSync('/usr/bin/python3', [script, String(batchSize), String(threads), String(steps)], {
+        encoding: 'utf8',
+      });
       return JSON.parse(output).imagesPerSecond;
     } catch {
       return null; // no PyTorch here: the table shows wasm and cpu only
     }
   };
   const rounds = Number(process.env.ROUNDS ?? 3);
-  const option = (name, fallback) => (process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1].split(',').map(Number) ?? fallback);
+  const option = (name, fallback) =>
+    process.argv
+      .find((a) => a.startsWith(`--${name}=`))
+      ?.split('=')[1]
+      .split(',')
+      .map(Number) ?? fallback;
   const rows = [];
   for (const batchSize of option('batch', [1, 64])) {
     const steps = batchSize === 1 ? 300 : 12;
     for (const threads of option('threads', [1, 2])) {
       // The machine is shared: wasm and PyTorch alternate for a few rounds and each keeps its best (least disturbed) run.
-      let wasm = 0, pytorch = null;
+      let wasm = 0,
+        pytorch = null;
       for (let round = 0; round < rounds; round++) {
-        wasm = Math.max(wasm, measureTraining({ backend: 'wasm', batchSize, threads, steps, warmup: batchSize === 1 ? 50 : 3 }).imagesPerSecond);
+        wasm = Math.max(
+          wasm,
+          measureTraining({ backend: 'wasm', batchSize, threads, steps, warmup: batchSize === 1 ? 50 : 3 }).imagesPerSecond,
+        );
         const reference = torch(batchSize, threads, steps);
         if (reference !== null) pytorch = Math.max(pytorch ?? 0, reference);
       }
-      const cpu = threads === 1 ? measureTraining({ backend: 'cpu', batchSize, steps: Math.ceil(steps / 10), warmup: 1 }).imagesPerSecond : null;
+      const cpu =
+        threads === 1
+          ? measureTraining({ backend: 'cpu', batchSize, steps: Math.ceil(steps / 10), warmup: 1 }).imagesPerSecond
+          : null;
       rows.push({ batchSize, threads, wasm, cpu, pytorch });
     }
   }
-  console.log(`FLOP per image per training step: ${(flopsPerImage / 1e6).toFixed(1)} M (forward ${(2 * forwardMultiplyAdds / 1e6).toFixed(1)} M)`);
-  console.log('| batch | threads | wasm images/s | cpu images/s | PyTorch images/s | wasm / PyTorch | wasm / cpu | wasm GFLOP/s |');
+  console.log(
+    `FLOP per image per training step: ${(flopsPerImage / 1e6).toFixed(1)} M (forward ${((2 * forwardMultiplyAdds) / 1e6).toFixed(1)} M)`,
+  );
+  console.log(
+    '| batch | threads | wasm images/s | cpu images/s | PyTorch images/s | wasm / PyTorch | wasm / cpu | wasm GFLOP/s |',
+  );
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
     const f = (x) => (x === null ? '–' : x.toFixed(0));
     const ratio = (a, b) => (a === null || b === null ? '–' : `${(a / b).toFixed(2)}×`);
-    console.log(`| ${r.batchSize} | ${r.threads} | ${f(r.wasm)} | ${f(r.cpu)} | ${f(r.pytorch)} | ${ratio(r.wasm, r.pytorch)} | ` +
-      `${ratio(r.wasm, r.cpu)} | ${(r.wasm * flopsPerImage / 1e9).toFixed(1)} |`);
+    console.log(
+      `| ${r.batchSize} | ${r.threads} | ${f(r.wasm)} | ${f(r.cpu)} | ${f(r.pytorch)} | ${ratio(r.wasm, r.pytorch)} | ` +
+        `${ratio(r.wasm, r.cpu)} | ${((r.wasm * flopsPerImage) / 1e9).toFixed(1)} |`,
+    );
   }
 }
 

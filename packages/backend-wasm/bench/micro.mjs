@@ -3,10 +3,15 @@
 // Convolutions that take the Winograd path are measured twice, Winograd and direct (`useWinograd(false)`); both
 // count the direct loops' FLOPs, so a Winograd figure is the effective rate and can exceed the machine's peak.
 import '@lantern/backend-cpu';
+import {
+  conv2dBackwardInput as cpuBackwardInput,
+  conv2dBackwardWeight as cpuBackwardWeight,
+  conv2d as cpuConv2d,
+  gemm,
+} from '@lantern/backend-cpu/kernels';
+import { emptyTensor, getBackend, getFastKernel, manualSeed, randn, setBackend } from '@lantern/tensor';
 import { setThreads, threadsReady, useWinograd } from '../dist/index.js';
 import { bestTime } from './timing.mjs';
-import { conv2d as cpuConv2d, conv2dBackwardInput as cpuBackwardInput, conv2dBackwardWeight as cpuBackwardWeight, gemm } from '@lantern/backend-cpu/kernels';
-import { emptyTensor, getBackend, getFastKernel, manualSeed, randn, setBackend } from '@lantern/tensor';
 
 const convLayers = [
   { name: 'conv1', channels: 3, outChannels: 32, size: 32 },
@@ -15,8 +20,13 @@ const convLayers = [
 ];
 const attributes = { stride: [1, 1], padding: [2, 2], dilation: [1, 1], groups: 1 };
 
-
-const typedView = (tensor) => ({ handle: tensor.dataSync(), dtype: tensor.dtype, shape: tensor.shape, strides: tensor.strides, offset: 0 });
+const typedView = (tensor) => ({
+  handle: tensor.dataSync(),
+  dtype: tensor.dtype,
+  shape: tensor.shape,
+  strides: tensor.strides,
+  offset: 0,
+});
 
 function convCases(batch) {
   return convLayers.map(({ name, channels, outChannels, size }) => {
@@ -28,7 +38,9 @@ function convCases(batch) {
 async function measureConv(layer, threadCounts) {
   setBackend('wasm');
   const { batch, channels, outChannels, size } = layer;
-  const x = randn([batch, channels, size, size]), w = randn([outChannels, channels, 5, 5]), b = randn([outChannels]);
+  const x = randn([batch, channels, size, size]),
+    w = randn([outChannels, channels, 5, 5]),
+    b = randn([outChannels]);
   const g = randn([batch, outChannels, size, size]);
   const out = emptyTensor([batch, outChannels, size, size], 'float32', getBackend('wasm'));
   const gradInput = emptyTensor(x.shape, 'float32', getBackend('wasm'));
@@ -39,11 +51,19 @@ async function measureConv(layer, threadCounts) {
     backwardInput: () => getFastKernel(backend, 'conv2dBackwardInput')(g.view(), w.view(), gradInput.view(), attributes),
     backwardWeight: () => getFastKernel(backend, 'conv2dBackwardWeight')(g.view(), x.view(), gradWeight.view(), attributes),
   };
-  const cx = typedView(x), cw = typedView(w), cb = typedView(b), cg = typedView(g);
-  const cOut = typedView(out), cGradInput = typedView(gradInput), cGradWeight = typedView(gradWeight);
+  const cx = typedView(x),
+    cw = typedView(w),
+    cb = typedView(b),
+    cg = typedView(g);
+  const cOut = typedView(out),
+    cGradInput = typedView(gradInput),
+    cGradWeight = typedView(gradWeight);
   const cpu = {
     forward: () => cpuConv2d(cx, cw, cb, cOut, attributes),
-    backwardInput: () => { cGradInput.handle.fill(0); cpuBackwardInput(cg, cw, cGradInput, attributes); },
+    backwardInput: () => {
+      cGradInput.handle.fill(0);
+      cpuBackwardInput(cg, cw, cGradInput, attributes);
+    },
     backwardWeight: () => cpuBackwardWeight(cg, cx, cGradWeight, attributes),
   };
   const rows = [];
@@ -68,28 +88,55 @@ async function measureConv(layer, threadCounts) {
 
 async function measureGemm(m, n, k, threadCounts) {
   setBackend('wasm');
-  const a = randn([m, k]), b = randn([k, n]);
+  const a = randn([m, k]),
+    b = randn([k, n]);
   const row = { kernel: `gemm ${m}×${k}·${k}×${n}`, batch: '' };
   for (const threads of threadCounts) {
     setThreads(threads);
     await threadsReady();
     row[`wasm ${threads}t`] = (2 * m * n * k) / bestTime(() => a.matmul(b).dispose()) / 1e6;
   }
-  const ad = a.dataSync(), bd = b.dataSync(), c = new Float32Array(m * n);
-  row.cpu = (2 * m * n * k) / bestTime(() => gemm(m, n, k, { data: ad, offset: 0, rowStride: k, columnStride: 1 },
-    { data: bd, offset: 0, rowStride: n, columnStride: 1 }, c, 0, n, false), 100) / 1e6;
-  a.dispose(); b.dispose();
+  const ad = a.dataSync(),
+    bd = b.dataSync(),
+    c = new Float32Array(m * n);
+  row.cpu =
+    (2 * m * n * k) /
+    bestTime(
+      () =>
+        gemm(
+          m,
+          n,
+          k,
+          { data: ad, offset: 0, rowStride: k, columnStride: 1 },
+          { data: bd, offset: 0, rowStride: n, columnStride: 1 },
+          c,
+          0,
+          n,
+          false,
+        ),
+      100,
+    ) /
+    1e6;
+  a.dispose();
+  b.dispose();
   return row;
 }
 
 manualSeed(0);
 const batches = process.argv.slice(2).map(Number);
 const threadCounts = [1, 2];
-const rows = [await measureGemm(256, 256, 256, threadCounts), await measureGemm(64, 1024, 800, threadCounts), await measureGemm(64, 64, 1024, threadCounts)];
-for (const batch of batches.length ? batches : [1, 64]) for (const layer of convCases(batch)) rows.push(...await measureConv(layer, threadCounts));
+const rows = [
+  await measureGemm(256, 256, 256, threadCounts),
+  await measureGemm(64, 1024, 800, threadCounts),
+  await measureGemm(64, 64, 1024, threadCounts),
+];
+for (const batch of batches.length ? batches : [1, 64])
+  for (const layer of convCases(batch)) rows.push(...(await measureConv(layer, threadCounts)));
 const columns = ['wasm 1t', 'wasm 2t', 'cpu'];
-console.log('| kernel | batch | ' + columns.map((c) => `${c} GFLOP/s`).join(' | ') + ' | wasm 2t / cpu |');
-console.log('| --- | ---: | ' + columns.map(() => '---:').join(' | ') + ' | ---: |');
+console.log(`| kernel | batch | ${columns.map((c) => `${c} GFLOP/s`).join(' | ')} | wasm 2t / cpu |`);
+console.log(`| --- | ---: | ${columns.map(() => '---:').join(' | ')} | ---: |`);
 for (const row of rows) {
-  console.log(`| ${row.kernel} | ${row.batch} | ${columns.map((c) => row[c].toFixed(1)).join(' | ')} | ${(row['wasm 2t'] / row.cpu).toFixed(0)}× |`);
+  console.log(
+    `| ${row.kernel} | ${row.batch} | ${columns.map((c) => row[c].toFixed(1)).join(' | ')} | ${(row['wasm 2t'] / row.cpu).toFixed(0)}× |`,
+  );
 }

@@ -3,7 +3,8 @@
 /** Best of several timed repetitions (ms), after a warm-up long enough for V8 to tier the module up. */
 export function bestTime(fn, minimumMs = 150) {
   for (let i = 0; i < 3; i++) fn();
-  let best = Infinity, total = 0;
+  let best = Infinity,
+    total = 0;
   for (let runs = 0; total < minimumMs || runs < 5; runs++) {
     const start = performance.now();
     fn();

@@ -39,7 +39,10 @@ export class LinearAllocator {
   /** Zero-fills a recycled block; the context swaps in a pool-parallel version for large blocks. */
   clear: (address: number, bytes: number) => void;
 
-  constructor(private readonly runtime: WasmRuntime, start: number) {
+  constructor(
+    private readonly runtime: WasmRuntime,
+    start: number,
+  ) {
     this.top = Math.ceil(start / alignment) * alignment;
     this.clear = (address, bytes) => this.runtime.exports.zero(address, bytes);
   }
@@ -69,12 +72,20 @@ export class LinearAllocator {
     this.live.delete(address);
     this.liveBytes -= size;
     let list = this.freeLists.get(size);
-    if (!list) this.freeLists.set(size, (list = []));
+    if (!list) {
+      list = [];
+      this.freeLists.set(size, list);
+    }
     list.push(address);
     this.freeBytes += size;
   }
 
   stats(): MemoryStats {
-    return { memoryBytes: this.runtime.byteLength, liveBytes: this.liveBytes, liveBlocks: this.live.size, freeBytes: this.freeBytes };
+    return {
+      memoryBytes: this.runtime.byteLength,
+      liveBytes: this.liveBytes,
+      liveBlocks: this.live.size,
+      freeBytes: this.freeBytes,
+    };
   }
 }

@@ -1,15 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import '@lantern/backend-cpu';
-import { getBackend, tensor, zeros, type DType } from '@lantern/tensor';
+import { type DType, getBackend, tensor, zeros } from '@lantern/tensor';
 import './index.js';
-import { memoryStats, threadingUnavailableReason, getThreads, setThreads } from './index.js';
 import { sizeClass } from './allocator.js';
+import { getThreads, memoryStats, setThreads, threadingUnavailableReason } from './index.js';
 
 describe('wasm storage', () => {
   const backend = getBackend('wasm');
 
   it('allocates zero-filled storage of every dtype, writes and reads it back', () => {
-    const samples: Record<DType, number[]> = { float32: [1.5, -2, 3.25], float64: [Math.PI, -1e300, 5e-324], int32: [7, -2147483648, 2147483647], bool: [1, 0, 1] };
+    const samples: Record<DType, number[]> = {
+      float32: [1.5, -2, 3.25],
+      float64: [Math.PI, -1e300, 5e-324],
+      int32: [7, -2147483648, 2147483647],
+      bool: [1, 0, 1],
+    };
     for (const [dtype, values] of Object.entries(samples) as Array<[DType, number[]]>) {
       const handle = backend.allocate(5, dtype) as number;
       expect(handle % 64).toBe(0);
@@ -51,7 +56,7 @@ describe('wasm storage', () => {
   it('grows linear memory for a large tensor and keeps earlier data intact', () => {
     const small = tensor([1, 2, 3]).to('wasm');
     const before = memoryStats().memoryBytes;
-    const big = zeros([64 * 1024 * 1024 / 4 + 1]).to('wasm');
+    const big = zeros([(64 * 1024 * 1024) / 4 + 1]).to('wasm');
     expect(memoryStats().memoryBytes).toBeGreaterThan(before);
     expect(small.toArray()).toEqual([1, 2, 3]);
     expect(big.sum().item()).toBe(0);

@@ -24,7 +24,10 @@ export function createWasmBackend(context: WasmContext, name = 'wasm'): Backend<
     allocate: (size, dtype) => context.allocator.allocate(size * bytesPerElement[dtype]),
     free: (handle) => context.allocator.free(handle),
     write: (handle, data, offset) => {
-      context.runtime.u8.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), handle + offset * data.BYTES_PER_ELEMENT);
+      context.runtime.u8.set(
+        new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+        handle + offset * data.BYTES_PER_ELEMENT,
+      );
     },
     read: async (handle, dtype, offset, size) => readSync(handle, dtype, offset, size),
     readSync,

@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,11 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // where it is not installed the suite is skipped and says why, except in CI (.ci/run installs it), where it fails.
 const chromium = '/usr/bin/chromium';
 const available = existsSync(chromium);
-if (!available && process.env.CI) throw new Error(`${chromium} is missing in CI: .ci/run should have installed Debian's chromium`);
+if (!available && process.env.CI)
+  throw new Error(`${chromium} is missing in CI: .ci/run should have installed Debian's chromium`);
 
 const suite = available ? describe : describe.skip;
 suite(available ? 'in Chromium' : 'in Chromium (skipped: /usr/bin/chromium is not installed)', () => {
-  let server: Server, origin = '', outDir = '';
+  let server: Server,
+    origin = '',
+    outDir = '';
   const close = [] as Array<() => Promise<void>>;
 
   beforeAll(async () => {
@@ -22,8 +25,15 @@ suite(available ? 'in Chromium' : 'in Chromium (skipped: /usr/bin/chromium is no
     outDir = mkdtempSync(join(tmpdir(), 'lantern-wasm-browser-'));
     const root = fileURLToPath(new URL('..', import.meta.url));
     await build({
-      entry: { entry: join(root, 'src/__fixtures__/browser-entry.ts') }, outDir, format: ['esm'], platform: 'browser',
-      target: 'es2022', noExternal: [/.*/], silent: true, config: false, splitting: false,
+      entry: { entry: join(root, 'src/__fixtures__/browser-entry.ts') },
+      outDir,
+      format: ['esm'],
+      platform: 'browser',
+      target: 'es2022',
+      noExternal: [/.*/],
+      silent: true,
+      config: false,
+      splitting: false,
     });
     const page = `<!doctype html><script type="module">
       import { check } from './entry.js';
@@ -54,16 +64,26 @@ suite(available ? 'in Chromium' : 'in Chromium (skipped: /usr/bin/chromium is no
     const { chromium: launcher } = await import('playwright-core');
     const browser = await launcher.launch({
       executablePath: chromium,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     close.push(() => browser.close());
     const page = await browser.newPage();
     const warnings: string[] = [];
-    page.on('console', (message) => { if (message.type() === 'warning') warnings.push(message.text()); });
+    page.on('console', (message) => {
+      if (message.type() === 'warning') warnings.push(message.text());
+    });
     await page.goto(origin);
-    const [main, worker] = await page.evaluate(() => (window as unknown as { results: Promise<unknown[]> }).results) as
-      Array<Record<string, unknown>>;
+    const [main, worker] = (await page.evaluate(() => (window as unknown as { results: Promise<unknown[]> }).results)) as Array<
+      Record<string, unknown>
+    >;
     expect(main).toMatchObject({ threads: 1, centre: 75, workerChunks: 0, crossOriginIsolated: true });
     expect(String(main!.reason)).toMatch(/main thread/);
     expect(warnings.filter((text) => text.includes('runs single-threaded'))).toHaveLength(1);

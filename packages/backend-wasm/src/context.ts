@@ -1,5 +1,5 @@
 import { LinearAllocator } from './allocator.js';
-import { WasmRuntime, type KernelExports } from './runtime.js';
+import { type KernelExports, WasmRuntime } from './runtime.js';
 import { ThreadPool } from './thread-pool.js';
 
 /**

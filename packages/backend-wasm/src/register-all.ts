@@ -1,4 +1,4 @@
-import { registerBackend, registerFastKernel, type Backend, type FastKernelSignatures } from '@lantern/tensor';
+import { type Backend, type FastKernelSignatures, registerBackend, registerFastKernel } from '@lantern/tensor';
 import type { WasmContext } from './context.js';
 import { conv2d } from './kernels/conv2d.js';
 import { conv2dBackwardInput } from './kernels/conv2d-backward-input.js';

@@ -7,7 +7,17 @@ export interface KernelExports {
   zero(address: number, bytes: number): void;
   unaryF32(op: number, x: number, xStep: number, y: number, yStep: number, count: number): void;
   binaryF32(op: number, a: number, aStep: number, b: number, bStep: number, y: number, yStep: number, count: number): void;
-  whereF32(condition: number, cStep: number, a: number, aStep: number, b: number, bStep: number, y: number, yStep: number, count: number): void;
+  whereF32(
+    condition: number,
+    cStep: number,
+    a: number,
+    aStep: number,
+    b: number,
+    bStep: number,
+    y: number,
+    yStep: number,
+    count: number,
+  ): void;
   copyF32(x: number, xStep: number, y: number, yStep: number, count: number): void;
   fillF32(y: number, yStep: number, count: number, value: number): void;
   sumRowF32(x: number, step: number, count: number): number;
@@ -15,7 +25,16 @@ export interface KernelExports {
   extremeRowF32(isMax: number, accumulator: number, accumulatorStep: number, x: number, step: number, count: number): void;
   fillF64(y: number, count: number, value: number): void;
   storeF64AsF32(source: number, y: number, yStep: number, count: number): void;
-  softmaxCrossEntropyF32(logits: number, targets: number, losses: number, probabilities: number, rows: number, classes: number): number;
+  softmaxCrossEntropyF32(
+    logits: number,
+    targets: number,
+    losses: number,
+    probabilities: number,
+    rows: number,
+    classes: number,
+  ): number;
+  // `undefined` here would reject the exports above that return nothing.
+  // biome-ignore lint/suspicious/noConfusingVoidType: a wasm export returns a number or nothing.
   [task: string]: (...args: number[]) => number | void;
 }
 
@@ -60,15 +79,23 @@ export class WasmRuntime {
   f32!: Float32Array;
   f64!: Float64Array;
 
-  private constructor(readonly module: WebAssembly.Module, readonly memory: WebAssembly.Memory, readonly exports: KernelExports,
-    readonly shared: boolean) {
+  private constructor(
+    readonly module: WebAssembly.Module,
+    readonly memory: WebAssembly.Memory,
+    readonly exports: KernelExports,
+    readonly shared: boolean,
+  ) {
     this.refreshViews();
   }
 
   static async create(): Promise<WasmRuntime> {
     const shared = sharedMemoryAvailable();
     const module = await compileModule(decodeBase64(shared ? threadedModuleBase64 : singleThreadedModuleBase64));
-    const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages, shared } as WebAssembly.MemoryDescriptor);
+    const memory = new WebAssembly.Memory({
+      initial: initialPages,
+      maximum: maximumPages,
+      shared,
+    } as WebAssembly.MemoryDescriptor);
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     return new WasmRuntime(module, memory, instance.exports as unknown as KernelExports, shared);
   }

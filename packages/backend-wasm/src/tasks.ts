@@ -3,10 +3,26 @@
  * dispatch by index, so the main thread names a task by its position here.
  */
 export const taskNames = [
-  'padTask', 'convForwardTask', 'packGradOutputTask', 'convBackwardWeightTask', 'matmulTask', 'maxPoolTask',
-  'maxPoolBackwardTask', 'sgdTask', 'adamTask', 'probeTask', 'zeroTask', 'transposeWeightsTask', 'convBackwardInputTask',
-  'winogradWeightsTask', 'winogradInputTask', 'winogradTask', 'winogradGradientTask',
-  'winogradGradientTransformTask', 'winogradGradientProductTask', 'winogradGradientFinishTask',
+  'padTask',
+  'convForwardTask',
+  'packGradOutputTask',
+  'convBackwardWeightTask',
+  'matmulTask',
+  'maxPoolTask',
+  'maxPoolBackwardTask',
+  'sgdTask',
+  'adamTask',
+  'probeTask',
+  'zeroTask',
+  'transposeWeightsTask',
+  'convBackwardInputTask',
+  'winogradWeightsTask',
+  'winogradInputTask',
+  'winogradTask',
+  'winogradGradientTask',
+  'winogradGradientTransformTask',
+  'winogradGradientProductTask',
+  'winogradGradientFinishTask',
 ] as const;
 export type TaskName = (typeof taskNames)[number];
 

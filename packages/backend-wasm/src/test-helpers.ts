@@ -1,18 +1,24 @@
+import { type Conv2dOptions, conv2d, manualSeed, randn, setBackend, type Tensor } from '@lantern/tensor';
 import { expect } from 'vitest';
-import { conv2d, manualSeed, randn, setBackend, type Conv2dOptions, type Tensor } from '@lantern/tensor';
 import { setThreads, threadsReady } from './index.js';
 
 /** Asserts two tensors (any backends) match in shape, dtype and values within rtol/atol, naming the worst element. */
 export function expectClose(actual: Tensor, expected: Tensor, rtol = 1e-5, atol = 1e-6, what = ''): void {
   expect(actual.shape, `${what} shape`).toEqual(expected.shape);
   expect(actual.dtype, `${what} dtype`).toBe(expected.dtype);
-  const a = actual.dataSync(), e = expected.dataSync();
-  let worst = -1, worstExcess = 0;
+  const a = actual.dataSync(),
+    e = expected.dataSync();
+  let worst = -1,
+    worstExcess = 0;
   for (let i = 0; i < e.length; i++) {
-    const x = a[i]!, y = e[i]!;
+    const x = a[i]!,
+      y = e[i]!;
     if (x === y || (Number.isNaN(x) && Number.isNaN(y))) continue;
     const excess = Math.abs(x - y) - (atol + rtol * Math.abs(y));
-    if (!(excess <= worstExcess)) { worst = i; worstExcess = Number.isNaN(excess) ? Infinity : excess; }
+    if (!(excess <= worstExcess)) {
+      worst = i;
+      worstExcess = Number.isNaN(excess) ? Infinity : excess;
+    }
   }
   expect(worst < 0 ? null : `${what} element ${worst}: ${a[worst]} vs ${e[worst]}`).toBeNull();
 }
@@ -61,9 +67,15 @@ export interface ConvolutionCase {
 
 /** One convolution, forward and backward against the same upstream gradient, on cpu (expected) and wasm (actual). */
 export interface ConvolutionRun {
-  readonly expected: Tensor; readonly actual: Tensor; readonly upstream: Tensor;
-  readonly x: Tensor; readonly xw: Tensor; readonly w: Tensor; readonly ww: Tensor;
-  readonly b: Tensor | null; readonly bw: Tensor | null;
+  readonly expected: Tensor;
+  readonly actual: Tensor;
+  readonly upstream: Tensor;
+  readonly x: Tensor;
+  readonly xw: Tensor;
+  readonly w: Tensor;
+  readonly ww: Tensor;
+  readonly b: Tensor | null;
+  readonly bw: Tensor | null;
 }
 
 export function runConvolutionCase(testCase: ConvolutionCase, seed: number): ConvolutionRun {

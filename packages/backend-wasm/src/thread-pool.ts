@@ -1,7 +1,7 @@
 import { BackendError } from '@lantern/tensor';
 import type { LinearAllocator } from './allocator.js';
 import type { WasmRuntime } from './runtime.js';
-import { control, controlWords, maximumChunks, taskNames, type TaskName } from './tasks.js';
+import { control, controlWords, maximumChunks, type TaskName, taskNames } from './tasks.js';
 import { workerSource } from './worker-source.js';
 
 interface WorkerHandle {
@@ -61,7 +61,10 @@ export class ThreadPool {
   /** Chunks dispatched so far, for the workers' share. */
   dispatchedChunks = 0;
 
-  constructor(private readonly runtime: WasmRuntime, allocator: LinearAllocator) {
+  constructor(
+    private readonly runtime: WasmRuntime,
+    allocator: LinearAllocator,
+  ) {
     const controlAddress = allocator.allocate(controlWords * 4);
     this.state = new Int32Array(runtime.memory.buffer, controlAddress, controlWords);
     this.argsAddress = allocator.allocate(argsBytes);
@@ -75,7 +78,8 @@ export class ThreadPool {
   private checkAvailability(): string | null {
     if (!this.runtime.shared) return 'SharedArrayBuffer is unavailable (browsers need cross-origin isolation: COOP/COEP headers)';
     const host = hostKind();
-    if (host === 'browser-main') return "Atomics.wait is not allowed on a browser's main thread (run Lantern inside a Worker to use threads)";
+    if (host === 'browser-main')
+      return "Atomics.wait is not allowed on a browser's main thread (run Lantern inside a Worker to use threads)";
     if (host === 'none') return 'this host has no worker threads';
     return null;
   }
@@ -90,7 +94,8 @@ export class ThreadPool {
    * changing it back costs nothing. Without shared memory it stays 1 and says why, once.
    */
   setThreads(count: number): void {
-    if (!Number.isInteger(count) || count < 1) throw new BackendError(`wasm setThreads: expected a positive integer, got ${count}`);
+    if (!Number.isInteger(count) || count < 1)
+      throw new BackendError(`wasm setThreads: expected a positive integer, got ${count}`);
     if (this.unavailableReason !== null) {
       if (count > 1 && !this.warned) {
         this.warned = true;
@@ -105,7 +110,8 @@ export class ThreadPool {
 
   /** Resolves once every active worker has started (kernels never wait for this; benchmarks do). */
   async ready(): Promise<void> {
-    while (Atomics.load(this.state, control.ready) < this.activeThreads - 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (Atomics.load(this.state, control.ready) < this.activeThreads - 1)
+      await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
   /** Chunks that workers (rather than the calling thread) have run so far. */
@@ -126,21 +132,33 @@ export class ThreadPool {
   }
 
   private startWorker(thread: number): WorkerHandle {
-    const init = { module: this.runtime.module, memory: this.runtime.memory, controlAddress: this.controlAddress, thread,
-      tasks: taskNames, spinMilliseconds: workerSpinMilliseconds };
+    const init = {
+      module: this.runtime.module,
+      memory: this.runtime.memory,
+      controlAddress: this.controlAddress,
+      thread,
+      tasks: taskNames,
+      spinMilliseconds: workerSpinMilliseconds,
+    };
     if (hostKind() === 'node') {
       const process = (globalThis as unknown as { process: { getBuiltinModule(name: string): unknown } }).process;
       const { Worker } = process.getBuiltinModule('node:worker_threads') as typeof import('node:worker_threads');
       const worker = new Worker(workerSource, { eval: true });
-      worker.on('message', (message: { error?: string }) => { if (message.error) this.lastWorkerError = message.error; });
-      worker.on('error', (error) => { this.lastWorkerError = String(error); });
+      worker.on('message', (message: { error?: string }) => {
+        if (message.error) this.lastWorkerError = message.error;
+      });
+      worker.on('error', (error) => {
+        this.lastWorkerError = String(error);
+      });
       worker.unref();
       worker.postMessage(init);
       return worker;
     }
     const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
     const worker = new Worker(url);
-    worker.onmessage = (event: MessageEvent<{ error?: string }>) => { if (event.data.error) this.lastWorkerError = event.data.error; };
+    worker.onmessage = (event: MessageEvent<{ error?: string }>) => {
+      if (event.data.error) this.lastWorkerError = event.data.error;
+    };
     worker.postMessage(init);
     return worker;
   }
@@ -179,7 +197,8 @@ export class ThreadPool {
     state[control.total] = count;
     Atomics.store(state, control.done, 0);
     Atomics.store(state, control.failed, 0);
-    const generation = (this.generation = (this.generation + 1) | 0);
+    this.generation = (this.generation + 1) | 0;
+    const generation = this.generation;
     const tag = generation & 0xffff;
     Atomics.store(state, control.claim, (tag << 16) | count);
     Atomics.store(state, control.generation, generation);
@@ -200,11 +219,14 @@ export class ThreadPool {
     for (let spins = 1; ; spins++) {
       const done = Atomics.load(state, control.done);
       if (done === count) break;
-      if ((spins & 1023) === 0 && performance.now() - spinStart > mainSpinMilliseconds) Atomics.wait(state, control.done, done, 50);
+      if ((spins & 1023) === 0 && performance.now() - spinStart > mainSpinMilliseconds)
+        Atomics.wait(state, control.done, done, 50);
     }
     if (failure) throw failure;
     if (Atomics.load(state, control.failed)) {
-      throw new BackendError(`wasm: ${taskName} failed in a worker thread${this.lastWorkerError ? `: ${this.lastWorkerError}` : ''}`);
+      throw new BackendError(
+        `wasm: ${taskName} failed in a worker thread${this.lastWorkerError ? `: ${this.lastWorkerError}` : ''}`,
+      );
     }
   }
 }

@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import '@lantern/backend-cpu';
-import { memoryStats, setThreads, threadsReady } from './index.js';
 import {
-  conv2d, getBackend, getFastKernel, keep, linear, manualSeed, maxPool2d, noGrad, rand, randint, randn, setBackend, softmaxCrossEntropy,
-  tidy, type Tensor,
+  conv2d,
+  getBackend,
+  getFastKernel,
+  keep,
+  linear,
+  manualSeed,
+  maxPool2d,
+  noGrad,
+  rand,
+  randint,
+  randn,
+  setBackend,
+  softmaxCrossEntropy,
+  type Tensor,
+  tidy,
 } from '@lantern/tensor';
+import { memoryStats, setThreads, threadsReady } from './index.js';
 
 // The course CNN, written with core functional ops; PyTorch's default init (uniform ±1/sqrt(fan_in)). `kernel` 3 gives
 // the same network with 3×3 convolutions (padding 1), which take the F(6×6, 3×3) Winograd kernels instead.
@@ -16,13 +29,30 @@ function makeParameters(backend: string, kernel = 5): Tensor[] {
   const fanIns = [3 * k * k, 3 * k * k, 32 * k * k, 32 * k * k, 32 * k * k, 32 * k * k, 1024, 1024, 64, 64];
   return shapes.map((shape, i) => {
     const bound = 1 / Math.sqrt(fanIns[i]!);
-    return keep(rand(shape).mul(2 * bound).sub(bound).to(backend).requiresGrad_());
+    return keep(
+      rand(shape)
+        .mul(2 * bound)
+        .sub(bound)
+        .to(backend)
+        .requiresGrad_(),
+    );
   });
 }
 
 function trainingStep(parameters: Tensor[], images: Tensor, labels: Tensor): number {
   return tidy(() => {
-    const [w1, b1, w2, b2, w3, b3, w4, b4, w5, b5] = parameters as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
+    const [w1, b1, w2, b2, w3, b3, w4, b4, w5, b5] = parameters as [
+      Tensor,
+      Tensor,
+      Tensor,
+      Tensor,
+      Tensor,
+      Tensor,
+      Tensor,
+      Tensor,
+      Tensor,
+      Tensor,
+    ];
     const padding = (w1.shape[2]! - 1) / 2;
     let h = maxPool2d(conv2d(images, w1, b1, { padding }), 2).values;
     h = maxPool2d(conv2d(h, w2, b2, { padding }), 2).values;
@@ -32,8 +62,15 @@ function trainingStep(parameters: Tensor[], images: Tensor, labels: Tensor): num
     const update = getFastKernel(getBackend(images.backend.name), 'sgdUpdate')!;
     noGrad(() => {
       for (const parameter of parameters) {
-        update(parameter.view(), parameter.grad!.view(), null,
-          { lr: 0.05, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, firstStep: false });
+        update(parameter.view(), parameter.grad!.view(), null, {
+          lr: 0.05,
+          momentum: 0,
+          dampening: 0,
+          weightDecay: 0,
+          nesterov: false,
+          maximize: false,
+          firstStep: false,
+        });
         parameter.grad!.dispose(); // gradients are kept out of tidy() scopes, so they are released explicitly
         parameter.grad = null;
       }
@@ -48,10 +85,12 @@ describe('training the course CNN on wasm', () => {
     await threadsReady();
     setBackend('cpu');
     manualSeed(1);
-    const images = randn([4, 3, 32, 32]), labels = randint(0, 10, [4]);
+    const images = randn([4, 3, 32, 32]),
+      labels = randint(0, 10, [4]);
     const losses = ['cpu', 'wasm'].map((backend) => {
       const parameters = makeParameters(backend, kernel);
-      const x = images.to(backend), y = labels.to(backend);
+      const x = images.to(backend),
+        y = labels.to(backend);
       return Array.from({ length: 8 }, () => trainingStep(parameters, x, y));
     });
     for (let step = 0; step < 8; step++) expect(losses[1]![step]).toBeCloseTo(losses[0]![step]!, 4);
@@ -64,7 +103,8 @@ describe('training the course CNN on wasm', () => {
     const parameters = makeParameters('wasm');
     setBackend('wasm');
     manualSeed(2);
-    const images = keep(randn([16, 3, 32, 32])), labels = keep(randint(0, 10, [16]));
+    const images = keep(randn([16, 3, 32, 32])),
+      labels = keep(randint(0, 10, [16]));
     for (let step = 0; step < 3; step++) trainingStep(parameters, images, labels);
     const warm = memoryStats();
     for (let step = 0; step < 60; step++) trainingStep(parameters, images, labels);

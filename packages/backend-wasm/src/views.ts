@@ -23,9 +23,15 @@ export function elementCount(view: TensorView): number {
  */
 export function cpuView(context: WasmContext, view: TensorView): TensorView<TypedArray> {
   const runtime = context.runtime;
-  const handle = view.dtype === 'float32' ? runtime.f32 : view.dtype === 'float64' ? runtime.f64
-    : view.dtype === 'int32' ? runtime.i32 : runtime.u8;
-  const offset = ((view.handle as number) / bytesPerElement[view.dtype]) + view.offset;
+  const handle =
+    view.dtype === 'float32'
+      ? runtime.f32
+      : view.dtype === 'float64'
+        ? runtime.f64
+        : view.dtype === 'int32'
+          ? runtime.i32
+          : runtime.u8;
+  const offset = (view.handle as number) / bytesPerElement[view.dtype] + view.offset;
   return { handle, dtype: view.dtype, shape: view.shape, strides: view.strides, offset };
 }
 

@@ -5,8 +5,16 @@ import { conv2d, fromArray, getFastKernel, linear, maxPool2d, noGrad, softmaxCro
 
 /** [shape, fanIn] of each parameter: conv weight, conv bias, ..., linear weight, linear bias. */
 const parameterShapes = [
-  [[32, 3, 5, 5], 75], [[32], 75], [[32, 32, 5, 5], 800], [[32], 800], [[64, 32, 5, 5], 800], [[64], 800],
-  [[64, 1024], 1024], [[64], 1024], [[10, 64], 64], [[10], 64],
+  [[32, 3, 5, 5], 75],
+  [[32], 75],
+  [[32, 32, 5, 5], 800],
+  [[32], 800],
+  [[64, 32, 5, 5], 800],
+  [[64], 800],
+  [[64, 1024], 1024],
+  [[64], 1024],
+  [[10, 64], 64],
+  [[10], 64],
 ];
 
 /** PyTorch's default init for Conv2d and Linear: weights and biases uniform in ±1/sqrt(fanIn), from `generator`. */
@@ -71,7 +79,11 @@ export function trainStep(parameters, batch, lr = 0.01) {
  * weight gradient, the input gradient of all but the first (the images need none), and three products per linear.
  */
 export function trainingFlopsPerImage() {
-  const convolutions = [[3, 32, 32, 2], [32, 32, 16, 3], [32, 64, 8, 3]];
+  const convolutions = [
+    [3, 32, 32, 2],
+    [32, 32, 16, 3],
+    [32, 64, 8, 3],
+  ];
   const conv = convolutions.reduce((total, [c, o, size, passes]) => total + passes * 2 * c * 25 * o * size * size, 0);
   return conv + 3 * 2 * (1024 * 64 + 64 * 10);
 }

@@ -4,9 +4,10 @@
 //   --cpu also times the cpu backend at the same batch sizes (same model, same data) for a ratio from one run.
 // Each timed step uploads its batch, runs forward, backward and the fused SGD update; the loss is read back only
 // after the last step, as a training loop that logs every N steps would. Results go in BENCHMARKS.md.
-import { getBackend, Generator } from '@lantern/tensor';
+
 import { initWebGPU } from '@lantern/backend-webgpu';
-import { createParameters, initialParameters, randomBatch, trainStep, trainingFlopsPerImage } from './course-cnn.mjs';
+import { Generator, getBackend } from '@lantern/tensor';
+import { createParameters, initialParameters, randomBatch, trainingFlopsPerImage, trainStep } from './course-cnn.mjs';
 
 const argument = (name, fallback) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -19,7 +20,9 @@ const withCpu = process.argv.includes('--cpu');
 
 const backend = await initWebGPU();
 console.log(`webgpu adapter: ${backend.adapterDescription}`);
-console.log(`training FLOPs per image: ${(trainingFlopsPerImage() / 1e6).toFixed(1)} MFLOP; ${steps} timed steps after ${warmup} warm-up steps`);
+console.log(
+  `training FLOPs per image: ${(trainingFlopsPerImage() / 1e6).toFixed(1)} MFLOP; ${steps} timed steps after ${warmup} warm-up steps`,
+);
 if (withCpu) await import('@lantern/backend-cpu');
 
 async function measure(backendName, batchSize) {
@@ -56,5 +59,7 @@ for (const batchSize of batchSizes) {
   console.log(line);
 }
 const memory = getBackend('webgpu').memory();
-console.log(`buffer pool: ${memory.buffersCreated} buffers created, ${(memory.bytesPooled / 2 ** 20).toFixed(1)} MiB idle; ${memory.pipelines} pipelines`);
+console.log(
+  `buffer pool: ${memory.buffersCreated} buffers created, ${(memory.bytesPooled / 2 ** 20).toFixed(1)} MiB idle; ${memory.pipelines} pipelines`,
+);
 backend.destroy();

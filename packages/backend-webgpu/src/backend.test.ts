@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import '@lantern/backend-cpu';
 import {
-  BackendError, DTypeError, fromArray, Generator, registeredBackends, SyncReadError, tensor, zeros, type Tensor,
+  BackendError,
+  DTypeError,
+  fromArray,
+  Generator,
+  registeredBackends,
+  SyncReadError,
+  type Tensor,
+  tensor,
+  zeros,
 } from '@lantern/tensor';
 // @ts-expect-error -- plain ESM shared with bench/train.mjs, which runs without a TypeScript step.
 import { createParameters, initialParameters, randomBatch, trainStep } from '../bench/course-cnn.mjs';
@@ -20,7 +28,11 @@ describe('initWebGPU without an adapter', () => {
     expect(error).toBeInstanceOf(WebGPUUnavailableError);
     expect(error).toBeInstanceOf(BackendError);
     expect((error as Error).message).toContain('options.gpu: requestAdapter() returned null');
-    const throwing = { requestAdapter: async () => { throw new Error('adapter blocked'); } } as unknown as GPU;
+    const throwing = {
+      requestAdapter: async () => {
+        throw new Error('adapter blocked');
+      },
+    } as unknown as GPU;
     const second = await initWebGPU({ name: 'webgpu-none', gpu: throwing }).catch((caught: unknown) => caught);
     expect((second as Error).message).toContain('adapter blocked');
     expect(registeredBackends()).not.toContain('webgpu-none');

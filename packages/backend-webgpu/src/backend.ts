@@ -1,14 +1,20 @@
 /// <reference types="@webgpu/types" />
 import {
-  allocateArray, type Backend, type BinaryOp, type DType, type ReduceOp, type TypedArray, type UnaryOp,
+  allocateArray,
+  type Backend,
+  type BinaryOp,
+  type DType,
+  type ReduceOp,
+  type TypedArray,
+  type UnaryOp,
 } from '@lantern/tensor';
 import type { PoolStatistics } from './buffer-pool.js';
-import { GpuContext, type ContextOptions } from './gpu-context.js';
+import { type ContextOptions, GpuContext } from './gpu-context.js';
 import { copy, fill } from './kernels/copy.js';
 import { binary, unary, where } from './kernels/elementwise.js';
 import { matmul } from './kernels/matmul.js';
 import { reduce } from './kernels/reduce.js';
-import { storageType, type GpuView, type WebGPUHandle } from './layout.js';
+import { type GpuView, storageType, type WebGPUHandle } from './layout.js';
 import { KernelRuntime } from './runtime.js';
 
 /**
@@ -22,9 +28,13 @@ export class WebGPUBackend implements Backend<WebGPUHandle> {
   readonly runtime: KernelRuntime;
   private readonly gpu: GpuContext;
 
-  constructor(readonly device: GPUDevice, readonly name = 'webgpu', options: ContextOptions = {},
+  constructor(
+    readonly device: GPUDevice,
+    readonly name = 'webgpu',
+    options: ContextOptions = {},
     /** Which adapter the device came from, for messages and benchmarks. */
-    readonly adapterDescription = 'unknown adapter') {
+    readonly adapterDescription = 'unknown adapter',
+  ) {
     this.gpu = new GpuContext(device, options);
     this.runtime = new KernelRuntime(this.gpu, name);
   }

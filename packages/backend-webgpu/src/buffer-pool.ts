@@ -77,7 +77,10 @@ export class BufferPool {
       return;
     }
     let stack = this.idle.get(buffer.byteSize);
-    if (!stack) this.idle.set(buffer.byteSize, (stack = []));
+    if (!stack) {
+      stack = [];
+      this.idle.set(buffer.byteSize, stack);
+    }
     stack.push(buffer);
     this.pooledBytes += buffer.byteSize;
     this.pooledCount++;

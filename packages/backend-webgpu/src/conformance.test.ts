@@ -1,5 +1,5 @@
-import { describe, it } from 'vitest';
 import { describeConformance } from '@lantern/conformance';
+import { describe, it } from 'vitest';
 import { webgpuForTests } from './test-environment.js';
 
 // The project's one conformance suite (PyTorch fixtures, forward and gradients) on 'webgpu'. The suite's

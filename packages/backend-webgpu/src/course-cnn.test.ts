@@ -13,10 +13,12 @@ describe.skipIf(!backend)('the course CNN trains the same on webgpu as on cpu', 
     const cpuParameters = createParameters(initial, 'cpu');
     const gpuParameters = createParameters(initial, 'webgpu');
     const data = new Generator(7);
-    const cpuLosses: number[] = [], gpuLosses: number[] = [];
+    const cpuLosses: number[] = [],
+      gpuLosses: number[] = [];
     for (let step = 0; step < 30; step++) {
       const batch = randomBatch(data, 2);
-      const cpuLoss = trainStep(cpuParameters, batch), gpuLoss = trainStep(gpuParameters, batch);
+      const cpuLoss = trainStep(cpuParameters, batch),
+        gpuLoss = trainStep(gpuParameters, batch);
       cpuLosses.push(cpuLoss.item());
       gpuLosses.push((await gpuLoss.data())[0]!);
       cpuLoss.dispose();
@@ -27,9 +29,11 @@ describe.skipIf(!backend)('the course CNN trains the same on webgpu as on cpu', 
       expect(relative, `step ${step}: cpu ${cpuLosses[step]}, webgpu ${gpuLosses[step]}`).toBeLessThanOrEqual(1e-3);
     }
     // The weights moved, so the comparison above covered training and not just 30 forward passes of one network.
-    const first = Array.from(await gpuParameters[0].data() as Float32Array);
+    const first = Array.from((await gpuParameters[0].data()) as Float32Array);
     expect(first.some((value, index) => value !== initial[0].values[index])).toBe(true);
-    console.log(`course CNN losses, step 0 → 29: cpu ${cpuLosses[0]!.toFixed(5)} → ${cpuLosses[29]!.toFixed(5)}, ` +
-      `webgpu ${gpuLosses[0]!.toFixed(5)} → ${gpuLosses[29]!.toFixed(5)}`);
+    console.log(
+      `course CNN losses, step 0 → 29: cpu ${cpuLosses[0]!.toFixed(5)} → ${cpuLosses[29]!.toFixed(5)}, ` +
+        `webgpu ${gpuLosses[0]!.toFixed(5)} → ${gpuLosses[29]!.toFixed(5)}`,
+    );
   });
 });

@@ -9,7 +9,10 @@ export class WebGPUUnavailableError extends BackendError {
 
 /** The GPU device was lost (driver reset, destroy(), out of memory); tensors on it are gone. */
 export class WebGPUDeviceLostError extends BackendError {
-  constructor(readonly reason: string, detail: string) {
+  constructor(
+    readonly reason: string,
+    detail: string,
+  ) {
     super(`webgpu: the GPU device was lost (${reason}): ${detail || 'no message'}; call initWebGPU() again to get a new device`);
   }
 }

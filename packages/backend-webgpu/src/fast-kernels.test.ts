@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import '@lantern/backend-cpu';
 import {
-  conv2d, fromArray, Generator, getBackend, getFastKernel, maxPool2d, softmaxCrossEntropy, type AdamAttributes,
-  type Conv2dOptions, type Pool2dOptions, type SgdAttributes, type Tensor,
+  type AdamAttributes,
+  type Conv2dOptions,
+  conv2d,
+  fromArray,
+  Generator,
+  getBackend,
+  getFastKernel,
+  maxPool2d,
+  type Pool2dOptions,
+  type SgdAttributes,
+  softmaxCrossEntropy,
+  type Tensor,
 } from '@lantern/tensor';
 import { firstMismatch, webgpuForTests } from './test-environment.js';
 
@@ -13,7 +23,12 @@ const generator = new Generator(99);
 
 function random(shape: number[], backendName = 'cpu'): Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
-  return fromArray(Float32Array.from({ length: size }, () => generator.nextFloat24() * 2 - 1), shape, 'float32', { backend: backendName });
+  return fromArray(
+    Float32Array.from({ length: size }, () => generator.nextFloat24() * 2 - 1),
+    shape,
+    'float32',
+    { backend: backendName },
+  );
 }
 
 async function expectClose(gpu: Tensor, cpu: Tensor, what: string, rtol = 1e-4, atol = 1e-5): Promise<void> {
@@ -25,12 +40,14 @@ async function expectClose(gpu: Tensor, cpu: Tensor, what: string, rtol = 1e-4, 
 async function compareWithGradients(inputs: Tensor[], forward: (xs: Tensor[]) => Tensor, what: string): Promise<void> {
   const cpuInputs = inputs.map((x) => x.detach().requiresGrad_());
   const gpuInputs = inputs.map((x) => x.to('webgpu').requiresGrad_());
-  const cpuOutput = forward(cpuInputs), gpuOutput = forward(gpuInputs);
+  const cpuOutput = forward(cpuInputs),
+    gpuOutput = forward(gpuInputs);
   await expectClose(gpuOutput, cpuOutput, `${what}: forward`);
   const upstream = random([...cpuOutput.shape]);
   cpuOutput.backward(upstream);
   gpuOutput.backward(upstream.to('webgpu'));
-  for (const [index, input] of cpuInputs.entries()) await expectClose(gpuInputs[index]!.grad!, input.grad!, `${what}: gradient ${index}`);
+  for (const [index, input] of cpuInputs.entries())
+    await expectClose(gpuInputs[index]!.grad!, input.grad!, `${what}: gradient ${index}`);
 }
 
 describe.skipIf(!backend)('webgpu fast kernels match the cpu backend', () => {
@@ -44,13 +61,17 @@ describe.skipIf(!backend)('webgpu fast kernels match the cpu backend', () => {
     ];
     for (const [inputShape, weightShape, options, withBias] of cases) {
       const inputs = [random(inputShape), random(weightShape), ...(withBias ? [random([weightShape[0]!])] : [])];
-      await compareWithGradients(inputs, ([x, w, b]) => conv2d(x!, w!, b ?? null, options),
-        `conv2d ${inputShape} * ${weightShape} ${JSON.stringify(options)}`);
+      await compareWithGradients(
+        inputs,
+        ([x, w, b]) => conv2d(x!, w!, b ?? null, options),
+        `conv2d ${inputShape} * ${weightShape} ${JSON.stringify(options)}`,
+      );
     }
   });
 
   it('conv2d reads offset views (a batch slice) without copying', async () => {
-    const input = random([5, 3, 6, 6]), weight = random([2, 3, 3, 3]);
+    const input = random([5, 3, 6, 6]),
+      weight = random([2, 3, 3, 3]);
     const cpu = conv2d(input.narrow(0, 2, 2), weight);
     const gpu = conv2d(input.to('webgpu').narrow(0, 2, 2), weight.to('webgpu'));
     await expectClose(gpu, cpu, 'conv2d on a narrowed batch');
@@ -65,23 +86,41 @@ describe.skipIf(!backend)('webgpu fast kernels match the cpu backend', () => {
     ];
     for (const [shape, kernel, options] of cases) {
       const input = random(shape);
-      const cpu = maxPool2d(input, kernel, options), gpu = maxPool2d(input.to('webgpu'), kernel, options);
+      const cpu = maxPool2d(input, kernel, options),
+        gpu = maxPool2d(input.to('webgpu'), kernel, options);
       expect(Array.from(await gpu.indices.data()), `indices ${shape}`).toEqual(Array.from(cpu.indices.dataSync()));
-      await compareWithGradients([input], ([x]) => maxPool2d(x!, kernel, options).values, `maxPool2d ${shape} ${JSON.stringify(options)}`);
+      await compareWithGradients(
+        [input],
+        ([x]) => maxPool2d(x!, kernel, options).values,
+        `maxPool2d ${shape} ${JSON.stringify(options)}`,
+      );
     }
     const withNaN = fromArray(Float32Array.of(1, NaN, 3, 4, 5, 6, 7, 8, 9), [1, 1, 3, 3], 'float32', { backend: 'cpu' });
-    const cpu = maxPool2d(withNaN, 2, { stride: 1 }), gpu = maxPool2d(withNaN.to('webgpu'), 2, { stride: 1 });
+    const cpu = maxPool2d(withNaN, 2, { stride: 1 }),
+      gpu = maxPool2d(withNaN.to('webgpu'), 2, { stride: 1 });
     await expectClose(gpu.values, cpu.values, 'maxPool2d NaN values');
     expect(Array.from(await gpu.indices.data())).toEqual(Array.from(cpu.indices.dataSync()));
   });
 
   it('softmaxCrossEntropy losses and gradients', async () => {
-    for (const [rows, classes] of [[4, 10], [3, 200], [1, 1]] as const) {
+    for (const [rows, classes] of [
+      [4, 10],
+      [3, 200],
+      [1, 1],
+    ] as const) {
       const logits = random([rows, classes]).mul(5);
-      const targets = fromArray(Int32Array.from({ length: rows }, (_, i) => (i * 7) % classes), [rows], 'int32', { backend: 'cpu' });
+      const targets = fromArray(
+        Int32Array.from({ length: rows }, (_, i) => (i * 7) % classes),
+        [rows],
+        'int32',
+        { backend: 'cpu' },
+      );
       const gpuTargets = targets.to('webgpu');
-      await compareWithGradients([logits], ([x]) => softmaxCrossEntropy(x!, x!.backend.name === 'cpu' ? targets : gpuTargets),
-        `softmaxCrossEntropy ${rows}x${classes}`);
+      await compareWithGradients(
+        [logits],
+        ([x]) => softmaxCrossEntropy(x!, x!.backend.name === 'cpu' ? targets : gpuTargets),
+        `softmaxCrossEntropy ${rows}x${classes}`,
+      );
     }
   });
 
@@ -92,15 +131,48 @@ describe.skipIf(!backend)('webgpu fast kernels match the cpu backend', () => {
       { lr: 0.05, momentum: 0.9, dampening: 0, weightDecay: 0.01, nesterov: true, maximize: true, firstStep: false },
     ];
     const adamSettings: AdamAttributes[] = [
-      { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false, amsgrad: false, maximize: false, step: 1 },
-      { lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.1, decoupledWeightDecay: true, amsgrad: true, maximize: false, step: 3 },
-      { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.05, decoupledWeightDecay: false, amsgrad: false, maximize: true, step: 2 },
+      {
+        lr: 1e-3,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+        weightDecay: 0,
+        decoupledWeightDecay: false,
+        amsgrad: false,
+        maximize: false,
+        step: 1,
+      },
+      {
+        lr: 1e-2,
+        beta1: 0.8,
+        beta2: 0.99,
+        eps: 1e-6,
+        weightDecay: 0.1,
+        decoupledWeightDecay: true,
+        amsgrad: true,
+        maximize: false,
+        step: 3,
+      },
+      {
+        lr: 1e-2,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+        weightDecay: 0.05,
+        decoupledWeightDecay: false,
+        amsgrad: false,
+        maximize: true,
+        step: 2,
+      },
     ];
     const states = () => [random([37]), random([37]), random([37]), random([37]).abs(), random([37]).abs()];
     const both = (tensors: Tensor[]) => ({ cpu: tensors, gpu: tensors.map((t) => t.to('webgpu')) });
     for (const settings of sgdSettings) {
       const { cpu, gpu } = both(states());
-      for (const [name, set] of [['cpu', cpu], ['webgpu', gpu]] as const) {
+      for (const [name, set] of [
+        ['cpu', cpu],
+        ['webgpu', gpu],
+      ] as const) {
         const kernel = getFastKernel(getBackend(name), 'sgdUpdate')!;
         kernel(set[0]!.view(), set[1]!.view(), settings.momentum ? set[2]!.view() : null, settings);
       }
@@ -109,11 +181,22 @@ describe.skipIf(!backend)('webgpu fast kernels match the cpu backend', () => {
     }
     for (const settings of adamSettings) {
       const { cpu, gpu } = both(states());
-      for (const [name, set] of [['cpu', cpu], ['webgpu', gpu]] as const) {
+      for (const [name, set] of [
+        ['cpu', cpu],
+        ['webgpu', gpu],
+      ] as const) {
         const kernel = getFastKernel(getBackend(name), 'adamUpdate')!;
-        kernel(set[0]!.view(), set[1]!.view(), set[2]!.view(), set[3]!.view(), settings.amsgrad ? set[4]!.view() : null, settings);
+        kernel(
+          set[0]!.view(),
+          set[1]!.view(),
+          set[2]!.view(),
+          set[3]!.view(),
+          settings.amsgrad ? set[4]!.view() : null,
+          settings,
+        );
       }
-      for (const index of [0, 2, 3, 4]) await expectClose(gpu[index]!, cpu[index]!, `adam ${JSON.stringify(settings)} state ${index}`, 1e-5, 1e-7);
+      for (const index of [0, 2, 3, 4])
+        await expectClose(gpu[index]!, cpu[index]!, `adam ${JSON.stringify(settings)} state ${index}`, 1e-5, 1e-7);
     }
   });
 });

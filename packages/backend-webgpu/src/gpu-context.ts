@@ -49,14 +49,19 @@ export class GpuContext {
   /** Id of the open (unsubmitted) batch. */
   batch = 0;
 
-  constructor(readonly device: GPUDevice, options: ContextOptions = {}) {
+  constructor(
+    readonly device: GPUDevice,
+    options: ContextOptions = {},
+  ) {
     this.dispatchesPerSubmit = options.dispatchesPerSubmit ?? 128;
     this.parameterAlignment = Math.max(device.limits.minStorageBufferOffsetAlignment, 16);
     const destroy = (buffer: PooledBuffer) => this.destroyWhenIdle(buffer);
     this.pool = new BufferPool(device, storageUsage, options.maxPooledBytes ?? 2 ** 30, destroy);
     this.stagingPool = new BufferPool(device, mapReadUsage, 64 << 20, destroy);
     this.parameterBuffer = device.createBuffer({ size: parameterArenaBytes, usage: 0x80 | 0x8 });
-    void device.lost.then((info) => { this.lostInfo = { reason: info.reason, message: info.message }; });
+    void device.lost.then((info) => {
+      this.lostInfo = { reason: info.reason, message: info.message };
+    });
     device.addEventListener('uncapturederror', (event) => {
       this.errors.push((event as GPUUncapturedErrorEvent).error.message);
     });
@@ -95,8 +100,12 @@ export class GpuContext {
    * A count of workgroups beyond the 65535-per-dimension limit spills into y (shaders rebuild the linear id from
    * num_workgroups); a [x, y, z] grid is dispatched as given.
    */
-  dispatch(pipeline: GPUComputePipeline, bindings: readonly Binding[], parameters: Int32Array,
-    workgroups: number | readonly [number, number, number]): void {
+  dispatch(
+    pipeline: GPUComputePipeline,
+    bindings: readonly Binding[],
+    parameters: Int32Array,
+    workgroups: number | readonly [number, number, number],
+  ): void {
     this.assertHealthy();
     const x = typeof workgroups === 'number' ? Math.min(workgroups, 65535) : workgroups[0];
     const y = typeof workgroups === 'number' ? Math.ceil(workgroups / x) : workgroups[1];
@@ -150,7 +159,7 @@ export class GpuContext {
       this.device.queue.writeBuffer(target.buffer, byteOffset, source);
       return;
     }
-    let at = align(this.uploadUsed, 16);
+    const at = align(this.uploadUsed, 16);
     if (at + bytes.byteLength > uploadArenaBytes) {
       this.flush();
       this.device.queue.writeBuffer(target.buffer, byteOffset, source);

@@ -9,10 +9,11 @@
  * setBackend('webgpu');
  * console.log(await tensor([[1, 2], [3, 4]]).float().matmul(tensor([1, 1]).float()).data()); // Float32Array [3, 7]
  */
-export { initWebGPU, type WebGPUOptions } from './init.js';
+
 export { WebGPUBackend } from './backend.js';
-export { registerWebGPUBackend, fastKernels } from './register-all.js';
-export { WebGPUUnavailableError, WebGPUDeviceLostError } from './errors.js';
-export type { WebGPUHandle } from './layout.js';
 export type { PoolStatistics } from './buffer-pool.js';
+export { WebGPUDeviceLostError, WebGPUUnavailableError } from './errors.js';
 export type { ContextOptions } from './gpu-context.js';
+export { initWebGPU, type WebGPUOptions } from './init.js';
+export type { WebGPUHandle } from './layout.js';
+export { fastKernels, registerWebGPUBackend } from './register-all.js';

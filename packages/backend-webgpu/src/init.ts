@@ -52,9 +52,10 @@ function describeAdapter(adapter: GPUAdapter): string {
   return parts.length > 0 ? [...new Set(parts)].join(' ') : 'unnamed adapter';
 }
 
-const linuxHint = isNode && typeof process !== 'undefined' && process.platform === 'linux'
-  ? " (without a GPU on Linux, install Mesa's lavapipe: apt-get install -t bookworm-backports mesa-vulkan-drivers libvulkan1)"
-  : '';
+const linuxHint =
+  isNode && typeof process !== 'undefined' && process.platform === 'linux'
+    ? " (without a GPU on Linux, install Mesa's lavapipe: apt-get install -t bookworm-backports mesa-vulkan-drivers libvulkan1)"
+    : '';
 
 /**
  * Finds a WebGPU adapter, opens a device, and registers the backend (with its fast kernels) under `options.name`
@@ -90,7 +91,9 @@ async function openBackend(name: string, options: WebGPUOptions): Promise<WebGPU
   for (const source of await gpuSources(options, attempts)) {
     let adapter: GPUAdapter | null;
     try {
-      adapter = await source.gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : undefined);
+      adapter = await source.gpu.requestAdapter(
+        options.powerPreference ? { powerPreference: options.powerPreference } : undefined,
+      );
     } catch (error) {
       attempts.push(`${source.label}: requestAdapter() threw ${(error as Error).message}`);
       continue;
@@ -114,7 +117,9 @@ async function openBackend(name: string, options: WebGPUOptions): Promise<WebGPU
       registerWebGPUBackend(backend);
       return backend;
     } catch (error) {
-      attempts.push(`${source.label}: adapter '${describeAdapter(adapter)}' refused requestDevice(): ${(error as Error).message}`);
+      attempts.push(
+        `${source.label}: adapter '${describeAdapter(adapter)}' refused requestDevice(): ${(error as Error).message}`,
+      );
     }
   }
   throw new WebGPUUnavailableError(attempts);

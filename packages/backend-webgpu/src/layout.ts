@@ -1,4 +1,4 @@
-import { DTypeError, type DType, type TensorView } from '@lantern/tensor';
+import { type DType, DTypeError, type TensorView } from '@lantern/tensor';
 import type { PooledBuffer } from './buffer-pool.js';
 
 /**
@@ -20,9 +20,12 @@ export type GpuView = TensorView<WebGPUHandle>;
 /** WGSL storage element type per dtype. */
 export function storageType(dtype: DType, backendName: string): 'f32' | 'i32' | 'u32' {
   switch (dtype) {
-    case 'float32': return 'f32';
-    case 'int32': return 'i32';
-    case 'bool': return 'u32';
+    case 'float32':
+      return 'f32';
+    case 'int32':
+      return 'i32';
+    case 'bool':
+      return 'u32';
     default:
       throw new DTypeError(`backend '${backendName}' does not support ${dtype}: WGSL has no 64-bit floats; use float32`);
   }
@@ -39,7 +42,10 @@ export interface CoalescedLayout {
  * Drops size-1 dims and merges neighbouring dims wherever every view is contiguous across them, so a contiguous
  * tensor becomes one dim and the shader's index arithmetic is a single division.
  */
-export function coalesce(shape: readonly number[], views: ReadonlyArray<{ strides: readonly number[]; offset: number }>): CoalescedLayout {
+export function coalesce(
+  shape: readonly number[],
+  views: ReadonlyArray<{ strides: readonly number[]; offset: number }>,
+): CoalescedLayout {
   const extents: number[] = [];
   const strides: number[][] = views.map(() => []);
   for (let axis = 0; axis < shape.length; axis++) {
@@ -48,10 +54,12 @@ export function coalesce(shape: readonly number[], views: ReadonlyArray<{ stride
     const last = extents.length - 1;
     if (last >= 0 && views.every((view, v) => strides[v]![last] === view.strides[axis]! * extent)) {
       extents[last]! *= extent;
-      views.forEach((view, v) => { strides[v]![last] = view.strides[axis]!; });
+      views.forEach((view, v) => {
+        strides[v]![last] = view.strides[axis]!;
+      });
     } else {
       extents.push(extent);
-      views.forEach((view, v) => strides[v]!.push(view.strides[axis]!));
+      for (const [v, view] of views.entries()) strides[v]!.push(view.strides[axis]!);
     }
   }
   return { extents, strides, offsets: views.map((view) => view.offset) };
@@ -61,12 +69,16 @@ export function coalesce(shape: readonly number[], views: ReadonlyArray<{ stride
  * The parameter words of a strided elementwise dispatch: [count, rank, extra0, extra1, extents..., then per view its
  * offset and strides]. The WGSL side is `stridedOffsets` in wgsl/common.ts.
  */
-export function stridedParameters(shape: readonly number[], views: readonly GpuView[], extra: readonly number[] = []): Int32Array {
+export function stridedParameters(
+  shape: readonly number[],
+  views: readonly GpuView[],
+  extra: readonly number[] = [],
+): Int32Array {
   const layout = coalesce(shape, views);
   const rank = layout.extents.length;
   const count = shape.reduce((product, extent) => product * extent, 1);
   const words = [count, rank, extra[0] ?? 0, extra[1] ?? 0, ...layout.extents];
-  views.forEach((_, v) => words.push(layout.offsets[v]!, ...layout.strides[v]!));
+  for (const v of views.keys()) words.push(layout.offsets[v]!, ...layout.strides[v]!);
   return Int32Array.from(words);
 }
 

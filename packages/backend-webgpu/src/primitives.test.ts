@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import '@lantern/backend-cpu';
-import {
-  binaryOps, fromArray, Generator, unaryOps, where, type DType, type Tensor,
-} from '@lantern/tensor';
+import { binaryOps, type DType, fromArray, Generator, type Tensor, unaryOps, where } from '@lantern/tensor';
 import { firstMismatch, webgpuForTests } from './test-environment.js';
 
 // Every primitive on the same inputs on 'cpu' (the reference) and 'webgpu', through strided, broadcast, flipped and
@@ -13,8 +11,12 @@ const generator = new Generator(1234);
 function randomTensor(shape: number[], dtype: DType = 'float32', low = -3, high = 3): Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
   const values = new Float64Array(size).map(() => low + (high - low) * generator.nextFloat24());
-  const typed = dtype === 'float32' ? Float32Array.from(values)
-    : dtype === 'int32' ? Int32Array.from(values, Math.round) : Uint8Array.from(values, (v) => (v > 0 ? 1 : 0));
+  const typed =
+    dtype === 'float32'
+      ? Float32Array.from(values)
+      : dtype === 'int32'
+        ? Int32Array.from(values, Math.round)
+        : Uint8Array.from(values, (v) => (v > 0 ? 1 : 0));
   return fromArray(typed, shape, dtype, { backend: 'cpu' });
 }
 
@@ -50,7 +52,8 @@ describe.skipIf(!backend)('webgpu primitives match the cpu backend', () => {
   });
 
   it('unary ops on int32 and bool', async () => {
-    const ints = randomTensor([3, 5], 'int32', -9, 9), bools = randomTensor([3, 5], 'bool');
+    const ints = randomTensor([3, 5], 'int32', -9, 9),
+      bools = randomTensor([3, 5], 'bool');
     for (const op of ['neg', 'abs', 'sign', 'relu', 'floor', 'ceil', 'round', 'logicalNot', 'exp'] as const) {
       const cpu = (ints as unknown as Record<string, () => Tensor>)[op]!.call(ints);
       const gpu = (onGpu(ints) as unknown as Record<string, () => Tensor>)[op]!.call(onGpu(ints));
@@ -72,12 +75,27 @@ describe.skipIf(!backend)('webgpu primitives match the cpu backend', () => {
 
   it('binary ops on float32, int32 and bool with broadcasting', async () => {
     for (const dtype of ['float32', 'int32', 'bool'] as const) {
-      const a = randomTensor([4, 6], dtype), b = randomTensor([1, 6], dtype).expand([4, 6]);
+      const a = randomTensor([4, 6], dtype),
+        b = randomTensor([1, 6], dtype).expand([4, 6]);
       for (const op of binaryOps) {
         if (dtype === 'bool' && !['equal', 'notEqual', 'logicalAnd', 'logicalOr', 'maximum', 'minimum'].includes(op)) continue;
-        const method = { add: 'add', sub: 'sub', mul: 'mul', div: 'div', pow: 'pow', maximum: 'maximum', minimum: 'minimum',
-          less: 'lt', lessEqual: 'le', greater: 'gt', greaterEqual: 'ge', equal: 'eq', notEqual: 'ne', logicalAnd: 'logicalAnd',
-          logicalOr: 'logicalOr' }[op];
+        const method = {
+          add: 'add',
+          sub: 'sub',
+          mul: 'mul',
+          div: 'div',
+          pow: 'pow',
+          maximum: 'maximum',
+          minimum: 'minimum',
+          less: 'lt',
+          lessEqual: 'le',
+          greater: 'gt',
+          greaterEqual: 'ge',
+          equal: 'eq',
+          notEqual: 'ne',
+          logicalAnd: 'logicalAnd',
+          logicalOr: 'logicalOr',
+        }[op];
         const right = op === 'pow' && dtype !== 'bool' ? b.abs() : b;
         const call = (x: Tensor, y: Tensor) => (x as unknown as Record<string, (o: Tensor) => Tensor>)[method]!.call(x, y);
         await expectSame(call(a, right), call(onGpu(a), onGpu(right)), `${op} on ${dtype}`, 1e-5, 1e-6);
@@ -94,10 +112,13 @@ describe.skipIf(!backend)('webgpu primitives match the cpu backend', () => {
   });
 
   it('where, copy with conversions, fill', async () => {
-    const condition = randomTensor([4, 6], 'bool'), a = randomTensor([4, 6]), b = randomTensor([6, 4]).t();
+    const condition = randomTensor([4, 6], 'bool'),
+      a = randomTensor([4, 6]),
+      b = randomTensor([6, 4]).t();
     await expectSame(where(condition, a, b), where(onGpu(condition), onGpu(a), onGpu(b)), 'where');
     for (const [layout, x] of layouts('float32')) {
-      for (const dtype of ['float32', 'int32', 'bool'] as const) await expectSame(x.cast(dtype), onGpu(x).cast(dtype), `cast ${layout} to ${dtype}`);
+      for (const dtype of ['float32', 'int32', 'bool'] as const)
+        await expectSame(x.cast(dtype), onGpu(x).cast(dtype), `cast ${layout} to ${dtype}`);
       await expectSame(x.contiguous(), onGpu(x).contiguous(), `contiguous ${layout}`);
     }
     const ints = randomTensor([5], 'int32', -9, 9);
@@ -129,7 +150,8 @@ describe.skipIf(!backend)('webgpu primitives match the cpu backend', () => {
     const ties = fromArray(Float32Array.of(1, 3, 3, NaN, 2, NaN, 3, 3), [2, 4], 'float32', { backend: 'cpu' });
     await expectSame(ties.argmax(1), onGpu(ties).argmax(1), 'argmax ties and NaN');
     await expectSame(ties.amax(1), onGpu(ties).amax(1), 'amax NaN');
-    const ints = randomTensor([4, 6], 'int32', -50, 50), bools = randomTensor([4, 6], 'bool');
+    const ints = randomTensor([4, 6], 'int32', -50, 50),
+      bools = randomTensor([4, 6], 'bool');
     await expectSame(ints.sum(0), onGpu(ints).sum(0), 'int sum');
     await expectSame(bools.sum(1), onGpu(bools).sum(1), 'bool sum gives int32');
     await expectSame(ints.amax(1), onGpu(ints).amax(1), 'int max');

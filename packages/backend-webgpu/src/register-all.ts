@@ -1,4 +1,4 @@
-import { registerBackend, registerFastKernel, type FastKernelSignatures } from '@lantern/tensor';
+import { type FastKernelSignatures, registerBackend, registerFastKernel } from '@lantern/tensor';
 import type { WebGPUBackend } from './backend.js';
 import { conv2d } from './kernels/conv2d.js';
 import { conv2dBackwardInput } from './kernels/conv2d-backward-input.js';
@@ -12,7 +12,14 @@ type FastKernelFactories = { [Name in keyof FastKernelSignatures]?: (runtime: Ke
 
 /** The one list of fast kernels this backend provides; each is bound to the backend's runtime when registered. */
 export const fastKernels: FastKernelFactories = {
-  conv2d, conv2dBackwardInput, conv2dBackwardWeight, maxPool2d, maxPool2dBackward, softmaxCrossEntropy, sgdUpdate, adamUpdate,
+  conv2d,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
+  maxPool2d,
+  maxPool2dBackward,
+  softmaxCrossEntropy,
+  sgdUpdate,
+  adamUpdate,
 };
 
 /** Registers a WebGPU backend (synchronously, once its device exists) together with its fast kernels. */

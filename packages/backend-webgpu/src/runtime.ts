@@ -1,10 +1,13 @@
 import { BackendError, type DType } from '@lantern/tensor';
-import type { GpuContext, Binding } from './gpu-context.js';
-import { coversStorage, storageType, type GpuView, type WebGPUHandle } from './layout.js';
+import type { Binding, GpuContext } from './gpu-context.js';
+import { coversStorage, type GpuView, storageType, type WebGPUHandle } from './layout.js';
 
 /** What every kernel needs: the device context, the backend's name for error messages, and binding helpers. */
 export class KernelRuntime {
-  constructor(readonly gpu: GpuContext, readonly backendName: string) {}
+  constructor(
+    readonly gpu: GpuContext,
+    readonly backendName: string,
+  ) {}
 
   /** WGSL storage type of a dtype; float64 (and anything else WGSL lacks) raises a DTypeError naming this backend. */
   storageType(dtype: DType): 'f32' | 'i32' | 'u32' {
@@ -36,7 +39,10 @@ export class KernelRuntime {
   }
 
   live(handle: WebGPUHandle): WebGPUHandle {
-    if (handle.freed) throw new BackendError(`backend '${this.backendName}': storage of ${handle.size} ${handle.dtype} elements was used after free`);
+    if (handle.freed)
+      throw new BackendError(
+        `backend '${this.backendName}': storage of ${handle.size} ${handle.dtype} elements was used after free`,
+      );
     return handle;
   }
 }
@@ -50,7 +56,10 @@ export function workgroupsFor(count: number, workgroupSize = elementwiseWorkgrou
 /** WGSL that converts `expression` of type `from` to the storage type `to` (bool storage holds 0u or 1u). */
 export function convert(expression: string, from: 'f32' | 'i32' | 'u32' | 'bool', to: 'f32' | 'i32' | 'u32'): string {
   if (from === to) return expression;
-  if (from === 'bool') return to === 'f32' ? `select(0.0, 1.0, ${expression})` : `select(0${to === 'u32' ? 'u' : ''}, 1${to === 'u32' ? 'u' : ''}, ${expression})`;
+  if (from === 'bool')
+    return to === 'f32'
+      ? `select(0.0, 1.0, ${expression})`
+      : `select(0${to === 'u32' ? 'u' : ''}, 1${to === 'u32' ? 'u' : ''}, ${expression})`;
   if (to === 'u32') return from === 'f32' ? `select(0u, 1u, ${expression} != 0.0)` : `select(0u, 1u, ${expression} != 0)`;
   return `${to}(${expression})`;
 }

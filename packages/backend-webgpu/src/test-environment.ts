@@ -1,4 +1,4 @@
-import { WebGPUBackend } from './backend.js';
+import type { WebGPUBackend } from './backend.js';
 import { WebGPUUnavailableError } from './errors.js';
 import { initWebGPU } from './init.js';
 
@@ -21,7 +21,8 @@ export async function webgpuForTests(): Promise<WebGPUBackend | null> {
 export function firstMismatch(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol = 1e-5, atol = 1e-6): string | null {
   if (actual.length !== expected.length) return `length ${actual.length} != ${expected.length}`;
   for (let i = 0; i < actual.length; i++) {
-    const a = actual[i]!, e = expected[i]!;
+    const a = actual[i]!,
+      e = expected[i]!;
     if (Number.isNaN(a) && Number.isNaN(e)) continue;
     if (a === e) continue;
     if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) return `at ${i}: got ${a}, expected ${e}`;

@@ -3,10 +3,24 @@
 // Linear(64, 10), cross-entropy, plain SGD (lr 0.01) through the backend's fused sgdUpdate kernel when it registers one.
 // Weights and batches come from Lantern's host-side generator, so one seed gives the same values on every backend.
 import {
-  conv2d, getFastKernel, linear, manualSeed, maxPool2d, noGrad, randint, randn, softmaxCrossEntropy, tidy, zeros,
+  conv2d,
+  getFastKernel,
+  linear,
+  manualSeed,
+  maxPool2d,
+  noGrad,
+  randint,
+  randn,
+  softmaxCrossEntropy,
+  tidy,
+  zeros,
 } from '@lantern/tensor';
 
-const layerShapes = [[32, 3, 5, 5], [32, 32, 5, 5], [64, 32, 5, 5]];
+const layerShapes = [
+  [32, 3, 5, 5],
+  [32, 32, 5, 5],
+  [64, 32, 5, 5],
+];
 
 /** PyTorch's default init (uniform ±1/sqrt(fan_in)) on the active backend. */
 export function createCourseCnn(seed = 0) {
@@ -43,7 +57,13 @@ export function trainStep(model, images, labels, lr = 0.01) {
         const fused = getFastKernel(parameter.backend, 'sgdUpdate');
         if (fused) {
           fused(parameter.view(), parameter.grad.view(), null, {
-            lr, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, firstStep: true,
+            lr,
+            momentum: 0,
+            dampening: 0,
+            weightDecay: 0,
+            nesterov: false,
+            maximize: false,
+            firstStep: true,
           });
         } else parameter.copy_(parameter.sub(parameter.grad.mul(lr)));
         parameter.grad.dispose();
@@ -62,7 +82,11 @@ export function randomBatch(batchSize, seed = 1) {
 
 /** FLOPs of one training step per image: forward, backward-input (not for the first conv) and backward-weight. */
 export function trainingFlopsPerImage() {
-  const convs = [[3, 32, 32], [32, 32, 16], [32, 64, 8]].map(([c, o, size]) => 2 * c * 25 * o * size * size);
+  const convs = [
+    [3, 32, 32],
+    [32, 32, 16],
+    [32, 64, 8],
+  ].map(([c, o, size]) => 2 * c * 25 * o * size * size);
   const forward = convs.reduce((a, b) => a + b, 0) + 2 * (1024 * 64 + 64 * 10);
   const backwardInput = convs.slice(1).reduce((a, b) => a + b, 0) + 2 * (1024 * 64 + 64 * 10);
   return forward + backwardInput + forward;

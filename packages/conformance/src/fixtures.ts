@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { allocateArray, tensor, type DType, type Tensor, type TypedArray } from '@lantern/tensor';
+import { allocateArray, type DType, type Tensor, type TypedArray, tensor } from '@lantern/tensor';
 import type { Attributes } from './ops.js';
 
 export interface FixtureTensor {
@@ -33,7 +33,9 @@ export function loadCases(): FixtureCase[] {
 // JSON has no NaN/Infinity: the generator writes them as strings.
 export function toTypedArray(values: ReadonlyArray<number | string>, dtype: DType): TypedArray {
   const array = allocateArray(dtype, values.length);
-  values.forEach((value, i) => (array[i] = typeof value === 'string' ? Number(value.replace('inf', 'Infinity')) : value));
+  for (const [i, value] of values.entries()) {
+    array[i] = typeof value === 'string' ? Number(value.replace('inf', 'Infinity')) : value;
+  }
   return array;
 }
 
@@ -41,8 +43,8 @@ export function toTypedArray(values: ReadonlyArray<number | string>, dtype: DTyp
 export function buildInput(input: FixtureInput, dtype: DType = input.dtype): { leaf: Tensor; logical: Tensor } {
   const leaf = tensor(toTypedArray(input.values, dtype), { shape: input.shape, dtype });
   if (input.grad) leaf.requiresGrad = true;
-  const logical = input.layout === 'transposed' ? leaf.transpose(-1, -2)
-    : input.layout === 'strided' ? leaf.slice(-1, 0, undefined, 2) : leaf;
+  const logical =
+    input.layout === 'transposed' ? leaf.transpose(-1, -2) : input.layout === 'strided' ? leaf.slice(-1, 0, undefined, 2) : leaf;
   return { leaf, logical };
 }
 
@@ -55,7 +57,8 @@ export interface Tolerance {
 export function mismatch(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: Tolerance): string | null {
   if (actual.length !== expected.length) return `length ${actual.length} != expected ${expected.length}`;
   for (let i = 0; i < actual.length; i++) {
-    const a = actual[i]!, e = expected[i]!;
+    const a = actual[i]!,
+      e = expected[i]!;
     if (Number.isNaN(e) ? Number.isNaN(a) : a === e || Math.abs(a - e) <= tolerance.atol + tolerance.rtol * Math.abs(e)) continue;
     return `element ${i}: got ${a}, expected ${e} (rtol ${tolerance.rtol}, atol ${tolerance.atol})`;
   }

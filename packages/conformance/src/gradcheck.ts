@@ -1,6 +1,6 @@
-import { describe, expect, it, beforeAll } from 'vitest';
-import { isFloating, noGrad, setBackend, tensor, type Tensor } from '@lantern/tensor';
-import { buildInput, loadCases, toTypedArray, type FixtureCase } from './fixtures.js';
+import { isFloating, noGrad, setBackend, type Tensor, tensor } from '@lantern/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildInput, type FixtureCase, loadCases, toTypedArray } from './fixtures.js';
 import { ops } from './ops.js';
 
 /** Cases at a kink (ties, zero, clamp bounds) where a central difference does not estimate the one-sided gradient. */
@@ -15,7 +15,10 @@ function objective(testCase: FixtureCase, inputs: Tensor[], upstream: Tensor): n
 /** Compares autograd's gradient with central differences in float64 for every input that requires grad. */
 export function gradcheck(testCase: FixtureCase, epsilon = 1e-6): void {
   const built = testCase.inputs.map((input) => buildInput(input, isFloating(input.dtype) ? 'float64' : input.dtype));
-  const result = ops[testCase.op]!(built.map((b) => b.logical), testCase.attrs);
+  const result = ops[testCase.op]!(
+    built.map((b) => b.logical),
+    testCase.attrs,
+  );
   const first = Array.isArray(result) ? result[0]! : result;
   const upstream = tensor(toTypedArray(testCase.upstream!, 'float64'), { shape: first.shape, dtype: 'float64' });
   first.backward(upstream);
@@ -24,12 +27,13 @@ export function gradcheck(testCase: FixtureCase, epsilon = 1e-6): void {
     const analytic = leaf.grad!.dataSync();
     const values = leaf.dataSync();
     for (let i = 0; i < values.length; i++) {
-      const probe = (delta: number) => noGrad(() => {
-        const shifted = Float64Array.from(values);
-        shifted[i]! += delta;
-        const inputs = built.map((b, j) => (j === index ? rebuild(testCase, j, shifted) : b.logical));
-        return objective(testCase, inputs, upstream);
-      });
+      const probe = (delta: number) =>
+        noGrad(() => {
+          const shifted = Float64Array.from(values);
+          shifted[i]! += delta;
+          const inputs = built.map((b, j) => (j === index ? rebuild(testCase, j, shifted) : b.logical));
+          return objective(testCase, inputs, upstream);
+        });
       const numeric = (probe(epsilon) - probe(-epsilon)) / (2 * epsilon);
       const tolerance = 1e-6 + 1e-5 * Math.abs(numeric);
       if (Math.abs(numeric - analytic[i]!) > tolerance) {

@@ -1,12 +1,12 @@
-import { describe, expect, it, beforeAll } from 'vitest';
-import { setBackend, tensor, type Tensor } from '@lantern/tensor';
-import { buildInput, loadCases, mismatch, toTypedArray, type FixtureCase, type Tolerance } from './fixtures.js';
+import { setBackend, type Tensor, tensor } from '@lantern/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildInput, type FixtureCase, loadCases, mismatch, type Tolerance, toTypedArray } from './fixtures.js';
 import { ops } from './ops.js';
 
+export { type FixtureCase, loadCases } from './fixtures.js';
 export { describeGradChecks } from './gradcheck.js';
-export { loadCases, type FixtureCase } from './fixtures.js';
 export { ops } from './ops.js';
-export { fromFixture, expectClose, type FixtureValues } from './testing.js';
+export { expectClose, type FixtureValues, fromFixture } from './testing.js';
 
 export interface ConformanceOptions {
   /** Case name → the reason this backend cannot run it. Every name must exist, so stale exclusions fail. */
@@ -34,7 +34,10 @@ export async function runCase(testCase: FixtureCase, backend: string): Promise<v
   if (!call) throw new Error(`conformance: no Lantern call for op '${testCase.op}' (add it to src/ops.ts)`);
   setBackend(backend);
   const built = testCase.inputs.map((input) => buildInput(input));
-  const result = call(built.map((b) => b.logical), testCase.attrs);
+  const result = call(
+    built.map((b) => b.logical),
+    testCase.attrs,
+  );
   const outputs = Array.isArray(result) ? result : [result];
   expect(outputs.length).toBe(testCase.outputs.length);
   for (const [index, output] of outputs.entries()) {
@@ -51,7 +54,12 @@ export async function runCase(testCase: FixtureCase, backend: string): Promise<v
     const leaf = built[index]!.leaf;
     expect(leaf.grad, `input ${index} has a gradient`).not.toBeNull();
     const tolerance = { ...defaultTolerance[input.dtype]!, ...testCase.tolerance };
-    await expectTensor(leaf.grad!, { shape: input.shape, dtype: input.dtype, values: expectedGrad }, tolerance, `gradient of input ${index}`);
+    await expectTensor(
+      leaf.grad!,
+      { shape: input.shape, dtype: input.dtype, values: expectedGrad },
+      tolerance,
+      `gradient of input ${index}`,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 // Helpers for packages' own PyTorch-fixture tests: tensors from fixture values and element-wise comparison.
-import { tensor, type DType, type Tensor } from '@lantern/tensor';
+import { type DType, type Tensor, tensor } from '@lantern/tensor';
 import { expect } from 'vitest';
 
 export interface FixtureValues {
@@ -11,22 +11,34 @@ export interface FixtureValues {
 export function fromFixture(fixture: FixtureValues, options: { dtype?: DType; requiresGrad?: boolean } = {}): Tensor {
   const dtype = options.dtype ?? 'float32';
   const numbers = fixture.data.map(Number);
-  const values = dtype === 'int32' ? Int32Array.from(numbers) : dtype === 'float64' ? Float64Array.from(numbers) : Float32Array.from(numbers);
+  const values =
+    dtype === 'int32' ? Int32Array.from(numbers) : dtype === 'float64' ? Float64Array.from(numbers) : Float32Array.from(numbers);
   return tensor(values, { shape: fixture.shape, dtype, requiresGrad: options.requiresGrad });
 }
 
 /** Asserts |actual - expected| <= atol + rtol * |expected| everywhere, naming the worst element when it fails. */
-export function expectClose(actual: Tensor | null | undefined, expected: FixtureValues, label: string, atol = 1e-5, rtol = 1e-4): void {
+export function expectClose(
+  actual: Tensor | null | undefined,
+  expected: FixtureValues,
+  label: string,
+  atol = 1e-5,
+  rtol = 1e-4,
+): void {
   expect(actual, `${label}: missing`).toBeTruthy();
   expect([...actual!.shape], `${label}: shape`).toEqual(expected.shape);
   const values = actual!.dataSync();
   const wanted = expected.data.map(Number);
-  let worst = -1, worstExcess = 0;
+  let worst = -1,
+    worstExcess = 0;
   for (let i = 0; i < wanted.length; i++) {
-    const value = values[i]!, target = wanted[i]!;
+    const value = values[i]!,
+      target = wanted[i]!;
     // NaN must meet NaN and an infinity the same infinity; finite values must lie within the tolerance.
     const exactOnly = !Number.isFinite(target) || !Number.isFinite(value);
-    const excess = exactOnly ? (Object.is(value, target) || (Number.isNaN(value) && Number.isNaN(target)) ? 0 : Infinity)
+    const excess = exactOnly
+      ? Object.is(value, target) || (Number.isNaN(value) && Number.isNaN(target))
+        ? 0
+        : Infinity
       : Math.abs(value - target) - (atol + rtol * Math.abs(target));
     if (excess > worstExcess) {
       worst = i;

@@ -1,12 +1,27 @@
-import { describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@lantern/backend-cpu';
-import {
-  DTypeError, ShapeError, getBackend, getFastKernel, randn, registerBackend, registerFastKernel, tensor, zeros,
-} from '@lantern/tensor';
 import { InvalidArgumentError } from '@lantern/nn';
 import {
-  BCEWithLogitsLoss, CrossEntropyLoss, KLDivLoss, MSELoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy,
-  klDiv, nllLoss,
+  DTypeError,
+  getBackend,
+  getFastKernel,
+  randn,
+  registerBackend,
+  registerFastKernel,
+  ShapeError,
+  tensor,
+  zeros,
+} from '@lantern/tensor';
+import { describe, expect, it } from 'vitest';
+import {
+  BCEWithLogitsLoss,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  CrossEntropyLoss,
+  crossEntropy,
+  KLDivLoss,
+  klDiv,
+  MSELoss,
+  nllLoss,
 } from './index.js';
 
 const int32 = (values: number[]) => tensor(values, { dtype: 'int32' });
@@ -25,7 +40,7 @@ describe("class-index cross entropy and core's softmaxCrossEntropy", () => {
     const viaKernel = crossEntropy(logits, targets);
     expect(calls).toBe(1);
     viaKernel.backward();
-    const composed = crossEntropy(logits, targets, { labelSmoothing: 0 , weight: tensor([1, 1, 1], { backend: 'cpu-counting' }) });
+    const composed = crossEntropy(logits, targets, { labelSmoothing: 0, weight: tensor([1, 1, 1], { backend: 'cpu-counting' }) });
     expect(calls).toBe(1);
     expect(composed.item()).toBeCloseTo(viaKernel.item(), 6);
   });
@@ -51,13 +66,19 @@ describe('bad input gets typed errors naming the loss and the shapes', () => {
     expect(() => crossEntropy(logits, int32([0, 3]))).toThrow(/crossEntropy: target 3 is out of bounds for 3 classes/);
     expect(() => crossEntropy(logits, int32([0, 1, 2]))).toThrow(ShapeError);
     expect(() => crossEntropy(logits, tensor([0.0, 1.5]))).toThrow(DTypeError);
-    expect(() => crossEntropy(logits, int32([0, 1]), { weight: zeros([4]) })).toThrow(/weight \[4\] should be a 1-D tensor of 3 class weights/);
+    expect(() => crossEntropy(logits, int32([0, 1]), { weight: zeros([4]) })).toThrow(
+      /weight \[4\] should be a 1-D tensor of 3 class weights/,
+    );
     expect(() => crossEntropy(logits, int32([0, 1]), { labelSmoothing: 1.5 })).toThrow(InvalidArgumentError);
-    expect(() => crossEntropy(logits, int32([0, 1]), { reduction: 'average' as 'mean' })).toThrow(/reduction 'average' is not valid/);
+    expect(() => crossEntropy(logits, int32([0, 1]), { reduction: 'average' as 'mean' })).toThrow(
+      /reduction 'average' is not valid/,
+    );
     expect(() => nllLoss(logits, int32([0, -1]))).toThrow(/out of bounds/);
     expect(() => new MSELoss({ reduction: 'batchmean' as 'mean' })).toThrow(InvalidArgumentError);
     expect(() => binaryCrossEntropy(tensor([0.5, 1.5]), tensor([0, 1]))).toThrow(/between 0 and 1/);
-    expect(() => binaryCrossEntropy(tensor([0.5, 0.5]), tensor([[0, 1]]))).toThrow(/target size \[1, 2\] must be the same as input size \[2\]/);
+    expect(() => binaryCrossEntropy(tensor([0.5, 0.5]), tensor([[0, 1]]))).toThrow(
+      /target size \[1, 2\] must be the same as input size \[2\]/,
+    );
     expect(() => binaryCrossEntropyWithLogits(zeros([2, 3]), zeros([2, 3]), { posWeight: zeros([2]) })).toThrow(ShapeError);
     expect(() => klDiv(logits, logits, { reduction: 'average' as 'mean' })).toThrow(InvalidArgumentError);
     expect(new KLDivLoss({ reduction: 'batchmean' }).reduction).toBe('batchmean');
@@ -73,7 +94,9 @@ describe('losses as modules', () => {
     expect(Object.keys(new CrossEntropyLoss().stateDict())).toEqual([]);
     criterion.to('cpu-moved');
     expect(criterion.weight!.backend.name).toBe('cpu-moved');
-    expect(criterion(randn([2, 3], { backend: 'cpu-moved' }), tensor([0, 2], { dtype: 'int32', backend: 'cpu-moved' })).backend.name).toBe('cpu-moved');
+    expect(
+      criterion(randn([2, 3], { backend: 'cpu-moved' }), tensor([0, 2], { dtype: 'int32', backend: 'cpu-moved' })).backend.name,
+    ).toBe('cpu-moved');
   });
 
   it('print as PyTorch prints them', () => {

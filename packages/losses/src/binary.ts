@@ -1,6 +1,6 @@
-import { ShapeError, broadcastShapes, formatShape, noGrad, record, type Tensor } from '@lantern/tensor';
 import { InvalidArgumentError } from '@lantern/nn';
-import { reduce, type Reduction } from './reduction.js';
+import { broadcastShapes, formatShape, noGrad, record, ShapeError, type Tensor } from '@lantern/tensor';
+import { type Reduction, reduce } from './reduction.js';
 
 export interface BinaryCrossEntropyOptions {
   /** Rescales each element's loss; broadcast to the input's shape. */
@@ -10,13 +10,17 @@ export interface BinaryCrossEntropyOptions {
 
 function checkBroadcastsTo(op: string, name: string, tensor: Tensor | null, shape: readonly number[]): void {
   if (tensor && broadcastShapes(op, tensor.shape, shape).join() !== shape.join()) {
-    throw new ShapeError(`${op}: ${name} ${formatShape(tensor.shape)} does not broadcast to the input's shape ${formatShape(shape)}`);
+    throw new ShapeError(
+      `${op}: ${name} ${formatShape(tensor.shape)} does not broadcast to the input's shape ${formatShape(shape)}`,
+    );
   }
 }
 
 function checkSameShape(op: string, input: Tensor, target: Tensor): void {
   if (input.shape.join() !== target.shape.join()) {
-    throw new ShapeError(`${op}: target size ${formatShape(target.shape)} must be the same as input size ${formatShape(input.shape)}`);
+    throw new ShapeError(
+      `${op}: target size ${formatShape(target.shape)} must be the same as input size ${formatShape(input.shape)}`,
+    );
   }
 }
 
@@ -34,7 +38,8 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: Binar
   }
   const losses = noGrad(() => {
     // log(1 - x) as PyTorch 1.13's CPU kernel computes it (so a tiny x loses to rounding, as there).
-    const logInput = input.log().clamp(-100), logComplement = input.neg().add(1).log().clamp(-100);
+    const logInput = input.log().clamp(-100),
+      logComplement = input.neg().add(1).log().clamp(-100);
     const unweighted = target.sub(1).mul(logComplement).sub(target.mul(logInput));
     return weight ? unweighted.mul(weight) : unweighted;
   });
@@ -56,15 +61,24 @@ export interface BinaryCrossEntropyWithLogitsOptions extends BinaryCrossEntropyO
  * @example
  * binaryCrossEntropyWithLogits(logits, labels, { posWeight: tensor([3]) })
  */
-export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BinaryCrossEntropyWithLogitsOptions = {}): Tensor {
-  const weight = options.weight ?? null, posWeight = options.posWeight ?? null;
+export function binaryCrossEntropyWithLogits(
+  input: Tensor,
+  target: Tensor,
+  options: BinaryCrossEntropyWithLogitsOptions = {},
+): Tensor {
+  const weight = options.weight ?? null,
+    posWeight = options.posWeight ?? null;
   checkSameShape('binaryCrossEntropyWithLogits', input, target);
   checkBroadcastsTo('binaryCrossEntropyWithLogits', 'weight', weight, input.shape);
   checkBroadcastsTo('binaryCrossEntropyWithLogits', 'posWeight', posWeight, input.shape);
   const shift = input.neg().clamp(0);
   const softplusOfNegative = shift.add(shift.neg().exp().add(input.neg().sub(shift).exp()).log());
   const logWeight = posWeight ? posWeight.sub(1).mul(target).add(1) : null;
-  let losses = target.neg().add(1).mul(input).add(logWeight ? logWeight.mul(softplusOfNegative) : softplusOfNegative);
+  let losses = target
+    .neg()
+    .add(1)
+    .mul(input)
+    .add(logWeight ? logWeight.mul(softplusOfNegative) : softplusOfNegative);
   if (weight) losses = losses.mul(weight);
   return reduce('binaryCrossEntropyWithLogits', losses, options.reduction ?? 'mean');
 }

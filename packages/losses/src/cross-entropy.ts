@@ -1,5 +1,15 @@
-import { DTypeError, ShapeError, arange, cast, formatShape, isFloating, softmaxCrossEntropy, where, type Tensor } from '@lantern/tensor';
 import { InvalidArgumentError } from '@lantern/nn';
+import {
+  arange,
+  cast,
+  DTypeError,
+  formatShape,
+  isFloating,
+  ShapeError,
+  softmaxCrossEntropy,
+  type Tensor,
+  where,
+} from '@lantern/tensor';
 import { checkReduction, type Reduction } from './reduction.js';
 
 export interface NllLossOptions {
@@ -17,7 +27,8 @@ export interface CrossEntropyOptions extends NllLossOptions {
 
 /** Unbatched input [C] (target []) runs as a batch of one; the helper undoes that for reduction 'none'. */
 function batched(input: Tensor, target: Tensor, probabilities: boolean) {
-  if (input.ndim === 1) return { input: input.unsqueeze(0), target: probabilities ? target.unsqueeze(0) : target.reshape([1]), unbatched: true };
+  if (input.ndim === 1)
+    return { input: input.unsqueeze(0), target: probabilities ? target.unsqueeze(0) : target.reshape([1]), unbatched: true };
   return { input, target, unbatched: false };
 }
 
@@ -25,12 +36,16 @@ function batched(input: Tensor, target: Tensor, probabilities: boolean) {
  * null when the values cannot be read synchronously. */
 function checkClassTargets(op: string, input: Tensor, target: Tensor, ignoreIndex: number): boolean | null {
   if (target.dtype !== 'int32') {
-    throw new DTypeError(`${op}: expected int32 class indices (or probabilities shaped like the input ${formatShape(input.shape)}), ` +
-      `got ${target.dtype} ${formatShape(target.shape)}`);
+    throw new DTypeError(
+      `${op}: expected int32 class indices (or probabilities shaped like the input ${formatShape(input.shape)}), ` +
+        `got ${target.dtype} ${formatShape(target.shape)}`,
+    );
   }
   const expected = [input.shape[0]!, ...input.shape.slice(2)];
   if (target.shape.join() !== expected.join()) {
-    throw new ShapeError(`${op}: expected target of shape ${formatShape(expected)} for input ${formatShape(input.shape)}, got ${formatShape(target.shape)}`);
+    throw new ShapeError(
+      `${op}: expected target of shape ${formatShape(expected)} for input ${formatShape(input.shape)}, got ${formatShape(target.shape)}`,
+    );
   }
   // A target outside [0, C) is an error in PyTorch; checking it needs the values, so only where they can be read now.
   if (!target.backend.supportsSyncRead) return null;
@@ -38,7 +53,8 @@ function checkClassTargets(op: string, input: Tensor, target: Tensor, ignoreInde
   let anyIgnored = false;
   for (const value of target.dataSync()) {
     if (value === ignoreIndex) anyIgnored = true;
-    else if (value < 0 || value >= classes) throw new InvalidArgumentError(`${op}: target ${value} is out of bounds for ${classes} classes`);
+    else if (value < 0 || value >= classes)
+      throw new InvalidArgumentError(`${op}: target ${value} is out of bounds for ${classes} classes`);
   }
   return anyIgnored;
 }
@@ -92,7 +108,13 @@ export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions =
 // The common case in a backend's fused kernel: 2-D logits, no class weights, no smoothing. Ignored targets are
 // swapped for class 0 before the kernel (so it never indexes out of range) and their losses masked out after.
 // `anyIgnored` comes from checkClassTargets' read of the targets (null: unknown, so assume some are).
-function fusedCrossEntropy(input: Tensor, target: Tensor, ignoreIndex: number, reduction: Reduction, anyIgnored: boolean | null): Tensor {
+function fusedCrossEntropy(
+  input: Tensor,
+  target: Tensor,
+  ignoreIndex: number,
+  reduction: Reduction,
+  anyIgnored: boolean | null,
+): Tensor {
   if (anyIgnored === false) {
     const losses = softmaxCrossEntropy(input, target);
     return reduction === 'none' ? losses : reduction === 'sum' ? losses.sum() : losses.mean();
@@ -118,8 +140,13 @@ function smoothedClassLoss(logProbabilities: Tensor, target: Tensor, options: Re
   return nllPart.mul(1 - labelSmoothing).add(smooth.mul(labelSmoothing / classes));
 }
 
-function probabilityTargetLoss(logProbabilities: Tensor, target: Tensor, weight: Tensor | null, reduction: Reduction,
-  labelSmoothing: number): Tensor {
+function probabilityTargetLoss(
+  logProbabilities: Tensor,
+  target: Tensor,
+  weight: Tensor | null,
+  reduction: Reduction,
+  labelSmoothing: number,
+): Tensor {
   const classes = logProbabilities.shape[1]!;
   const smoothed = labelSmoothing > 0 ? target.mul(1 - labelSmoothing).add(labelSmoothing / classes) : target;
   let products = logProbabilities.mul(smoothed);
@@ -127,7 +154,10 @@ function probabilityTargetLoss(logProbabilities: Tensor, target: Tensor, weight:
   if (reduction === 'none') return products.sum(1).neg();
   if (reduction === 'sum') return products.sum().neg();
   // PyTorch averages over the positions (N · d1 · …), not over the class weights.
-  return products.sum().neg().div(logProbabilities.size / classes);
+  return products
+    .sum()
+    .neg()
+    .div(logProbabilities.size / classes);
 }
 
 /**
@@ -151,8 +181,10 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   if (probabilities) losses = probabilityTargetLoss(shaped.input.logSoftmax(1), shaped.target, weight, reduction, labelSmoothing);
   else {
     const anyIgnored = checkClassTargets('crossEntropy', shaped.input, shaped.target, ignoreIndex);
-    if (shaped.input.ndim === 2 && !weight && labelSmoothing === 0) losses = fusedCrossEntropy(shaped.input, shaped.target, ignoreIndex, reduction, anyIgnored);
-    else if (labelSmoothing > 0) losses = smoothedClassLoss(shaped.input.logSoftmax(1), shaped.target, { weight, ignoreIndex, reduction, labelSmoothing });
+    if (shaped.input.ndim === 2 && !weight && labelSmoothing === 0)
+      losses = fusedCrossEntropy(shaped.input, shaped.target, ignoreIndex, reduction, anyIgnored);
+    else if (labelSmoothing > 0)
+      losses = smoothedClassLoss(shaped.input.logSoftmax(1), shaped.target, { weight, ignoreIndex, reduction, labelSmoothing });
     else losses = nll(shaped.input.logSoftmax(1), shaped.target, weight, ignoreIndex, reduction);
   }
   return shaped.unbatched && reduction === 'none' ? losses.reshape([]) : losses;

@@ -1,4 +1,4 @@
-import { where, type Tensor } from '@lantern/tensor';
+import { type Tensor, where } from '@lantern/tensor';
 import { checkReduction } from './reduction.js';
 
 export interface KlDivOptions {

@@ -2,10 +2,26 @@ import { describe, expect, it } from 'vitest';
 import '@lantern/backend-cpu';
 import type { Tensor } from '@lantern/tensor';
 import {
-  BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss,
-  binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, huberLoss, klDiv, l1Loss, mseLoss, nllLoss, smoothL1Loss,
+  BCELoss,
+  BCEWithLogitsLoss,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  CrossEntropyLoss,
+  crossEntropy,
+  HuberLoss,
+  huberLoss,
+  KLDivLoss,
+  klDiv,
+  L1Loss,
+  l1Loss,
+  MSELoss,
+  mseLoss,
+  NLLLoss,
+  nllLoss,
+  SmoothL1Loss,
+  smoothL1Loss,
 } from './index.js';
-import { expectClose, fromFixture, readFixture, type FixtureTensor } from './test-support.js';
+import { expectClose, type FixtureTensor, fromFixture, readFixture } from './test-support.js';
 
 interface DTypedFixture extends FixtureTensor {
   dtype: string;
@@ -28,9 +44,14 @@ type LossModule = new (options: never) => (input: Tensor, target: Tensor) => Ten
 
 // Each fixture's function, and the module that wraps it, taking the same options.
 const losses: Record<string, [LossFunction, LossModule]> = {
-  crossEntropy: [crossEntropy, CrossEntropyLoss], nllLoss: [nllLoss, NLLLoss], mseLoss: [mseLoss, MSELoss],
-  l1Loss: [l1Loss, L1Loss], smoothL1Loss: [smoothL1Loss, SmoothL1Loss], huberLoss: [huberLoss, HuberLoss],
-  binaryCrossEntropy: [binaryCrossEntropy, BCELoss], binaryCrossEntropyWithLogits: [binaryCrossEntropyWithLogits, BCEWithLogitsLoss],
+  crossEntropy: [crossEntropy, CrossEntropyLoss],
+  nllLoss: [nllLoss, NLLLoss],
+  mseLoss: [mseLoss, MSELoss],
+  l1Loss: [l1Loss, L1Loss],
+  smoothL1Loss: [smoothL1Loss, SmoothL1Loss],
+  huberLoss: [huberLoss, HuberLoss],
+  binaryCrossEntropy: [binaryCrossEntropy, BCELoss],
+  binaryCrossEntropyWithLogits: [binaryCrossEntropyWithLogits, BCEWithLogitsLoss],
   klDiv: [klDiv, KLDivLoss],
 };
 
@@ -43,7 +64,10 @@ describe('losses match PyTorch (output and input gradient), as functions and as 
   for (const fixture of cases) {
     it(fixture.name, () => {
       const [lossFunction, LossClass] = losses[fixture.function]!;
-      const options = { ...fixture.options, ...Object.fromEntries(Object.entries(fixture.tensors).map(([key, value]) => [key, tensorOf(value)])) };
+      const options = {
+        ...fixture.options,
+        ...Object.fromEntries(Object.entries(fixture.tensors).map(([key, value]) => [key, tensorOf(value)])),
+      };
       const target = tensorOf(fixture.target);
       for (const [form, run] of [
         ['function', (input: Tensor) => lossFunction(input, target, options as never)],
@@ -62,10 +86,22 @@ describe('losses match PyTorch (output and input gradient), as functions and as 
   it('covers every loss, every reduction and every option', () => {
     expect(new Set(cases.map((fixture) => fixture.function))).toEqual(new Set(Object.keys(losses)));
     const options = new Set(cases.flatMap((fixture) => [...Object.keys(fixture.options), ...Object.keys(fixture.tensors)]));
-    expect([...options].sort()).toEqual(['beta', 'delta', 'ignoreIndex', 'labelSmoothing', 'logTarget', 'posWeight', 'reduction', 'weight']);
+    expect([...options].sort()).toEqual([
+      'beta',
+      'delta',
+      'ignoreIndex',
+      'labelSmoothing',
+      'logTarget',
+      'posWeight',
+      'reduction',
+      'weight',
+    ]);
     for (const reduction of ['mean', 'sum', 'none']) {
       for (const name of Object.keys(losses)) {
-        expect(cases.some((fixture) => fixture.function === name && (fixture.options.reduction ?? 'mean') === reduction), `${name} ${reduction}`).toBe(true);
+        expect(
+          cases.some((fixture) => fixture.function === name && (fixture.options.reduction ?? 'mean') === reduction),
+          `${name} ${reduction}`,
+        ).toBe(true);
       }
     }
   });

@@ -1,10 +1,23 @@
 import { Module } from '@lantern/nn';
 import type { Tensor } from '@lantern/tensor';
-import { binaryCrossEntropy, binaryCrossEntropyWithLogits, type BinaryCrossEntropyOptions, type BinaryCrossEntropyWithLogitsOptions } from './binary.js';
-import { crossEntropy, nllLoss, type CrossEntropyOptions, type NllLossOptions } from './cross-entropy.js';
-import { klDiv, type KlDivOptions } from './kl-div.js';
+import {
+  type BinaryCrossEntropyOptions,
+  type BinaryCrossEntropyWithLogitsOptions,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+} from './binary.js';
+import { type CrossEntropyOptions, crossEntropy, type NllLossOptions, nllLoss } from './cross-entropy.js';
+import { type KlDivOptions, klDiv } from './kl-div.js';
 import { checkReduction, type Reduction } from './reduction.js';
-import { huberLoss, l1Loss, mseLoss, smoothL1Loss, type HuberOptions, type ReductionOptions, type SmoothL1Options } from './regression.js';
+import {
+  type HuberOptions,
+  huberLoss,
+  l1Loss,
+  mseLoss,
+  type ReductionOptions,
+  type SmoothL1Options,
+  smoothL1Loss,
+} from './regression.js';
 
 /**
  * A loss as a module, as torch.nn's losses: `criterion(input, target)`. Class weights are buffers (PyTorch's
@@ -36,7 +49,9 @@ export class CrossEntropyLoss extends Loss {
     this.labelSmoothing = options.labelSmoothing ?? 0;
   }
 
-  get weight(): Tensor | null { return this.buffer('weight'); }
+  get weight(): Tensor | null {
+    return this.buffer('weight');
+  }
 
   forward(input: Tensor, target: Tensor): Tensor {
     const { weight, ignoreIndex, reduction, labelSmoothing } = this;
@@ -53,7 +68,9 @@ export class NLLLoss extends Loss {
     this.ignoreIndex = options.ignoreIndex ?? -100;
   }
 
-  get weight(): Tensor | null { return this.buffer('weight'); }
+  get weight(): Tensor | null {
+    return this.buffer('weight');
+  }
 
   forward(input: Tensor, target: Tensor): Tensor {
     return nllLoss(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction });
@@ -61,25 +78,43 @@ export class NLLLoss extends Loss {
 }
 
 export class MSELoss extends Loss {
-  constructor(options: ReductionOptions = {}) { super(options.reduction); }
-  forward(input: Tensor, target: Tensor): Tensor { return mseLoss(input, target, { reduction: this.reduction }); }
+  constructor(options: ReductionOptions = {}) {
+    super(options.reduction);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return mseLoss(input, target, { reduction: this.reduction });
+  }
 }
 
 export class L1Loss extends Loss {
-  constructor(options: ReductionOptions = {}) { super(options.reduction); }
-  forward(input: Tensor, target: Tensor): Tensor { return l1Loss(input, target, { reduction: this.reduction }); }
+  constructor(options: ReductionOptions = {}) {
+    super(options.reduction);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return l1Loss(input, target, { reduction: this.reduction });
+  }
 }
 
 export class SmoothL1Loss extends Loss {
   readonly beta: number;
-  constructor(options: SmoothL1Options = {}) { super(options.reduction); this.beta = options.beta ?? 1; }
-  forward(input: Tensor, target: Tensor): Tensor { return smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta }); }
+  constructor(options: SmoothL1Options = {}) {
+    super(options.reduction);
+    this.beta = options.beta ?? 1;
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta });
+  }
 }
 
 export class HuberLoss extends Loss {
   readonly delta: number;
-  constructor(options: HuberOptions = {}) { super(options.reduction); this.delta = options.delta ?? 1; }
-  forward(input: Tensor, target: Tensor): Tensor { return huberLoss(input, target, { reduction: this.reduction, delta: this.delta }); }
+  constructor(options: HuberOptions = {}) {
+    super(options.reduction);
+    this.delta = options.delta ?? 1;
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return huberLoss(input, target, { reduction: this.reduction, delta: this.delta });
+  }
 }
 
 export class BCELoss extends Loss {
@@ -88,7 +123,9 @@ export class BCELoss extends Loss {
     this.registerBuffer('weight', options.weight ?? null);
   }
 
-  get weight(): Tensor | null { return this.buffer('weight'); }
+  get weight(): Tensor | null {
+    return this.buffer('weight');
+  }
 
   forward(input: Tensor, target: Tensor): Tensor {
     return binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
@@ -102,11 +139,19 @@ export class BCEWithLogitsLoss extends Loss {
     this.registerBuffer('pos_weight', options.posWeight ?? null);
   }
 
-  get weight(): Tensor | null { return this.buffer('weight'); }
-  get posWeight(): Tensor | null { return this.buffer('pos_weight'); }
+  get weight(): Tensor | null {
+    return this.buffer('weight');
+  }
+  get posWeight(): Tensor | null {
+    return this.buffer('pos_weight');
+  }
 
   forward(input: Tensor, target: Tensor): Tensor {
-    return binaryCrossEntropyWithLogits(input, target, { weight: this.weight, posWeight: this.posWeight, reduction: this.reduction });
+    return binaryCrossEntropyWithLogits(input, target, {
+      weight: this.weight,
+      posWeight: this.posWeight,
+      reduction: this.reduction,
+    });
   }
 }
 

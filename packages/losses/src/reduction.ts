@@ -6,7 +6,9 @@ export type Reduction = 'none' | 'mean' | 'sum';
 
 export function checkReduction(op: string, reduction: string, allowed: readonly string[] = ['none', 'mean', 'sum']): void {
   if (!allowed.includes(reduction)) {
-    throw new InvalidArgumentError(`${op}: reduction '${reduction}' is not valid, expected one of ${allowed.map((name) => `'${name}'`).join(', ')}`);
+    throw new InvalidArgumentError(
+      `${op}: reduction '${reduction}' is not valid, expected one of ${allowed.map((name) => `'${name}'`).join(', ')}`,
+    );
   }
 }
 

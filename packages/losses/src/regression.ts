@@ -1,6 +1,6 @@
-import { where, type Tensor } from '@lantern/tensor';
 import { InvalidArgumentError } from '@lantern/nn';
-import { reduce, type Reduction } from './reduction.js';
+import { type Tensor, where } from '@lantern/tensor';
+import { type Reduction, reduce } from './reduction.js';
 
 export interface ReductionOptions {
   reduction?: Reduction;
@@ -31,7 +31,8 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1Opt
   if (!(beta >= 0)) throw new InvalidArgumentError(`smoothL1Loss: beta must be non-negative, got ${beta}`);
   // PyTorch treats β = 0 as the L1 loss; the quadratic branch would divide by zero (and poison the gradient).
   if (beta === 0) return l1Loss(input, target, options);
-  const difference = input.sub(target), magnitude = difference.abs();
+  const difference = input.sub(target),
+    magnitude = difference.abs();
   const losses = where(magnitude.lt(beta), difference.square().mul(0.5 / beta), magnitude.sub(0.5 * beta));
   return reduce('smoothL1Loss', losses, options.reduction ?? 'mean');
 }
@@ -45,7 +46,8 @@ export interface HuberOptions extends ReductionOptions {
 export function huberLoss(input: Tensor, target: Tensor, options: HuberOptions = {}): Tensor {
   const delta = options.delta ?? 1;
   if (!(delta > 0)) throw new InvalidArgumentError(`huberLoss: delta must be positive, got ${delta}`);
-  const difference = input.sub(target), magnitude = difference.abs();
+  const difference = input.sub(target),
+    magnitude = difference.abs();
   const losses = where(magnitude.lt(delta), difference.square().mul(0.5), magnitude.sub(0.5 * delta).mul(delta));
   return reduce('huberLoss', losses, options.reduction ?? 'mean');
 }

@@ -2,7 +2,7 @@
 // element-wise comparison come from the conformance package.
 import { readFileSync } from 'node:fs';
 
-export { fromFixture, expectClose, type FixtureValues as FixtureTensor } from '@lantern/conformance';
+export { expectClose, type FixtureValues as FixtureTensor, fromFixture } from '@lantern/conformance';
 
 export function readFixture<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8')) as T;

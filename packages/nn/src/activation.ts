@@ -1,4 +1,4 @@
-import { type Tensor } from '@lantern/tensor';
+import type { Tensor } from '@lantern/tensor';
 import { formatFloat } from './layer-options.js';
 import { Module } from './module.js';
 

@@ -1,9 +1,9 @@
-import { ShapeError, formatShape, noGrad, ones, zeros, type Tensor } from '@lantern/tensor';
+import { formatShape, noGrad, ones, ShapeError, type Tensor, zeros } from '@lantern/tensor';
 import { InvalidArgumentError } from './errors.js';
+import { constant } from './init.js';
 import { emptyParameter, formatFloat, type LayerOptions } from './layer-options.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
-import { constant } from './init.js';
 
 export interface BatchNormOptions {
   /** Running statistics to use in eval mode and to update in training mode (both or neither). */
@@ -23,28 +23,49 @@ export interface BatchNormOptions {
  * running = (1 - momentum) * running + momentum * batch.
  */
 export function batchNorm(input: Tensor, options: BatchNormOptions = {}): Tensor {
-  if (input.ndim < 2) throw new ShapeError(`batchNorm: expected an input of at least 2 dims [N, C, ...], got ${formatShape(input.shape)}`);
+  if (input.ndim < 2)
+    throw new ShapeError(`batchNorm: expected an input of at least 2 dims [N, C, ...], got ${formatShape(input.shape)}`);
   const channels = input.shape[1]!;
   const broadcast = input.shape.map((extent, axis) => (axis === 1 ? extent : 1));
   const axes = input.shape.map((_, axis) => axis).filter((axis) => axis !== 1);
-  const { runningMean = null, runningVar = null, weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = options;
-  for (const [name, tensor] of [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]] as const) {
+  const {
+    runningMean = null,
+    runningVar = null,
+    weight = null,
+    bias = null,
+    training = false,
+    momentum = 0.1,
+    eps = 1e-5,
+  } = options;
+  for (const [name, tensor] of [
+    ['runningMean', runningMean],
+    ['runningVar', runningVar],
+    ['weight', weight],
+    ['bias', bias],
+  ] as const) {
     if (tensor && (tensor.ndim !== 1 || tensor.shape[0] !== channels)) {
-      throw new ShapeError(`batchNorm: ${name} ${formatShape(tensor.shape)} does not match the ${channels} channels of input ${formatShape(input.shape)}`);
+      throw new ShapeError(
+        `batchNorm: ${name} ${formatShape(tensor.shape)} does not match the ${channels} channels of input ${formatShape(input.shape)}`,
+      );
     }
   }
   let mean: Tensor, variance: Tensor;
   if (training) {
     const count = input.size / channels;
-    if (count <= 1) throw new ShapeError(`batchNorm: expected more than 1 value per channel when training, got input size ${formatShape(input.shape)}`);
+    if (count <= 1)
+      throw new ShapeError(
+        `batchNorm: expected more than 1 value per channel when training, got input size ${formatShape(input.shape)}`,
+      );
     mean = input.mean(axes, true);
     variance = input.var(axes, true, 0);
     noGrad(() => {
       if (runningMean) runningMean.copy_(runningMean.mul(1 - momentum).add(mean.reshape([channels]).mul(momentum)));
-      if (runningVar) runningVar.copy_(runningVar.mul(1 - momentum).add(variance.reshape([channels]).mul((momentum * count) / (count - 1))));
+      if (runningVar)
+        runningVar.copy_(runningVar.mul(1 - momentum).add(variance.reshape([channels]).mul((momentum * count) / (count - 1))));
     });
   } else {
-    if (!runningMean || !runningVar) throw new InvalidArgumentError('batchNorm: running statistics are required when training is false');
+    if (!runningMean || !runningVar)
+      throw new InvalidArgumentError('batchNorm: running statistics are required when training is false');
     mean = runningMean.reshape(broadcast);
     variance = runningVar.reshape(broadcast);
   }
@@ -73,7 +94,10 @@ abstract class BatchNormBase extends Module {
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
 
-  constructor(readonly numFeatures: number, options: BatchNormLayerOptions = {}) {
+  constructor(
+    readonly numFeatures: number,
+    options: BatchNormLayerOptions = {},
+  ) {
     super();
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
@@ -88,16 +112,24 @@ abstract class BatchNormBase extends Module {
     this.registerBuffer('num_batches_tracked', track ? zeros([], { dtype: 'int32', backend: options.backend }) : null);
   }
 
-  get runningMean(): Tensor | null { return this.buffer('running_mean'); }
-  get runningVar(): Tensor | null { return this.buffer('running_var'); }
-  get numBatchesTracked(): Tensor | null { return this.buffer('num_batches_tracked'); }
+  get runningMean(): Tensor | null {
+    return this.buffer('running_mean');
+  }
+  get runningVar(): Tensor | null {
+    return this.buffer('running_var');
+  }
+  get numBatchesTracked(): Tensor | null {
+    return this.buffer('num_batches_tracked');
+  }
 
   protected abstract checkInput(input: Tensor): void;
 
   forward(input: Tensor): Tensor {
     this.checkInput(input);
     if (input.shape[1] !== this.numFeatures) {
-      throw new ShapeError(`${this.constructor.name}: expected ${this.numFeatures} channels in dim 1, got input ${formatShape(input.shape)}`);
+      throw new ShapeError(
+        `${this.constructor.name}: expected ${this.numFeatures} channels in dim 1, got input ${formatShape(input.shape)}`,
+      );
     }
     let momentum = this.momentum ?? 0;
     const tracked = this.numBatchesTracked;
@@ -109,22 +141,30 @@ abstract class BatchNormBase extends Module {
     const useBatchStatistics = this.training || !this.runningMean;
     const updateRunning = !this.training || this.trackRunningStats;
     return batchNorm(input, {
-      runningMean: updateRunning ? this.runningMean : null, runningVar: updateRunning ? this.runningVar : null,
-      weight: this.weight, bias: this.bias, training: useBatchStatistics, momentum, eps: this.eps,
+      runningMean: updateRunning ? this.runningMean : null,
+      runningVar: updateRunning ? this.runningVar : null,
+      weight: this.weight,
+      bias: this.bias,
+      training: useBatchStatistics,
+      momentum,
+      eps: this.eps,
     });
   }
 
   protected override extraRepr(): string {
     const momentum = this.momentum === null ? 'None' : formatFloat(this.momentum);
-    return `${this.numFeatures}, eps=${formatFloat(this.eps)}, momentum=${momentum}, affine=${this.affine ? 'True' : 'False'}, ` +
-      `track_running_stats=${this.trackRunningStats ? 'True' : 'False'}`;
+    return (
+      `${this.numFeatures}, eps=${formatFloat(this.eps)}, momentum=${momentum}, affine=${this.affine ? 'True' : 'False'}, ` +
+      `track_running_stats=${this.trackRunningStats ? 'True' : 'False'}`
+    );
   }
 }
 
 /** Batch normalisation of [N, C] or [N, C, L] over N (and L), per channel C. */
 export class BatchNorm1d extends BatchNormBase {
   protected checkInput(input: Tensor): void {
-    if (input.ndim !== 2 && input.ndim !== 3) throw new ShapeError(`BatchNorm1d: expected 2D or 3D input, got ${formatShape(input.shape)}`);
+    if (input.ndim !== 2 && input.ndim !== 3)
+      throw new ShapeError(`BatchNorm1d: expected 2D or 3D input, got ${formatShape(input.shape)}`);
   }
 }
 

@@ -1,14 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import '@lantern/backend-cpu';
-import { manualSeed, softmaxCrossEntropy, tensor, type Tensor } from '@lantern/tensor';
-import { BatchNorm1d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential, decodeSafetensors } from './index.js';
-import { expectClose, fromFixture, readFixture, readFixtureBytes, type FixtureTensor } from './test-support.js';
+import { manualSeed, softmaxCrossEntropy, type Tensor, tensor } from '@lantern/tensor';
+import {
+  BatchNorm1d,
+  BatchNorm2d,
+  Conv2d,
+  decodeSafetensors,
+  Flatten,
+  Linear,
+  MaxPool2d,
+  Module,
+  ReLU,
+  Sequential,
+} from './index.js';
+import { expectClose, type FixtureTensor, fromFixture, readFixture, readFixtureBytes } from './test-support.js';
 
 /** The course's CIFAR-10 CNN, written as in PyTorch. */
 class Net extends Module {
   model1 = new Sequential(
-    new Conv2d(3, 32, 5, { padding: 2 }), new MaxPool2d(2), new Conv2d(32, 32, 5, { padding: 2 }), new MaxPool2d(2),
-    new Conv2d(32, 64, 5, { padding: 2 }), new MaxPool2d(2), new Flatten(), new Linear(1024, 64), new Linear(64, 10),
+    new Conv2d(3, 32, 5, { padding: 2 }),
+    new MaxPool2d(2),
+    new Conv2d(32, 32, 5, { padding: 2 }),
+    new MaxPool2d(2),
+    new Conv2d(32, 64, 5, { padding: 2 }),
+    new MaxPool2d(2),
+    new Flatten(),
+    new Linear(1024, 64),
+    new Linear(64, 10),
   );
 
   forward(x: Tensor): Tensor {
@@ -25,7 +43,12 @@ class BatchNormNet extends Module {
   }
 }
 
-interface Fingerprint { shape: number[]; sha256: string; head: number[]; sum: number }
+interface Fingerprint {
+  shape: number[];
+  sha256: string;
+  head: number[];
+  sum: number;
+}
 interface CifarFixture {
   seed: number;
   keys: string[];
@@ -45,15 +68,23 @@ describe("the course's CIFAR CNN", () => {
     const net = new Net();
     const state = net.stateDict();
     expect(Object.keys(state)).toEqual([
-      'model1.0.weight', 'model1.0.bias', 'model1.2.weight', 'model1.2.bias', 'model1.4.weight', 'model1.4.bias',
-      'model1.7.weight', 'model1.7.bias', 'model1.8.weight', 'model1.8.bias',
+      'model1.0.weight',
+      'model1.0.bias',
+      'model1.2.weight',
+      'model1.2.bias',
+      'model1.4.weight',
+      'model1.4.bias',
+      'model1.7.weight',
+      'model1.7.bias',
+      'model1.8.weight',
+      'model1.8.bias',
     ]);
     expect(Object.keys(state)).toEqual(cifar.keys);
     for (const [key, { shape }] of Object.entries(cifar.initialState)) expect([...state[key]!.shape], key).toEqual(shape);
     expect(net.parameters().reduce((total, parameter) => total + parameter.size, 0)).toBe(145578);
   });
 
-  it("prints as PyTorch prints it", () => {
+  it('prints as PyTorch prints it', () => {
     expect(String(new Net())).toBe(cifar.repr);
   });
 
@@ -81,7 +112,13 @@ describe("the course's CIFAR CNN", () => {
       const grad = parameter.grad!.dataSync();
       const norm = Math.sqrt(Array.from(grad).reduce((total, value) => total + value * value, 0));
       expect(norm / expected.norm, `${key} gradient norm`).toBeCloseTo(1, 4);
-      expectClose(parameter.grad!.reshape([-1]).slice(0, 0, 16), { shape: [expected.head.length], data: expected.head }, `${key} gradient head`, 1e-6, 1e-3);
+      expectClose(
+        parameter.grad!.reshape([-1]).slice(0, 0, 16),
+        { shape: [expected.head.length], data: expected.head },
+        `${key} gradient head`,
+        1e-6,
+        1e-3,
+      );
     }
   });
 });

@@ -1,11 +1,13 @@
 import { LanternError, type Tensor } from '@lantern/tensor';
-import { Module, type AnyModule } from './module.js';
+import { type AnyModule, Module } from './module.js';
 import { normalizeIndex } from './module-state.js';
 
 // The modules stored under '0', '1', …, in order and with repeats: a module listed twice runs twice, as in PyTorch
 // (children() lists each module once).
 function listed(container: object): AnyModule[] {
-  return Object.keys(container).filter((key) => /^\d+$/.test(key)).map((key) => (container as Record<string, AnyModule>)[key]!);
+  return Object.keys(container)
+    .filter((key) => /^\d+$/.test(key))
+    .map((key) => (container as Record<string, AnyModule>)[key]!);
 }
 
 /**
@@ -20,7 +22,7 @@ export class Sequential extends Module {
 
   constructor(...modules: AnyModule[]) {
     super();
-    modules.forEach((module) => this.append(module));
+    for (const module of modules) this.append(module);
   }
 
   forward(input: Tensor): Tensor {

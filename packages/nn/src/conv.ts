@@ -1,7 +1,7 @@
 import { conv2d, type Tensor } from '@lantern/tensor';
 import { InvalidArgumentError } from './errors.js';
 import { defaultLayerInit } from './init.js';
-import { acceptingUnbatched, emptyParameter, formatPair, toPair, type LayerOptions, type Pair } from './layer-options.js';
+import { acceptingUnbatched, emptyParameter, formatPair, type LayerOptions, type Pair, toPair } from './layer-options.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
 
@@ -28,7 +28,12 @@ export class Conv2d extends Module {
   readonly dilation: [number, number];
   readonly groups: number;
 
-  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, options: Conv2dLayerOptions = {}) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: Pair,
+    options: Conv2dLayerOptions = {},
+  ) {
     super();
     this.kernelSize = toPair(kernelSize);
     this.stride = toPair(options.stride ?? 1);
@@ -37,9 +42,12 @@ export class Conv2d extends Module {
     const padding = options.padding ?? 0;
     this.padding = typeof padding === 'string' ? padding : toPair(padding);
     const groups = this.groups;
-    if (!Number.isInteger(groups) || groups <= 0) throw new InvalidArgumentError(`Conv2d: groups must be a positive integer, got ${groups}`);
-    if (inChannels % groups !== 0) throw new InvalidArgumentError(`Conv2d: in_channels (${inChannels}) must be divisible by groups (${groups})`);
-    if (outChannels % groups !== 0) throw new InvalidArgumentError(`Conv2d: out_channels (${outChannels}) must be divisible by groups (${groups})`);
+    if (!Number.isInteger(groups) || groups <= 0)
+      throw new InvalidArgumentError(`Conv2d: groups must be a positive integer, got ${groups}`);
+    if (inChannels % groups !== 0)
+      throw new InvalidArgumentError(`Conv2d: in_channels (${inChannels}) must be divisible by groups (${groups})`);
+    if (outChannels % groups !== 0)
+      throw new InvalidArgumentError(`Conv2d: out_channels (${outChannels}) must be divisible by groups (${groups})`);
     if (padding !== 'same' && padding !== 'valid' && typeof padding === 'string') {
       throw new InvalidArgumentError(`Conv2d: invalid padding string '${padding as string}', should be one of 'valid', 'same'`);
     }
@@ -58,7 +66,9 @@ export class Conv2d extends Module {
   }
 
   protected override extraRepr(): string {
-    const parts = [`${this.inChannels}, ${this.outChannels}, kernel_size=${formatPair(this.kernelSize)}, stride=${formatPair(this.stride)}`];
+    const parts = [
+      `${this.inChannels}, ${this.outChannels}, kernel_size=${formatPair(this.kernelSize)}, stride=${formatPair(this.stride)}`,
+    ];
     if (typeof this.padding === 'string') parts.push(`padding=${this.padding}`);
     else if (this.padding.some((side) => side !== 0)) parts.push(`padding=${formatPair(this.padding)}`);
     if (this.dilation.some((step) => step !== 1)) parts.push(`dilation=${formatPair(this.dilation)}`);

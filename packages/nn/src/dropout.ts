@@ -1,4 +1,4 @@
-import { rand, type Generator, type Tensor } from '@lantern/tensor';
+import { type Generator, rand, type Tensor } from '@lantern/tensor';
 import { InvalidArgumentError } from './errors.js';
 import { formatFloat } from './layer-options.js';
 import { Module } from './module.js';
@@ -22,7 +22,10 @@ export function dropout(input: Tensor, p = 0.5, training = true, generator?: Gen
 
 /** Dropout as a layer: active in train(), the identity in eval(). */
 export class Dropout extends Module {
-  constructor(readonly p = 0.5, readonly generator?: Generator) {
+  constructor(
+    readonly p = 0.5,
+    readonly generator?: Generator,
+  ) {
     super();
     checkProbability(p);
   }

@@ -25,8 +25,10 @@ export class StateDictError extends LanternError {
     if (missingKeys.length > 0) lines.push(`\tMissing key(s) in state_dict: ${quote(missingKeys)}.`);
     if (unexpectedKeys.length > 0) lines.push(`\tUnexpected key(s) in state_dict: ${quote(unexpectedKeys)}.`);
     for (const { key, received, expected } of shapeMismatches) {
-      lines.push(`\tsize mismatch for ${key}: copying a param with shape [${received.join(', ')}] from checkpoint, ` +
-        `the shape in current model is [${expected.join(', ')}].`);
+      lines.push(
+        `\tsize mismatch for ${key}: copying a param with shape [${received.join(', ')}] from checkpoint, ` +
+          `the shape in current model is [${expected.join(', ')}].`,
+      );
     }
     super(lines.join('\n'));
   }
@@ -45,7 +47,10 @@ export type SafetensorsErrorReason =
 
 /** A safetensors file (or a state dict being written as one) that breaks the format; `reason` says how. */
 export class SafetensorsError extends LanternError {
-  constructor(readonly reason: SafetensorsErrorReason, message: string) {
+  constructor(
+    readonly reason: SafetensorsErrorReason,
+    message: string,
+  ) {
     super(`safetensors: ${message}`);
   }
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import '@lantern/backend-cpu';
-import { Generator, manualSeed, zeros, type Tensor } from '@lantern/tensor';
-import { Conv2d, Linear, init, type AnyModule } from './index.js';
+import { Generator, manualSeed, type Tensor, zeros } from '@lantern/tensor';
+import { type AnyModule, Conv2d, init, Linear } from './index.js';
 import { readFixture } from './test-support.js';
 
 interface Fingerprint {
@@ -24,7 +24,9 @@ function fingerprint(tensor: Tensor): Fingerprint {
   const values = tensor.dataSync() as Float32Array;
   return {
     shape: [...tensor.shape],
-    sha256: createHash('sha256').update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength)).digest('hex'),
+    sha256: createHash('sha256')
+      .update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
+      .digest('hex'),
     head: [...values.subarray(0, 8)],
     sum: values.reduce((total, value) => total + value, 0),
   };
@@ -58,7 +60,15 @@ describe("default init gives PyTorch's exact initial weights for the same seed",
 });
 
 // Uniform draws are exact; normal draws go through log/cos/sin, which PyTorch's AVX2 path computes in float32.
-const exact = new Set(['kaiming_uniform', 'kaiming_uniform_fan_out_relu', 'xavier_uniform', 'xavier_uniform_gain', 'uniform', 'zeros', 'ones']);
+const exact = new Set([
+  'kaiming_uniform',
+  'kaiming_uniform_fan_out_relu',
+  'xavier_uniform',
+  'xavier_uniform_gain',
+  'uniform',
+  'zeros',
+  'ones',
+]);
 const functions: Record<string, (tensor: Tensor) => Tensor> = {
   kaiming_uniform: (t) => init.kaimingUniform(t),
   kaiming_uniform_fan_out_relu: (t) => init.kaimingUniform(t, { mode: 'fan_out', nonlinearity: 'relu' }),
@@ -79,13 +89,18 @@ describe('torch.nn.init functions', () => {
       manualSeed(seed);
       const actual = [...functions[name]!(zeros(shape).fill_(7)).dataSync()];
       if (exact.has(name)) expect(actual).toEqual(values.map(Math.fround));
-      else actual.forEach((value, i) => expect(Math.abs(value - values[i]!), `element ${i}`).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(values[i]!))));
+      else {
+        for (const [i, value] of actual.entries()) {
+          expect(Math.abs(value - values[i]!), `element ${i}`).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(values[i]!)));
+        }
+      }
     });
   }
 
   it('calculateGain matches torch.nn.init.calculate_gain', () => {
     for (const [name, gain] of Object.entries(fixtures.gains)) {
-      const actual = name === 'leaky_relu_0.2' ? init.calculateGain('leaky_relu', 0.2) : init.calculateGain(name as init.Nonlinearity);
+      const actual =
+        name === 'leaky_relu_0.2' ? init.calculateGain('leaky_relu', 0.2) : init.calculateGain(name as init.Nonlinearity);
       expect(actual, name).toBe(gain);
     }
   });

@@ -1,4 +1,4 @@
-import { LanternError, noGrad, type Generator, type Tensor } from '@lantern/tensor';
+import { type Generator, LanternError, noGrad, type Tensor } from '@lantern/tensor';
 
 /**
  * torch.nn.init: in-place initialisers that draw from a seedable Generator (the default one unless given), with
@@ -7,32 +7,54 @@ import { LanternError, noGrad, type Generator, type Tensor } from '@lantern/tens
  */
 
 export type Nonlinearity =
-  | 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d'
-  | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
+  | 'linear'
+  | 'conv1d'
+  | 'conv2d'
+  | 'conv3d'
+  | 'conv_transpose1d'
+  | 'conv_transpose2d'
+  | 'conv_transpose3d'
+  | 'sigmoid'
+  | 'tanh'
+  | 'relu'
+  | 'leaky_relu'
+  | 'selu';
 
 export type FanMode = 'fan_in' | 'fan_out';
 
 /** torch.nn.init.calculate_gain: the recommended scale for a nonlinearity (param is leaky_relu's negative slope). */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
   switch (nonlinearity) {
-    case 'linear': case 'conv1d': case 'conv2d': case 'conv3d':
-    case 'conv_transpose1d': case 'conv_transpose2d': case 'conv_transpose3d': case 'sigmoid':
+    case 'linear':
+    case 'conv1d':
+    case 'conv2d':
+    case 'conv3d':
+    case 'conv_transpose1d':
+    case 'conv_transpose2d':
+    case 'conv_transpose3d':
+    case 'sigmoid':
       return 1;
-    case 'tanh': return 5.0 / 3;
-    case 'relu': return Math.sqrt(2.0);
+    case 'tanh':
+      return 5.0 / 3;
+    case 'relu':
+      return Math.sqrt(2.0);
     case 'leaky_relu': {
       const negativeSlope = param ?? 0.01;
       return Math.sqrt(2.0 / (1 + negativeSlope * negativeSlope));
     }
-    case 'selu': return 3.0 / 4;
-    default: throw new LanternError(`calculateGain: unsupported nonlinearity '${nonlinearity as string}'`);
+    case 'selu':
+      return 3.0 / 4;
+    default:
+      throw new LanternError(`calculateGain: unsupported nonlinearity '${nonlinearity as string}'`);
   }
 }
 
 /** fan_in = shape[1] * receptive field, fan_out = shape[0] * receptive field, as PyTorch computes them. */
 export function calculateFanInAndFanOut(tensor: Tensor): { fanIn: number; fanOut: number } {
   if (tensor.ndim < 2) {
-    throw new LanternError(`init: fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (shape [${tensor.shape.join(', ')}])`);
+    throw new LanternError(
+      `init: fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (shape [${tensor.shape.join(', ')}])`,
+    );
   }
   const receptiveField = tensor.shape.slice(2).reduce((product, extent) => product * extent, 1);
   return { fanIn: tensor.shape[1]! * receptiveField, fanOut: tensor.shape[0]! * receptiveField };
@@ -40,7 +62,8 @@ export function calculateFanInAndFanOut(tensor: Tensor): { fanIn: number; fanOut
 
 function fan(tensor: Tensor, mode: FanMode): number {
   const { fanIn, fanOut } = calculateFanInAndFanOut(tensor);
-  if (mode !== 'fan_in' && mode !== 'fan_out') throw new LanternError(`init: mode '${mode as string}' is not supported, use 'fan_in' or 'fan_out'`);
+  if (mode !== 'fan_in' && mode !== 'fan_out')
+    throw new LanternError(`init: mode '${mode as string}' is not supported, use 'fan_in' or 'fan_out'`);
   return mode === 'fan_in' ? fanIn : fanOut;
 }
 

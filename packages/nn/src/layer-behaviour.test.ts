@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import '@lantern/backend-cpu';
 import { Generator, ones, randn, ShapeError, zeros } from '@lantern/tensor';
-import { AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, MaxPool2d, dropout } from './index.js';
+import { AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, dropout, MaxPool2d } from './index.js';
 
 describe('Dropout', () => {
   it('zeroes about p of the elements in training and scales the rest by 1/(1-p)', () => {
@@ -56,8 +56,14 @@ describe('BatchNorm', () => {
 describe('2-D layers on unbatched [C, H, W] input', () => {
   it('give the batched result without the batch dim, as PyTorch', () => {
     const x = randn([3, 6, 6]);
-    for (const layer of [new Conv2d(3, 2, 3, { padding: 1 }), new MaxPool2d(2), new AvgPool2d(3, { stride: 2 }), new AdaptiveAvgPool2d([2, null])]) {
-      const unbatched = layer(x), batched = layer(x.unsqueeze(0));
+    for (const layer of [
+      new Conv2d(3, 2, 3, { padding: 1 }),
+      new MaxPool2d(2),
+      new AvgPool2d(3, { stride: 2 }),
+      new AdaptiveAvgPool2d([2, null]),
+    ]) {
+      const unbatched = layer(x),
+        batched = layer(x.unsqueeze(0));
       expect(unbatched.shape, String(layer)).toEqual(batched.shape.slice(1));
       expect(unbatched.toArray(), String(layer)).toEqual(batched.squeeze(0).toArray());
     }

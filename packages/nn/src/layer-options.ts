@@ -1,4 +1,4 @@
-import { zeros, type DType, type Generator, type Tensor } from '@lantern/tensor';
+import { type DType, type Generator, type Tensor, zeros } from '@lantern/tensor';
 import { Parameter } from './parameter.js';
 
 /** Where a layer's parameters live and how they are drawn (torch's device/dtype factory arguments, plus a generator). */
@@ -21,7 +21,6 @@ export const toPair = (value: Pair): [number, number] => (typeof value === 'numb
 
 /** PyTorch's repr of a pair argument: `(5, 5)`. */
 export const formatPair = (value: Pair): string => `(${toPair(value).join(', ')})`;
-
 
 /** A float as Python's repr writes it (`1e-05`, `0.1`, `2.0`), so module printouts read like PyTorch's. */
 export function formatFloat(value: number): string {

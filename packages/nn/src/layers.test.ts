@@ -2,10 +2,28 @@ import { describe, expect, it } from 'vitest';
 import '@lantern/backend-cpu';
 import type { Tensor } from '@lantern/tensor';
 import {
-  AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Flatten, GELU, Identity, LeakyReLU, Linear,
-  LogSoftmax, MaxPool2d, Module, ReLU, Sequential, Sigmoid, Softmax, Tanh, type AnyModule,
+  AdaptiveAvgPool2d,
+  type AnyModule,
+  AvgPool2d,
+  BatchNorm1d,
+  BatchNorm2d,
+  Conv2d,
+  Dropout,
+  Flatten,
+  GELU,
+  Identity,
+  LeakyReLU,
+  Linear,
+  LogSoftmax,
+  MaxPool2d,
+  type Module,
+  ReLU,
+  Sequential,
+  Sigmoid,
+  Softmax,
+  Tanh,
 } from './index.js';
-import { expectClose, fromFixture, readFixture, type FixtureTensor } from './test-support.js';
+import { expectClose, type FixtureTensor, fromFixture, readFixture } from './test-support.js';
 
 interface Pass {
   input: FixtureTensor;
@@ -65,14 +83,26 @@ const builders: Record<string, () => AnyModule> = {
   batchnorm2d: () => new BatchNorm2d(3),
   batchnorm2d_untracked_eval: () => new BatchNorm2d(3, { trackRunningStats: false }),
   batchnorm2d_eval: () => new BatchNorm2d(3),
-  sequential: () => new Sequential(new Conv2d(2, 4, 3, { padding: 1 }), new BatchNorm2d(4), new ReLU(), new MaxPool2d(2),
-    new Flatten(), new Linear(16, 3)),
+  sequential: () =>
+    new Sequential(
+      new Conv2d(2, 4, 3, { padding: 1 }),
+      new BatchNorm2d(4),
+      new ReLU(),
+      new MaxPool2d(2),
+      new Flatten(),
+      new Linear(16, 3),
+    ),
 };
 
 const cases = readFixture<LayerCase[]>('layers.json');
 
 function loadFixtureState(layer: Module<[Tensor]>, state: Record<string, FixtureTensor>): void {
-  const dict = Object.fromEntries(Object.entries(state).map(([key, value]) => [key, fromFixture(value, { dtype: key.endsWith('num_batches_tracked') ? 'int32' : 'float32' })]));
+  const dict = Object.fromEntries(
+    Object.entries(state).map(([key, value]) => [
+      key,
+      fromFixture(value, { dtype: key.endsWith('num_batches_tracked') ? 'int32' : 'float32' }),
+    ]),
+  );
   // Strict: the keys PyTorch wrote must be exactly the layer's own.
   layer.loadStateDict(dict);
 }
@@ -98,10 +128,12 @@ describe('layers match PyTorch (forward, input gradient, parameter gradients, st
         expectClose(input.grad, pass.gradInput, `${label} input gradient`);
         const parameters = Object.fromEntries(layer.namedParameters());
         expect(Object.keys(parameters)).toEqual(Object.keys(pass.gradParameters));
-        for (const [key, grad] of Object.entries(pass.gradParameters)) expectClose(parameters[key]!.grad, grad, `${label} ${key} gradient`, 1e-4);
+        for (const [key, grad] of Object.entries(pass.gradParameters))
+          expectClose(parameters[key]!.grad, grad, `${label} ${key} gradient`, 1e-4);
       });
       const after = layer.stateDict();
-      for (const [key, value] of Object.entries(fixture.stateAfter)) expectClose(after[key], value, `${fixture.name} ${key} after`);
+      for (const [key, value] of Object.entries(fixture.stateAfter))
+        expectClose(after[key], value, `${fixture.name} ${key} after`);
     });
   }
 });

@@ -17,7 +17,11 @@ export class Linear extends Module {
   readonly weight: Parameter;
   readonly bias: Parameter | null;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, options: LinearOptions = {}) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LinearOptions = {},
+  ) {
     super();
     this.weight = emptyParameter([outFeatures, inFeatures], options);
     this.bias = (options.bias ?? true) ? emptyParameter([outFeatures], options) : null;
@@ -46,7 +50,10 @@ export class Identity extends Module {
  * new Flatten()(zeros([8, 64, 4, 4])).shape // [8, 1024]
  */
 export class Flatten extends Module {
-  constructor(readonly startDim = 1, readonly endDim = -1) {
+  constructor(
+    readonly startDim = 1,
+    readonly endDim = -1,
+  ) {
     super();
   }
 

@@ -1,6 +1,6 @@
 import { LanternError, type Tensor } from '@lantern/tensor';
-import type { AnyModule } from './module.js';
 import { InvalidArgumentError } from './errors.js';
+import type { AnyModule } from './module.js';
 import { Parameter } from './parameter.js';
 
 export interface BufferEntry {
@@ -30,7 +30,8 @@ export function discover(module: AnyModule): ModuleState {
   const state = stateOf(module);
   for (const key of Object.keys(module)) {
     const value = (module as unknown as Record<string, unknown>)[key];
-    const isModule = states.has(value as object), isParameter = value instanceof Parameter;
+    const isModule = states.has(value as object),
+      isParameter = value instanceof Parameter;
     if (isModule || state.modules.has(key)) state.modules.set(key, isModule ? (value as AnyModule) : null);
     if (isParameter || state.parameters.has(key)) state.parameters.set(key, isParameter ? value : null);
   }

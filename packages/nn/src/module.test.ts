@@ -1,9 +1,20 @@
-import { describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@lantern/backend-cpu';
-import { LanternError, ones, randn, registerBackend, tensor, zeros, type Tensor } from '@lantern/tensor';
+import { LanternError, ones, randn, registerBackend, type Tensor, tensor, zeros } from '@lantern/tensor';
+import { describe, expect, it } from 'vitest';
 import {
-  BatchNorm2d, Conv2d, Dropout, Identity, InvalidArgumentError, Linear, Module, ModuleList, Parameter, ReLU, Sequential,
-  StateDictError, type AnyModule,
+  type AnyModule,
+  BatchNorm2d,
+  Conv2d,
+  Dropout,
+  Identity,
+  InvalidArgumentError,
+  Linear,
+  Module,
+  ModuleList,
+  Parameter,
+  ReLU,
+  Sequential,
+  StateDictError,
 } from './index.js';
 
 class TwoLayer extends Module {
@@ -29,7 +40,9 @@ class Scaled extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return this.body(x).mul(this.scale).add(this.offset ?? 0);
+    return this.body(x)
+      .mul(this.scale)
+      .add(this.offset ?? 0);
   }
 }
 
@@ -37,10 +50,21 @@ describe('Module registration and traversal', () => {
   it('registers fields in declaration order, own parameters and buffers before children', () => {
     const model = new Scaled();
     expect(model.namedParameters().map(([name]) => name)).toEqual([
-      'scale', 'offset', 'body.first.weight', 'body.first.bias', 'body.second.weight', 'body.second.bias',
+      'scale',
+      'offset',
+      'body.first.weight',
+      'body.first.bias',
+      'body.second.weight',
+      'body.second.bias',
     ]);
     expect(Object.keys(model.stateDict())).toEqual([
-      'scale', 'offset', 'step_count', 'body.first.weight', 'body.first.bias', 'body.second.weight', 'body.second.bias',
+      'scale',
+      'offset',
+      'step_count',
+      'body.first.weight',
+      'body.first.bias',
+      'body.second.weight',
+      'body.second.bias',
     ]);
     expect(model.namedBuffers().map(([name]) => name)).toEqual(['step_count', 'scratch']);
     expect(model.namedChildren().map(([name]) => name)).toEqual(['body']);
@@ -53,7 +77,11 @@ describe('Module registration and traversal', () => {
     model.offset = null;
     model.body.second = new Linear(3, 5);
     expect(model.namedParameters().map(([name, p]) => `${name}:${p.shape.join('x')}`)).toEqual([
-      'scale:2', 'body.first.weight:3x4', 'body.first.bias:3', 'body.second.weight:5x3', 'body.second.bias:5',
+      'scale:2',
+      'body.first.weight:3x4',
+      'body.first.bias:3',
+      'body.second.weight:5x3',
+      'body.second.bias:5',
     ]);
   });
 
@@ -81,7 +109,9 @@ describe('Module registration and traversal', () => {
     class Named extends Module {
       override name = 'encoder';
       override length = 3;
-      forward(x: Tensor) { return x; }
+      forward(x: Tensor) {
+        return x;
+      }
     }
     const module = new Named();
     module.name = 'decoder';
@@ -112,7 +142,9 @@ describe('Module registration and traversal', () => {
 
   it('zeroGrad clears gradients to null, or to zeros in place', () => {
     const model = new TwoLayer();
-    model(randn([3, 4])).sum().backward();
+    model(randn([3, 4]))
+      .sum()
+      .backward();
     const grad = model.first.weight.grad!;
     model.zeroGrad(false);
     expect(model.first.weight.grad).toBe(grad);
@@ -131,7 +163,9 @@ describe('Module registration and traversal', () => {
     registerBackend(createCpuBackend('cpu-other'));
     const shared = new Linear(2, 2);
     const model = new Sequential(shared, new BatchNorm2d(2), shared);
-    model(randn([1, 2, 2, 2])).sum().backward();
+    model(randn([1, 2, 2, 2]))
+      .sum()
+      .backward();
     const before = model.stateDict();
     model.to('cpu-other');
     expect(model.parameters().every((parameter) => parameter.backend.name === 'cpu-other' && parameter.requiresGrad)).toBe(true);
@@ -152,15 +186,20 @@ describe('stateDict and loadStateDict', () => {
     const state = model.stateDict();
     expect(state.weight!.requiresGrad).toBe(false);
     state.weight!.fill_(3);
-    expect(model.weight.toArray()).toEqual([[3, 3], [3, 3]]);
+    expect(model.weight.toArray()).toEqual([
+      [3, 3],
+      [3, 3],
+    ]);
   });
 
   it('copies values in, casting dtype, and round-trips between two models', () => {
-    const source = new TwoLayer(), target = new TwoLayer();
+    const source = new TwoLayer(),
+      target = new TwoLayer();
     const state = source.stateDict();
     state['first.bias'] = state['first.bias']!.double();
     expect(target.loadStateDict(state)).toEqual({ missingKeys: [], unexpectedKeys: [] });
-    for (const [key, value] of Object.entries(target.stateDict())) expect(value.toArray(), key).toEqual(source.stateDict()[key]!.toArray());
+    for (const [key, value] of Object.entries(target.stateDict()))
+      expect(value.toArray(), key).toEqual(source.stateDict()[key]!.toArray());
     expect(target.first.bias!.dtype).toBe('float32');
     const x = randn([2, 4]);
     expect(target(x).toArray()).toEqual(source(x).toArray());
@@ -169,7 +208,10 @@ describe('stateDict and loadStateDict', () => {
   it('strict loading names missing and unexpected keys and shape mismatches, and copies nothing', () => {
     const model = new TwoLayer();
     const weightBefore = model.first.weight.toArray();
-    const state = { ...new TwoLayer().stateDict(), 'third.weight': zeros([1]), 'second.weight': zeros([3, 3]) } as Record<string, Tensor>;
+    const state = { ...new TwoLayer().stateDict(), 'third.weight': zeros([1]), 'second.weight': zeros([3, 3]) } as Record<
+      string,
+      Tensor
+    >;
     delete state['first.bias'];
     let error: StateDictError | undefined;
     try {
@@ -183,7 +225,9 @@ describe('stateDict and loadStateDict', () => {
     expect(error!.shapeMismatches).toEqual([{ key: 'second.weight', received: [3, 3], expected: [2, 3] }]);
     expect(error!.message).toContain('Missing key(s) in state_dict: "first.bias".');
     expect(error!.message).toContain('Unexpected key(s) in state_dict: "third.weight".');
-    expect(error!.message).toContain('size mismatch for second.weight: copying a param with shape [3, 3] from checkpoint, the shape in current model is [2, 3].');
+    expect(error!.message).toContain(
+      'size mismatch for second.weight: copying a param with shape [3, 3] from checkpoint, the shape in current model is [2, 3].',
+    );
     expect(model.first.weight.toArray()).toEqual(weightBefore);
   });
 
@@ -191,7 +235,8 @@ describe('stateDict and loadStateDict', () => {
     const model = new TwoLayer();
     const partial = { 'first.weight': zeros([3, 4]), extra: ones([1]) };
     expect(model.loadStateDict(partial, { strict: false })).toEqual({
-      missingKeys: ['first.bias', 'second.weight', 'second.bias'], unexpectedKeys: ['extra'],
+      missingKeys: ['first.bias', 'second.weight', 'second.bias'],
+      unexpectedKeys: ['extra'],
     });
     expect(model.first.weight.abs().sum().item()).toBe(0);
     expect(() => model.loadStateDict({ 'first.weight': zeros([4, 3]) }, { strict: false })).toThrow(StateDictError);

@@ -1,16 +1,23 @@
-import { LanternError, keep, type Tensor } from '@lantern/tensor';
+import { keep, LanternError, type Tensor } from '@lantern/tensor';
 import { collectModules, discover, join, stateOf, states } from './module-state.js';
 import { Parameter } from './parameter.js';
-import { loadStateDictInto, stateDictOf, type LoadStateDictOptions, type LoadStateDictResult, type StateDict } from './state-dict.js';
+import {
+  type LoadStateDictOptions,
+  type LoadStateDictResult,
+  loadStateDictInto,
+  type StateDict,
+  stateDictOf,
+} from './state-dict.js';
 
 /** A module of any forward signature, for code that walks module trees. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: `unknown` would reject every concrete module (parameters are contravariant).
 export type AnyModule = Module<any[], any>;
 
 const inspect = Symbol.for('nodejs.util.inspect.custom');
 
 /** The call signature: `model(x)` runs `model.forward(x)`, as PyTorch's `__call__`. */
 export interface Module<Input extends unknown[] = [Tensor], Output = Tensor> {
+  // biome-ignore lint/style/useShorthandFunctionType: only an interface merges into the class below.
   (...input: Input): Output;
 }
 
@@ -26,6 +33,7 @@ export interface Module<Input extends unknown[] = [Tensor], Output = Tensor> {
  * const net = new Net();
  * Object.keys(net.stateDict()); // ['model1.0.weight', 'model1.0.bias', 'model1.2.weight', 'model1.2.bias']
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the constructor returns a function calling forward().
 export abstract class Module<Input extends unknown[] = [Tensor], Output = Tensor> {
   constructor() {
     const module = ((...input: Input) => module.forward(...input)) as unknown as this;
@@ -34,6 +42,7 @@ export abstract class Module<Input extends unknown[] = [Tensor], Output = Tensor
     delete (module as { length?: unknown }).length;
     Object.setPrototypeOf(module, new.target.prototype);
     states.set(module, { training: true, parameters: new Map(), buffers: new Map(), modules: new Map() });
+    // biome-ignore lint/correctness/noConstructorReturn: a module is callable, model(x), so the instance is a function.
     return module;
   }
 

@@ -5,7 +5,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Tensor } from '@lantern/tensor';
 import {
-  decodeSafetensors, encodeSafetensors, type DecodedSafetensors, type DecodeSafetensorsOptions, type EncodeSafetensorsOptions,
+  type DecodedSafetensors,
+  type DecodeSafetensorsOptions,
+  decodeSafetensors,
+  type EncodeSafetensorsOptions,
+  encodeSafetensors,
 } from './safetensors.js';
 import type { StateDict } from './state-dict.js';
 
@@ -14,8 +18,11 @@ import type { StateDict } from './state-dict.js';
  * @example
  * await saveSafetensorsFile('model.safetensors', model.stateDict());
  */
-export async function saveSafetensorsFile(path: string, tensors: StateDict | ReadonlyMap<string, Tensor>,
-  options: EncodeSafetensorsOptions = {}): Promise<void> {
+export async function saveSafetensorsFile(
+  path: string,
+  tensors: StateDict | ReadonlyMap<string, Tensor>,
+  options: EncodeSafetensorsOptions = {},
+): Promise<void> {
   await writeFile(path, await encodeSafetensors(tensors, options));
 }
 

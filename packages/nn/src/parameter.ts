@@ -1,4 +1,4 @@
-import { Tensor, keep } from '@lantern/tensor';
+import { keep, Tensor } from '@lantern/tensor';
 
 /**
  * A tensor that a Module owns as a learnable parameter, like torch.nn.Parameter: a leaf that requires grad by default.

@@ -1,5 +1,5 @@
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type Tensor } from '@lantern/tensor';
-import { acceptingUnbatched, formatPair, toPair, type Pair } from './layer-options.js';
+import { acceptingUnbatched, formatPair, type Pair, toPair } from './layer-options.js';
 import { Module } from './module.js';
 
 export interface MaxPool2dOptions {
@@ -38,13 +38,20 @@ export class MaxPool2d extends Module {
 
   /** The maxima and their flat indices into each input plane (PyTorch's return_indices=True); [N, C, H, W] input. */
   forwardWithIndices(input: Tensor): { values: Tensor; indices: Tensor } {
-    return maxPool2d(input, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode });
+    return maxPool2d(input, this.kernelSize, {
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      ceilMode: this.ceilMode,
+    });
   }
 
   protected override extraRepr(): string {
     const show = (value: Pair) => (typeof value === 'number' ? String(value) : formatPair(value));
-    return `kernel_size=${show(this.kernelSize)}, stride=${show(this.stride)}, padding=${show(this.padding)}, ` +
-      `dilation=${show(this.dilation)}, ceil_mode=${this.ceilMode ? 'True' : 'False'}`;
+    return (
+      `kernel_size=${show(this.kernelSize)}, stride=${show(this.stride)}, padding=${show(this.padding)}, ` +
+      `dilation=${show(this.dilation)}, ceil_mode=${this.ceilMode ? 'True' : 'False'}`
+    );
   }
 }
 
@@ -66,8 +73,11 @@ export class AvgPool2d extends Module {
     super();
     this.kernelSize = kernelSize;
     this.options = {
-      stride: options.stride ?? kernelSize, padding: options.padding ?? 0, ceilMode: options.ceilMode ?? false,
-      countIncludePad: options.countIncludePad ?? true, divisorOverride: options.divisorOverride ?? null,
+      stride: options.stride ?? kernelSize,
+      padding: options.padding ?? 0,
+      ceilMode: options.ceilMode ?? false,
+      countIncludePad: options.countIncludePad ?? true,
+      divisorOverride: options.divisorOverride ?? null,
     };
   }
 

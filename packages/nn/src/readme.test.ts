@@ -13,8 +13,10 @@ it('the README example is examples/train-cifar-net.ts, and it runs and lowers th
   } finally {
     log.mockRestore();
   }
-  expect(lines[0]).toBe('model1.0.weight model1.0.bias model1.2.weight model1.2.bias model1.4.weight model1.4.bias ' +
-    'model1.7.weight model1.7.bias model1.8.weight model1.8.bias');
+  expect(lines[0]).toBe(
+    'model1.0.weight model1.0.bias model1.2.weight model1.2.bias model1.4.weight model1.4.bias ' +
+      'model1.7.weight model1.7.bias model1.8.weight model1.8.bias',
+  );
   const losses = lines.slice(1).map((line) => Number(/loss (\S+)/.exec(line)![1]));
   expect(losses).toHaveLength(4);
   expect(losses[0]).toBeGreaterThan(2);

@@ -1,11 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import '@lantern/backend-cpu';
 import { randn, tensor } from '@lantern/tensor';
-import { decodeSafetensors, encodeSafetensors, Linear, maxHeaderBytes, readSafetensorsHeader, SafetensorsError, Sequential } from './index.js';
+import {
+  decodeSafetensors,
+  encodeSafetensors,
+  Linear,
+  maxHeaderBytes,
+  readSafetensorsHeader,
+  SafetensorsError,
+  Sequential,
+} from './index.js';
 import { loadSafetensorsFile, saveSafetensorsFile } from './node.js';
 import { readFixture, readFixtureBytes } from './test-support.js';
 
@@ -38,8 +45,16 @@ describe('safetensors written by PyTorch', () => {
     expect(metadata).toEqual({ format: 'pt', note: 'every dtype' });
     expect(Object.keys(tensors).sort()).toEqual(Object.keys(expected).sort());
     const lanternDtype: Record<string, string> = {
-      'torch.float64': 'float64', 'torch.float32': 'float32', 'torch.float16': 'float32', 'torch.bfloat16': 'float32',
-      'torch.int64': 'int32', 'torch.int32': 'int32', 'torch.int16': 'int32', 'torch.int8': 'int32', 'torch.uint8': 'int32', 'torch.bool': 'bool',
+      'torch.float64': 'float64',
+      'torch.float32': 'float32',
+      'torch.float16': 'float32',
+      'torch.bfloat16': 'float32',
+      'torch.int64': 'int32',
+      'torch.int32': 'int32',
+      'torch.int16': 'int32',
+      'torch.int8': 'int32',
+      'torch.uint8': 'int32',
+      'torch.bool': 'bool',
     };
     for (const [name, { shape, data, torchDtype }] of Object.entries(expected)) {
       const actual = tensors[name]!;
@@ -62,8 +77,16 @@ describe('safetensors written by PyTorch', () => {
 describe('safetensors written by Lantern', () => {
   it('round-trips a model state dict with every Lantern dtype', async () => {
     const state = {
-      ...new Sequential(new Linear(3, 2)).stateDict(), double: randn([2, 2], { dtype: 'float64' }),
-      counts: tensor([[1, -2147483648], [2147483647, 0]], { dtype: 'int32' }), mask: tensor([true, false]),
+      ...new Sequential(new Linear(3, 2)).stateDict(),
+      double: randn([2, 2], { dtype: 'float64' }),
+      counts: tensor(
+        [
+          [1, -2147483648],
+          [2147483647, 0],
+        ],
+        { dtype: 'int32' },
+      ),
+      mask: tensor([true, false]),
       scalar: tensor(new Float32Array([1.5]), { shape: [] }),
     };
     const bytes = await encodeSafetensors(state, { metadata: { format: 'pt' } });
@@ -80,7 +103,9 @@ describe('safetensors written by Lantern', () => {
 
   it('rejects names and metadata the format cannot hold', async () => {
     await expect(encodeSafetensors({ __metadata__: randn([1]) })).rejects.toThrow(SafetensorsError);
-    await expect(encodeSafetensors({}, { metadata: { version: 2 as unknown as string } })).rejects.toThrow(/metadata values must be strings/);
+    await expect(encodeSafetensors({}, { metadata: { version: 2 as unknown as string } })).rejects.toThrow(
+      /metadata values must be strings/,
+    );
   });
 
   it('saves and loads files through @lantern/nn/node', async () => {
@@ -145,7 +170,9 @@ describe('safetensors validation', () => {
 
   it('names unknown and unsupported dtypes', () => {
     expect(reasonOf(file({ weight: { dtype: 'F33', shape: [2], data_offsets: [0, 8] } }, f32(2)))).toBe('unknown-dtype');
-    expect(reasonOf(file({ weight: { dtype: 'F8_E4M3', shape: [2], data_offsets: [0, 2] } }, new Uint8Array(2)))).toBe('unsupported-dtype');
+    expect(reasonOf(file({ weight: { dtype: 'F8_E4M3', shape: [2], data_offsets: [0, 2] } }, new Uint8Array(2)))).toBe(
+      'unsupported-dtype',
+    );
   });
 
   it('requires offsets that match the shape and tile the data section exactly', () => {
@@ -165,7 +192,8 @@ describe('safetensors validation', () => {
   });
 
   it('gives messages that name the tensor and the problem', () => {
-    expect(() => decodeSafetensors(file({ 'layer.weight': { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, f32(2))))
-      .toThrow("safetensors: tensor 'layer.weight' (F32 [3]) needs 12 bytes but data_offsets span 8");
+    expect(() => decodeSafetensors(file({ 'layer.weight': { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, f32(2)))).toThrow(
+      "safetensors: tensor 'layer.weight' (F32 [3]) needs 12 bytes but data_offsets span 8",
+    );
   });
 });

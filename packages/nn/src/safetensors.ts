@@ -1,5 +1,5 @@
-import { fromArray, type DType, type Tensor, type TypedArray } from '@lantern/tensor';
-import { SafetensorsError } from './errors.js';
+import { fromArray, type Tensor } from '@lantern/tensor';
+import { decodeValues, dtypeSizes, fail, isLittleEndianHost, loadedAs, savedAs, subByteDtypes } from './safetensors-dtypes.js';
 import type { StateDict } from './state-dict.js';
 
 /**
@@ -10,18 +10,6 @@ import type { StateDict } from './state-dict.js';
 
 /** The reference implementation's limit; a larger header is rejected before it is read. */
 export const maxHeaderBytes = 100_000_000;
-
-/** Bytes per element of every dtype the format defines; the sub-byte float formats have no whole-byte size. */
-const dtypeSizes: Record<string, number> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, F8_E8M0: 1, I16: 2, U16: 2, F16: 2, BF16: 2,
-  I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8, C64: 8,
-};
-const subByteDtypes = new Set(['F4', 'F6_E2M3', 'F6_E3M2']);
-const loadedAs: Record<string, DType> = {
-  BOOL: 'bool', U8: 'int32', I8: 'int32', I16: 'int32', U16: 'int32', I32: 'int32', U32: 'int32', I64: 'int32', U64: 'int32',
-  F16: 'float32', BF16: 'float32', F32: 'float32', F64: 'float64',
-};
-const savedAs: Record<DType, string> = { float32: 'F32', float64: 'F64', int32: 'I32', bool: 'BOOL' };
 
 export interface SafetensorsEntry {
   readonly dtype: string;
@@ -36,10 +24,6 @@ export interface SafetensorsHeader {
   readonly dataStart: number;
 }
 
-const isLittleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const fail = (reason: SafetensorsError['reason'], message: string): never => {
-  throw new SafetensorsError(reason, message);
-};
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const isExtent = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
@@ -48,9 +32,11 @@ const isExtent = (value: unknown): value is number => Number.isSafeInteger(value
 export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
   if (bytes.length < 8) fail('truncated', `file of ${bytes.length} bytes is shorter than the 8-byte header length`);
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  if (headerLength > BigInt(maxHeaderBytes)) fail('header-too-large', `header length ${headerLength} exceeds the limit of ${maxHeaderBytes} bytes`);
+  if (headerLength > BigInt(maxHeaderBytes))
+    fail('header-too-large', `header length ${headerLength} exceeds the limit of ${maxHeaderBytes} bytes`);
   const dataStart = 8 + Number(headerLength);
-  if (dataStart > bytes.length) fail('truncated', `header length ${headerLength} runs past the end of the ${bytes.length}-byte file`);
+  if (dataStart > bytes.length)
+    fail('truncated', `header length ${headerLength} runs past the end of the ${bytes.length}-byte file`);
   let text = '';
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart));
@@ -86,16 +72,21 @@ function parseEntry(name: string, info: unknown): SafetensorsEntry {
     fail('unsupported-dtype', `tensor '${name}' has dtype ${dtype}, which Lantern cannot load`);
   }
   if (!(dtype in dtypeSizes)) fail('unknown-dtype', `tensor '${name}' has unknown dtype '${dtype}'`);
-  if (!Array.isArray(shape) || !shape.every(isExtent)) return fail('invalid-header', `tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape) || !shape.every(isExtent))
+    return fail('invalid-header', `tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isExtent) || offsets[0] > offsets[1]) {
     return fail('invalid-offsets', `tensor '${name}' has invalid data_offsets ${JSON.stringify(offsets)}`);
   }
   const count = shape.reduce((product: number, extent: number) => product * extent, 1);
-  if (!Number.isSafeInteger(count * dtypeSizes[dtype]!)) fail('invalid-header', `tensor '${name}' of shape [${shape.join(', ')}] is too large`);
+  if (!Number.isSafeInteger(count * dtypeSizes[dtype]!))
+    fail('invalid-header', `tensor '${name}' of shape [${shape.join(', ')}] is too large`);
   const [begin, end] = offsets as [number, number];
   if (end - begin !== count * dtypeSizes[dtype]!) {
     const needed = count * dtypeSizes[dtype]!;
-    fail('invalid-offsets', `tensor '${name}' (${dtype} [${shape.join(', ')}]) needs ${needed} bytes but data_offsets span ${end - begin}`);
+    fail(
+      'invalid-offsets',
+      `tensor '${name}' (${dtype} [${shape.join(', ')}]) needs ${needed} bytes but data_offsets span ${end - begin}`,
+    );
   }
   return { dtype, shape: shape as number[], dataOffsets: [begin, end] };
 }
@@ -104,59 +95,20 @@ function parseEntry(name: string, info: unknown): SafetensorsEntry {
 function checkOffsets(entries: ReadonlyMap<string, SafetensorsEntry>, dataLength: number): void {
   const ranges = [...entries].sort(([, a], [, b]) => a.dataOffsets[0] - b.dataOffsets[0] || a.dataOffsets[1] - b.dataOffsets[1]);
   let position = 0;
-  for (const [name, { dataOffsets: [begin, end] }] of ranges) {
-    if (begin !== position) fail('invalid-offsets', `tensor '${name}' starts at byte ${begin} of the data, expected ${position} (gap or overlap)`);
-    if (end > dataLength) fail('invalid-offsets', `tensor '${name}' ends at byte ${end}, past the ${dataLength}-byte data section`);
+  for (const [
+    name,
+    {
+      dataOffsets: [begin, end],
+    },
+  ] of ranges) {
+    if (begin !== position)
+      fail('invalid-offsets', `tensor '${name}' starts at byte ${begin} of the data, expected ${position} (gap or overlap)`);
+    if (end > dataLength)
+      fail('invalid-offsets', `tensor '${name}' ends at byte ${end}, past the ${dataLength}-byte data section`);
     position = end;
   }
-  if (position !== dataLength) fail('invalid-offsets', `the tensors cover ${position} bytes but the data section has ${dataLength}`);
-}
-
-/** Copies little-endian bytes into an aligned typed array (swapping on a big-endian host). */
-function readArray<T extends TypedArray | Uint16Array | Int8Array | Int16Array | Uint32Array | BigInt64Array | BigUint64Array>(
-  bytes: Uint8Array, make: (buffer: ArrayBuffer) => T, itemSize: number): T {
-  const copy = bytes.slice();
-  if (!isLittleEndianHost) for (let i = 0; i < copy.length; i += itemSize) copy.subarray(i, i + itemSize).reverse();
-  return make(copy.buffer);
-}
-
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1, exponent = (bits >> 10) & 0x1f, fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 31) return fraction ? NaN : sign * Infinity;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
-
-function toInt32(name: string, values: ArrayLike<number | bigint>): Int32Array {
-  const result = new Int32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const value = Number(values[i]!);
-    if (value < -2147483648 || value > 2147483647) fail('value-out-of-range', `tensor '${name}' holds ${values[i]}, outside Lantern's int32 range`);
-    result[i] = value;
-  }
-  return result;
-}
-
-function decodeValues(name: string, dtype: string, raw: Uint8Array): TypedArray {
-  switch (dtype) {
-    case 'F32': return readArray(raw, (buffer) => new Float32Array(buffer), 4);
-    case 'F64': return readArray(raw, (buffer) => new Float64Array(buffer), 8);
-    case 'I32': return readArray(raw, (buffer) => new Int32Array(buffer), 4);
-    case 'BOOL': return Uint8Array.from(raw, (byte) => (byte ? 1 : 0));
-    case 'U8': return Int32Array.from(raw);
-    case 'I8': return Int32Array.from(new Int8Array(raw.slice().buffer));
-    case 'I16': return Int32Array.from(readArray(raw, (buffer) => new Int16Array(buffer), 2));
-    case 'U16': return Int32Array.from(readArray(raw, (buffer) => new Uint16Array(buffer), 2));
-    case 'U32': return toInt32(name, readArray(raw, (buffer) => new Uint32Array(buffer), 4));
-    case 'I64': return toInt32(name, readArray(raw, (buffer) => new BigInt64Array(buffer), 8));
-    case 'U64': return toInt32(name, readArray(raw, (buffer) => new BigUint64Array(buffer), 8));
-    case 'F16': return Float32Array.from(readArray(raw, (buffer) => new Uint16Array(buffer), 2), halfToFloat);
-    case 'BF16': return Float32Array.from(readArray(raw, (buffer) => new Uint16Array(buffer), 2), (bits) => {
-      const word = new Uint32Array([bits << 16]);
-      return new Float32Array(word.buffer)[0]!;
-    });
-    default: return fail('unsupported-dtype', `tensor '${name}' has dtype ${dtype}, which Lantern cannot load`);
-  }
+  if (position !== dataLength)
+    fail('invalid-offsets', `the tensors cover ${position} bytes but the data section has ${dataLength}`);
 }
 
 export interface DecodedSafetensors {
@@ -198,10 +150,14 @@ export interface EncodeSafetensorsOptions {
  * @example
  * const bytes = await encodeSafetensors(model.stateDict(), { metadata: { format: 'pt' } });
  */
-export async function encodeSafetensors(tensors: StateDict | ReadonlyMap<string, Tensor>, options: EncodeSafetensorsOptions = {}): Promise<Uint8Array> {
+export async function encodeSafetensors(
+  tensors: StateDict | ReadonlyMap<string, Tensor>,
+  options: EncodeSafetensorsOptions = {},
+): Promise<Uint8Array> {
   const named = [...(tensors instanceof Map ? tensors : Object.entries(tensors as StateDict))] as Array<[string, Tensor]>;
   const metadata = options.metadata;
-  if (metadata && !Object.values(metadata).every((value) => typeof value === 'string')) fail('invalid-header', 'metadata values must be strings');
+  if (metadata && !Object.values(metadata).every((value) => typeof value === 'string'))
+    fail('invalid-header', 'metadata values must be strings');
   if (named.some(([name]) => name === '__metadata__')) fail('invalid-tensor', "a tensor cannot be named '__metadata__'");
   const itemSize = (tensor: Tensor) => dtypeSizes[savedAs[tensor.dtype]]!;
   named.sort(([nameA, a], [nameB, b]) => itemSize(b) - itemSize(a) || (nameA < nameB ? -1 : nameA > nameB ? 1 : 0));

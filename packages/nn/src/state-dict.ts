@@ -1,5 +1,5 @@
 import { noGrad, type Tensor } from '@lantern/tensor';
-import { StateDictError, type ShapeMismatch } from './errors.js';
+import { type ShapeMismatch, StateDictError } from './errors.js';
 import type { AnyModule } from './module.js';
 import { discover, join } from './module-state.js';
 
@@ -22,7 +22,8 @@ export function stateDictOf(module: AnyModule, prefix: string): StateDict {
   const visit = (current: AnyModule, path: string) => {
     const state = discover(current);
     for (const [name, parameter] of state.parameters) if (parameter) result[join(path, name)] = parameter.detach();
-    for (const [name, { tensor, persistent }] of state.buffers) if (tensor && persistent) result[join(path, name)] = tensor.detach();
+    for (const [name, { tensor, persistent }] of state.buffers)
+      if (tensor && persistent) result[join(path, name)] = tensor.detach();
     for (const [name, child] of state.modules) if (child) visit(child, join(path, name));
   };
   visit(module, prefix);
@@ -30,8 +31,11 @@ export function stateDictOf(module: AnyModule, prefix: string): StateDict {
 }
 
 /** Validates everything first and copies only then, so a failed load leaves the module as it was. */
-export function loadStateDictInto(module: AnyModule, stateDict: StateDict | ReadonlyMap<string, Tensor>,
-  options: LoadStateDictOptions): LoadStateDictResult {
+export function loadStateDictInto(
+  module: AnyModule,
+  stateDict: StateDict | ReadonlyMap<string, Tensor>,
+  options: LoadStateDictOptions,
+): LoadStateDictResult {
   const strict = options.strict ?? true;
   const source = new Map(stateDict instanceof Map ? stateDict : Object.entries(stateDict as StateDict));
   // The state dict's values are views onto the module's own storage, so copying into them loads the module.
@@ -42,7 +46,8 @@ export function loadStateDictInto(module: AnyModule, stateDict: StateDict | Read
   const shapeMismatches: ShapeMismatch[] = [];
   for (const [key, target] of targets) {
     const value = source.get(key);
-    if (value && value.shape.join() !== target.shape.join()) shapeMismatches.push({ key, received: value.shape, expected: target.shape });
+    if (value && value.shape.join() !== target.shape.join())
+      shapeMismatches.push({ key, received: value.shape, expected: target.shape });
   }
   if (shapeMismatches.length > 0 || (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0))) {
     throw new StateDictError(module.constructor.name, strict ? missingKeys : [], strict ? unexpectedKeys : [], shapeMismatches);

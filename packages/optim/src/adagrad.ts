@@ -1,7 +1,7 @@
-import { keep, noGrad, tidy, type Tensor } from '@lantern/tensor';
+import { keep, noGrad, type Tensor, tidy } from '@lantern/tensor';
 import { OptimizerError } from './errors.js';
 import { checkLists } from './in-place.js';
-import { Optimizer, stateTensor, type ParamGroup, type ParamGroupInput, type ParamState, type Params } from './optimizer.js';
+import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState, type Params, stateTensor } from './optimizer.js';
 
 export interface AdagradOptions {
   lr: number;
@@ -31,14 +31,20 @@ export interface AdagradOptions {
  * const steps = [0];
  * adagrad([weight], [weight.grad!], [sum], steps, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false });
  */
-export function adagrad(params: readonly Tensor[], grads: readonly Tensor[], stateSums: readonly Tensor[], stateSteps: number[],
-  options: AdagradOptions): void {
+export function adagrad(
+  params: readonly Tensor[],
+  grads: readonly Tensor[],
+  stateSums: readonly Tensor[],
+  stateSteps: number[],
+  options: AdagradOptions,
+): void {
   const { lr, lrDecay, weightDecay, eps, maximize } = options;
   checkLists('adagrad', params, { grads, stateSums, stateSteps });
   noGrad(() => {
     params.forEach((param, index) => {
       tidy(() => {
-        const step = (stateSteps[index] = stateSteps[index]! + 1);
+        const step = stateSteps[index]! + 1;
+        stateSteps[index] = step;
         let grad = maximize ? grads[index]!.neg() : grads[index]!;
         if (weightDecay !== 0) grad = grad.add(param, weightDecay);
         const learningRate = lr / (1 + (step - 1) * lrDecay);
@@ -89,7 +95,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
       stateSteps.push(state.step as number);
     }
     adagrad(params, grads, stateSums, stateSteps, group);
-    params.forEach((param, index) => (this.stateOf(param).step = stateSteps[index]!));
+    for (const [index, param] of params.entries()) this.stateOf(param).step = stateSteps[index]!;
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Tensor } from '@lantern/tensor';
-import { adam, adamw, type AdamOptions } from './adam.js';
+import { type AdamOptions, adam, adamw } from './adam.js';
 import { OptimizerError } from './errors.js';
-import { Optimizer, stateTensor, zerosLikeParam, type ParamGroup, type Params } from './optimizer.js';
+import { Optimizer, type ParamGroup, type Params, stateTensor, zerosLikeParam } from './optimizer.js';
 
 type AdamRule = typeof adam;
 
@@ -32,7 +32,7 @@ abstract class AdamFamily extends Optimizer<AdamOptions> {
       stateSteps.push(state.step as number);
     }
     this.rule(params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, stateSteps, group);
-    params.forEach((param, index) => (this.stateOf(param).step = stateSteps[index]!));
+    for (const [index, param] of params.entries()) this.stateOf(param).step = stateSteps[index]!;
   }
 }
 
@@ -65,7 +65,14 @@ export class AdamW extends AdamFamily {
 }
 
 function adamDefaults(name: string, options: Partial<AdamOptions>, defaultWeightDecay: number): AdamOptions {
-  const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = defaultWeightDecay, amsgrad = false, maximize = false } = options;
+  const {
+    lr = 1e-3,
+    betas = [0.9, 0.999],
+    eps = 1e-8,
+    weightDecay = defaultWeightDecay,
+    amsgrad = false,
+    maximize = false,
+  } = options;
   // Written as !(0 <= x), as torch does, so that NaN is rejected too.
   if (!(0 <= lr)) throw new OptimizerError(`${name}: Invalid learning rate: ${lr}`);
   if (!(0 <= eps)) throw new OptimizerError(`${name}: Invalid epsilon value: ${eps}`);

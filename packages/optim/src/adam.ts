@@ -1,4 +1,4 @@
-import { getFastKernel, noGrad, tidy, type Tensor } from '@lantern/tensor';
+import { getFastKernel, noGrad, type Tensor, tidy } from '@lantern/tensor';
 import { checkLists, gradForKernel, updateContiguous } from './in-place.js';
 
 export interface AdamOptions {
@@ -34,8 +34,15 @@ export interface AdamOptions {
  * adam([weight], [weight.grad!], [expAvg], [expAvgSq], [], steps, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false });
  * // steps[0] === 1
  */
-export function adam(params: readonly Tensor[], grads: readonly Tensor[], expAvgs: readonly Tensor[], expAvgSqs: readonly Tensor[],
-  maxExpAvgSqs: readonly Tensor[], stateSteps: number[], options: AdamOptions): void {
+export function adam(
+  params: readonly Tensor[],
+  grads: readonly Tensor[],
+  expAvgs: readonly Tensor[],
+  expAvgSqs: readonly Tensor[],
+  maxExpAvgSqs: readonly Tensor[],
+  stateSteps: number[],
+  options: AdamOptions,
+): void {
   adamFamily('adam', params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, stateSteps, options, false);
 }
 
@@ -54,28 +61,59 @@ export function adam(params: readonly Tensor[], grads: readonly Tensor[], expAvg
  * @example
  * adamw([weight], [weight.grad!], [expAvg], [expAvgSq], [], steps, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false });
  */
-export function adamw(params: readonly Tensor[], grads: readonly Tensor[], expAvgs: readonly Tensor[], expAvgSqs: readonly Tensor[],
-  maxExpAvgSqs: readonly Tensor[], stateSteps: number[], options: AdamOptions): void {
+export function adamw(
+  params: readonly Tensor[],
+  grads: readonly Tensor[],
+  expAvgs: readonly Tensor[],
+  expAvgSqs: readonly Tensor[],
+  maxExpAvgSqs: readonly Tensor[],
+  stateSteps: number[],
+  options: AdamOptions,
+): void {
   adamFamily('adamw', params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, stateSteps, options, true);
 }
 
-function adamFamily(op: string, params: readonly Tensor[], grads: readonly Tensor[], expAvgs: readonly Tensor[],
-  expAvgSqs: readonly Tensor[], maxExpAvgSqs: readonly Tensor[], stateSteps: number[], options: AdamOptions, decoupled: boolean): void {
+function adamFamily(
+  op: string,
+  params: readonly Tensor[],
+  grads: readonly Tensor[],
+  expAvgs: readonly Tensor[],
+  expAvgSqs: readonly Tensor[],
+  maxExpAvgSqs: readonly Tensor[],
+  stateSteps: number[],
+  options: AdamOptions,
+  decoupled: boolean,
+): void {
   checkLists(op, params, { grads, expAvgs, expAvgSqs, stateSteps, ...(options.amsgrad ? { maxExpAvgSqs } : {}) });
   noGrad(() => {
     params.forEach((param, index) => {
       tidy(() => {
-        const step = (stateSteps[index] = stateSteps[index]! + 1);
+        const step = stateSteps[index]! + 1;
+        stateSteps[index] = step;
         const kernel = getFastKernel(param.backend, 'adamUpdate');
-        const moments = { expAvg: expAvgs[index]!, expAvgSq: expAvgSqs[index]!, maxExpAvgSq: options.amsgrad ? maxExpAvgSqs[index]! : null };
+        const moments = {
+          expAvg: expAvgs[index]!,
+          expAvgSq: expAvgSqs[index]!,
+          maxExpAvgSq: options.amsgrad ? maxExpAvgSqs[index]! : null,
+        };
         if (kernel) {
           const grad = gradForKernel(grads[index]!, param);
           const attributes = {
-            lr: options.lr, beta1: options.betas[0], beta2: options.betas[1], eps: options.eps, weightDecay: options.weightDecay,
-            decoupledWeightDecay: decoupled, amsgrad: options.amsgrad, maximize: options.maximize, step,
+            lr: options.lr,
+            beta1: options.betas[0],
+            beta2: options.betas[1],
+            eps: options.eps,
+            weightDecay: options.weightDecay,
+            decoupledWeightDecay: decoupled,
+            amsgrad: options.amsgrad,
+            maximize: options.maximize,
+            step,
           };
-          updateContiguous([param, moments.expAvg, moments.expAvgSq, moments.maxExpAvgSq], ([parameter, expAvg, expAvgSq, maxExpAvgSq]) =>
-            kernel(parameter!, grad.view(), expAvg!, expAvgSq!, maxExpAvgSq ?? null, attributes));
+          updateContiguous(
+            [param, moments.expAvg, moments.expAvgSq, moments.maxExpAvgSq],
+            ([parameter, expAvg, expAvgSq, maxExpAvgSq]) =>
+              kernel(parameter!, grad.view(), expAvg!, expAvgSq!, maxExpAvgSq ?? null, attributes),
+          );
         } else {
           adamComposed(param, grads[index]!, moments, step, options, decoupled);
         }
@@ -91,7 +129,14 @@ interface Moments {
 }
 
 /** The rule in tensor ops, in torch.optim's order, written back with copy_. */
-function adamComposed(param: Tensor, rawGrad: Tensor, moments: Moments, step: number, options: AdamOptions, decoupled: boolean): void {
+function adamComposed(
+  param: Tensor,
+  rawGrad: Tensor,
+  moments: Moments,
+  step: number,
+  options: AdamOptions,
+  decoupled: boolean,
+): void {
   const { lr, eps, weightDecay } = options;
   const [beta1, beta2] = options.betas;
   let grad = options.maximize ? rawGrad.neg() : rawGrad;

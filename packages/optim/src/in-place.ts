@@ -1,4 +1,4 @@
-import { DTypeError, ShapeError, formatShape, isContiguous, isFloating, type Tensor, type TensorView } from '@lantern/tensor';
+import { DTypeError, formatShape, isContiguous, isFloating, ShapeError, type Tensor, type TensorView } from '@lantern/tensor';
 import { OptimizerError } from './errors.js';
 
 /**
@@ -7,7 +7,9 @@ import { OptimizerError } from './errors.js';
  * through a contiguous copy that is then copied back; contiguous ones (the usual case) are written directly.
  */
 export function updateContiguous(tensors: readonly (Tensor | null)[], update: (views: (TensorView | null)[]) => void): void {
-  const working = tensors.map((tensor) => (tensor === null || isContiguous(tensor.shape, tensor.strides) ? tensor : tensor.contiguous()));
+  const working = tensors.map((tensor) =>
+    tensor === null || isContiguous(tensor.shape, tensor.strides) ? tensor : tensor.contiguous(),
+  );
   update(working.map((tensor) => tensor?.view() ?? null));
   tensors.forEach((tensor, index) => {
     if (tensor !== null && working[index] !== tensor) tensor.copy_(working[index]!);
@@ -20,10 +22,15 @@ export function gradForKernel(grad: Tensor, param: Tensor): Tensor {
 }
 
 /** Parameters are floating point, every list has one entry per parameter, and every tensor has its parameter's shape. */
-export function checkLists(op: string, params: readonly Tensor[], lists: Record<string, readonly (Tensor | number | null)[]>): void {
+export function checkLists(
+  op: string,
+  params: readonly Tensor[],
+  lists: Record<string, readonly (Tensor | number | null)[]>,
+): void {
   params.forEach((param, index) => {
     // The update writes fractional values back into the parameter: an integer one would silently truncate them.
-    if (!isFloating(param.dtype)) throw new DTypeError(`${op}: params[${index}] has dtype ${param.dtype}; only floating point parameters can be optimized`);
+    if (!isFloating(param.dtype))
+      throw new DTypeError(`${op}: params[${index}] has dtype ${param.dtype}; only floating point parameters can be optimized`);
   });
   for (const [name, list] of Object.entries(lists)) {
     if (list.length !== params.length) {
@@ -33,7 +40,9 @@ export function checkLists(op: string, params: readonly Tensor[], lists: Record<
       if (entry === null || typeof entry === 'number') return;
       const param = params[index]!;
       if (entry.shape.length !== param.shape.length || entry.shape.some((extent, axis) => extent !== param.shape[axis])) {
-        throw new ShapeError(`${op}: ${name}[${index}] has shape ${formatShape(entry.shape)}, but its parameter has shape ${formatShape(param.shape)}`);
+        throw new ShapeError(
+          `${op}: ${name}[${index}] has shape ${formatShape(entry.shape)}, but its parameter has shape ${formatShape(param.shape)}`,
+        );
       }
     });
   }

@@ -8,15 +8,23 @@
  * loss.backward();
  * optimizer.step();
  */
-export {
-  Optimizer, type OptimizerOptions, type OptimizerStateDict, type ParamGroup, type ParamGroupInput, type ParamState, type Params,
-  type SchedulerGroupFields, type Closure,
-} from './optimizer.js';
-export { OptimizerError, SchedulerError } from './errors.js';
-export { SGD, sgd, type SgdOptions } from './sgd.js';
-export { adam, adamw, type AdamOptions } from './adam.js';
+
+export { Adagrad, type AdagradOptions, adagrad } from './adagrad.js';
+export { type AdamOptions, adam, adamw } from './adam.js';
 export { Adam, AdamW } from './adam-optimizers.js';
-export { RMSprop, rmsprop, type RmspropOptions } from './rmsprop.js';
-export { Adagrad, adagrad, type AdagradOptions } from './adagrad.js';
-export { stateDictToJson, stateDictFromJson, type JsonValue, type EncodedTensor } from './serialization.js';
+export { OptimizerError, SchedulerError } from './errors.js';
 export * as lrScheduler from './lr-scheduler/index.js';
+export {
+  type Closure,
+  Optimizer,
+  type OptimizerOptions,
+  type OptimizerStateDict,
+  type ParamGroup,
+  type ParamGroupInput,
+  type ParamState,
+  type Params,
+  type SchedulerGroupFields,
+} from './optimizer.js';
+export { RMSprop, type RmspropOptions, rmsprop } from './rmsprop.js';
+export { type EncodedTensor, type JsonValue, stateDictFromJson, stateDictToJson } from './serialization.js';
+export { SGD, type SgdOptions, sgd } from './sgd.js';

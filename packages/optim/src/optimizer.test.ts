@@ -1,10 +1,24 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import '@lantern/backend-cpu';
 import {
-  DTypeError, ShapeError, Tensor, full, getBackend, getFastKernel, isContiguous, isGradEnabled, noGrad, randn, registerFastKernel, manualSeed, tensor,
-  tidy, unregisterFastKernel, zeros,
+  DTypeError,
+  full,
+  getBackend,
+  getFastKernel,
+  isContiguous,
+  isGradEnabled,
+  manualSeed,
+  noGrad,
+  randn,
+  registerFastKernel,
+  ShapeError,
+  Tensor,
+  tensor,
+  tidy,
+  unregisterFastKernel,
+  zeros,
 } from '@lantern/tensor';
-import { Adagrad, Adam, AdamW, OptimizerError, RMSprop, SGD, sgd, type Optimizer } from './index.js';
+import { Adagrad, Adam, AdamW, type Optimizer, OptimizerError, RMSprop, SGD, sgd } from './index.js';
 
 const cpu = getBackend('cpu');
 const originalKernels = { sgdUpdate: getFastKernel(cpu, 'sgdUpdate')!, adamUpdate: getFastKernel(cpu, 'adamUpdate')! };
@@ -19,7 +33,10 @@ const leaf = (values: number[]) => tensor(values, { dtype: 'float32' }).requires
 describe('parameter groups', () => {
   it('merges the defaults into each group, keeping what the group sets', () => {
     const [a, b] = [leaf([1]), leaf([2])];
-    const optimizer = new SGD([{ params: [a] }, { params: b, lr: 0.01, nesterov: true, momentum: 0.5 }], { lr: 0.1, momentum: 0.9 });
+    const optimizer = new SGD([{ params: [a] }, { params: b, lr: 0.01, nesterov: true, momentum: 0.5 }], {
+      lr: 0.1,
+      momentum: 0.9,
+    });
     expect(optimizer.paramGroups.map(({ params, ...options }) => [params, options])).toEqual([
       [[a], { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, maximize: false }],
       [[b], { lr: 0.01, momentum: 0.5, dampening: 0, weightDecay: 0, nesterov: true, maximize: false }],
@@ -31,7 +48,9 @@ describe('parameter groups', () => {
     const optimizer = new Adam([a], { lr: 0.5 });
     optimizer.addParamGroup({ params: [b], betas: [0.5, 0.6] });
     expect(optimizer.paramGroups[1]).toMatchObject({ lr: 0.5, betas: [0.5, 0.6], eps: 1e-8 });
-    expect(() => optimizer.addParamGroup({ params: [a] })).toThrow('Adam: some parameters appear in more than one parameter group');
+    expect(() => optimizer.addParamGroup({ params: [a] })).toThrow(
+      'Adam: some parameters appear in more than one parameter group',
+    );
     expect(() => optimizer.addParamGroup({ params: new Set([leaf([3])]) })).toThrow(/ordered collections/);
     expect(() => optimizer.addParamGroup({ params: [a.mul(2)] })).toThrow("Adam: can't optimize a non-leaf Tensor");
     expect(() => new Adam(a as never)).toThrow(OptimizerError);
@@ -92,7 +111,11 @@ describe('zeroGrad and step', () => {
   });
 
   it('keeps optimizer state alive when step() runs inside tidy()', () => {
-    for (const optimizer of [new SGD([leaf([1, 2])], { lr: 0.1, momentum: 0.9 }), new AdamW([leaf([1, 2])]), new RMSprop([leaf([1, 2])], { centered: true, momentum: 0.5 })]) {
+    for (const optimizer of [
+      new SGD([leaf([1, 2])], { lr: 0.1, momentum: 0.9 }),
+      new AdamW([leaf([1, 2])]),
+      new RMSprop([leaf([1, 2])], { centered: true, momentum: 0.5 }),
+    ]) {
       const param = optimizer.paramGroups[0]!.params[0]!;
       for (let step = 0; step < 2; step++) {
         tidy(() => {
@@ -119,7 +142,9 @@ describe('in-place updates of strided parameters and gradients', () => {
     const [first, second] = [create([strided]), create([contiguous])];
     for (let step = 0; step < 4; step++) {
       const grad = randn([3, 4]);
-      strided.grad = full([1, 4], 0.25 * step).expand([3, 4]).add(grad.t().contiguous().t()); // a strided gradient
+      strided.grad = full([1, 4], 0.25 * step)
+        .expand([3, 4])
+        .add(grad.t().contiguous().t()); // a strided gradient
       contiguous.grad = strided.grad.contiguous();
       first.step();
       second.step();
@@ -158,16 +183,23 @@ describe('the functional rules', () => {
       expect(param.toArray()).toEqual([0, 2]);
       sgd([param], [grad], buffers, options);
       expect(buffers[0]!.toArray()).toEqual([2.8, -2.8].map(Math.fround)); // 0.9·2 + 0.5·2
-      expect(param.toArray()).toEqual([Math.fround(0 - Math.fround(0.5 * Math.fround(2.8))), Math.fround(2 + Math.fround(0.5 * Math.fround(2.8)))]);
+      expect(param.toArray()).toEqual([
+        Math.fround(0 - Math.fround(0.5 * Math.fround(2.8))),
+        Math.fround(2 + Math.fround(0.5 * Math.fround(2.8))),
+      ]);
     }
   });
 
   it('names the op and the shapes when a list does not fit its parameters', () => {
     const options = { lr: 0.5, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false };
-    expect(() => sgd([zeros([2, 3])], [zeros([3, 2])], [null], options))
-      .toThrow(new ShapeError('sgd: grads[0] has shape [3, 2], but its parameter has shape [2, 3]'));
-    expect(() => sgd([zeros([2])], [], [], options)).toThrow(new OptimizerError('sgd: expected one entry of grads per parameter (1), got 0'));
-    expect(() => sgd([tensor([1, 2])], [tensor([1, 1])], [null], options))
-      .toThrow(new DTypeError('sgd: params[0] has dtype int32; only floating point parameters can be optimized'));
+    expect(() => sgd([zeros([2, 3])], [zeros([3, 2])], [null], options)).toThrow(
+      new ShapeError('sgd: grads[0] has shape [3, 2], but its parameter has shape [2, 3]'),
+    );
+    expect(() => sgd([zeros([2])], [], [], options)).toThrow(
+      new OptimizerError('sgd: expected one entry of grads per parameter (1), got 0'),
+    );
+    expect(() => sgd([tensor([1, 2])], [tensor([1, 1])], [null], options)).toThrow(
+      new DTypeError('sgd: params[0] has dtype int32; only floating point parameters can be optimized'),
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { Tensor, enableGrad, keep, noGrad } from '@lantern/tensor';
+import { enableGrad, keep, noGrad, Tensor } from '@lantern/tensor';
 import { OptimizerError } from './errors.js';
 
 /** Options every optimizer has; schedulers read and write `lr`. */
@@ -19,7 +19,8 @@ export interface SchedulerGroupFields {
 }
 
 /** A parameter group after construction: its parameters and every option, with the optimizer's defaults filled in. */
-export type ParamGroup<Options extends OptimizerOptions = OptimizerOptions> = Options & SchedulerGroupFields & { params: Tensor[] };
+export type ParamGroup<Options extends OptimizerOptions = OptimizerOptions> = Options &
+  SchedulerGroupFields & { params: Tensor[] };
 
 /** A parameter group as passed in: parameters plus any options that differ from the optimizer's defaults. */
 export type ParamGroupInput<Options extends OptimizerOptions = OptimizerOptions> = Partial<Options> & {
@@ -51,13 +52,22 @@ export abstract class Optimizer<Options extends OptimizerOptions = OptimizerOpti
   state = new Map<Tensor, ParamState>();
 
   /** `defaults` may leave a required option (SGD's lr) undefined: every group must then set it. */
-  protected constructor(readonly name: string, params: Params<Options>, readonly defaults: Options) {
+  protected constructor(
+    readonly name: string,
+    params: Params<Options>,
+    readonly defaults: Options,
+  ) {
     if (params instanceof Tensor) {
-      throw new OptimizerError(`${name}: params argument given to the optimizer should be an iterable of Tensors or dicts, but got Tensor`);
+      throw new OptimizerError(
+        `${name}: params argument given to the optimizer should be an iterable of Tensors or dicts, but got Tensor`,
+      );
     }
     const list = [...(params as Iterable<Tensor | ParamGroupInput<Options>>)];
     if (list.length === 0) throw new OptimizerError(`${name}: optimizer got an empty parameter list`);
-    const groups = list[0] instanceof Tensor ? [{ params: list as Tensor[] } as unknown as ParamGroupInput<Options>] : (list as ParamGroupInput<Options>[]);
+    const groups =
+      list[0] instanceof Tensor
+        ? [{ params: list as Tensor[] } as unknown as ParamGroupInput<Options>]
+        : (list as ParamGroupInput<Options>[]);
     for (const group of groups) this.addParamGroup(group);
   }
 
@@ -68,8 +78,10 @@ export abstract class Optimizer<Options extends OptimizerOptions = OptimizerOpti
     }
     const source = group.params;
     if (source instanceof Set) {
-      throw new OptimizerError(`${this.name}: optimizer parameters need to be organized in ordered collections, but the ordering ` +
-        'of tensors in sets will change between runs. Please use a list instead.');
+      throw new OptimizerError(
+        `${this.name}: optimizer parameters need to be organized in ordered collections, but the ordering ` +
+          'of tensors in sets will change between runs. Please use a list instead.',
+      );
     }
     const params = source instanceof Tensor ? [source] : [...source];
     for (const param of params) {
@@ -82,13 +94,17 @@ export abstract class Optimizer<Options extends OptimizerOptions = OptimizerOpti
     for (const [key, value] of Object.entries(this.defaults)) {
       if (merged[key] !== undefined) continue;
       if (value === undefined) {
-        throw new OptimizerError(`${this.name}: parameter group didn't specify a value of required optimization parameter ${key}`);
+        throw new OptimizerError(
+          `${this.name}: parameter group didn't specify a value of required optimization parameter ${key}`,
+        );
       }
       merged[key] = Array.isArray(value) ? [...value] : value;
     }
     if (new Set(params).size !== params.length) {
-      console.warn(`${this.name}: optimizer contains a parameter group with duplicate parameters; ` +
-        'in future, this will cause an error; see github.com/pytorch/pytorch/issues/40967 for more information');
+      console.warn(
+        `${this.name}: optimizer contains a parameter group with duplicate parameters; ` +
+          'in future, this will cause an error; see github.com/pytorch/pytorch/issues/40967 for more information',
+      );
     }
     const existing = new Set(this.paramGroups.flatMap((other) => other.params));
     if (params.some((param) => existing.has(param))) {
@@ -132,7 +148,10 @@ export abstract class Optimizer<Options extends OptimizerOptions = OptimizerOpti
   /** The state of `param`, created empty on first use (PyTorch's defaultdict). */
   protected stateOf(param: Tensor): ParamState {
     let entry = this.state.get(param);
-    if (!entry) this.state.set(param, (entry = {}));
+    if (!entry) {
+      entry = {};
+      this.state.set(param, entry);
+    }
     return entry;
   }
 
@@ -171,18 +190,22 @@ export abstract class Optimizer<Options extends OptimizerOptions = OptimizerOpti
       throw new OptimizerError(`${this.name}: loaded state dict has a different number of parameter groups`);
     }
     if (saved.some((group, index) => group.params.length !== this.paramGroups[index]!.params.length)) {
-      throw new OptimizerError(`${this.name}: loaded state dict contains a parameter group that doesn't match the size of optimizer's group`);
+      throw new OptimizerError(
+        `${this.name}: loaded state dict contains a parameter group that doesn't match the size of optimizer's group`,
+      );
     }
     const byIndex = new Map<number, Tensor>();
     saved.forEach((group, groupIndex) => {
-      group.params.forEach((index, position) => byIndex.set(index, this.paramGroups[groupIndex]!.params[position]!));
+      for (const [position, index] of group.params.entries()) byIndex.set(index, this.paramGroups[groupIndex]!.params[position]!);
     });
     const state = new Map<Tensor, ParamState>();
     for (const [key, entry] of Object.entries(stateDict.state)) {
       const param = byIndex.get(Number(key));
-      if (!param) throw new OptimizerError(`${this.name}: loaded state dict has state for parameter ${key}, which no group holds`);
+      if (!param)
+        throw new OptimizerError(`${this.name}: loaded state dict has state for parameter ${key}, which no group holds`);
       const restored: ParamState = {};
-      for (const [name, value] of Object.entries(entry)) restored[name] = value instanceof Tensor ? copyForParam(value, param, name) : value;
+      for (const [name, value] of Object.entries(entry))
+        restored[name] = value instanceof Tensor ? copyForParam(value, param, name) : value;
       state.set(param, restored);
     }
     this.state = state;

@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const fence = '```';
 const source = (name: string) => readFileSync(new URL(`../examples/${name}`, import.meta.url), 'utf8').trimEnd();
 
 describe('README examples', () => {
   it('shows the example files verbatim', () => {
-    for (const name of ['train-tiny-model.ts', 'checkpoint.ts']) expect(readme).toContain('```ts\n' + source(name) + '\n```');
+    for (const name of ['train-tiny-model.ts', 'checkpoint.ts'])
+      expect(readme).toContain(`${fence}ts\n${source(name)}\n${fence}`);
   });
 
   it('trains the tiny model with SGD until it fits y = 2·x₀ − 3·x₁ + 1', async () => {

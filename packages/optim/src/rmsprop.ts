@@ -1,7 +1,7 @@
-import { noGrad, tidy, type Tensor } from '@lantern/tensor';
+import { noGrad, type Tensor, tidy } from '@lantern/tensor';
 import { OptimizerError } from './errors.js';
 import { checkLists } from './in-place.js';
-import { Optimizer, stateTensor, zerosLikeParam, type ParamGroup, type Params } from './optimizer.js';
+import { Optimizer, type ParamGroup, type Params, stateTensor, zerosLikeParam } from './optimizer.js';
 
 export interface RmspropOptions {
   lr: number;
@@ -35,10 +35,21 @@ export interface RmspropOptions {
  * const squareAvg = weight.zerosLike();
  * rmsprop([weight], [weight.grad!], [squareAvg], [], [], { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false });
  */
-export function rmsprop(params: readonly Tensor[], grads: readonly Tensor[], squareAvgs: readonly Tensor[], gradAvgs: readonly Tensor[],
-  momentumBuffers: readonly Tensor[], options: RmspropOptions): void {
+export function rmsprop(
+  params: readonly Tensor[],
+  grads: readonly Tensor[],
+  squareAvgs: readonly Tensor[],
+  gradAvgs: readonly Tensor[],
+  momentumBuffers: readonly Tensor[],
+  options: RmspropOptions,
+): void {
   const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = options;
-  checkLists('rmsprop', params, { grads, squareAvgs, ...(centered ? { gradAvgs } : {}), ...(momentum > 0 ? { momentumBuffers } : {}) });
+  checkLists('rmsprop', params, {
+    grads,
+    squareAvgs,
+    ...(centered ? { gradAvgs } : {}),
+    ...(momentum > 0 ? { momentumBuffers } : {}),
+  });
   noGrad(() => {
     params.forEach((param, index) => {
       tidy(() => {

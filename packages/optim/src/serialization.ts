@@ -1,4 +1,4 @@
-import { Tensor, dtypes, fromArray, type DType, type TypedArray } from '@lantern/tensor';
+import { type DType, dtypes, fromArray, Tensor, type TypedArray } from '@lantern/tensor';
 import { OptimizerError } from './errors.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -21,13 +21,21 @@ const arrayTypes = { float32: Float32Array, float64: Float64Array, int32: Int32A
 export async function stateDictToJson(value: unknown): Promise<JsonValue> {
   if (value instanceof Tensor) {
     const data = await value.data();
-    return { $tensor: { dtype: value.dtype, shape: [...value.shape], base64: bytesToBase64(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) } };
+    return {
+      $tensor: {
+        dtype: value.dtype,
+        shape: [...value.shape],
+        base64: bytesToBase64(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)),
+      },
+    };
   }
   if (typeof value === 'number') return Number.isFinite(value) ? value : { $number: String(value) };
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (Array.isArray(value)) return Promise.all(value.map((item) => stateDictToJson(item)));
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const entries = await Promise.all(Object.entries(value).map(async ([key, item]) => [key, await stateDictToJson(item)] as const));
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([key, item]) => [key, await stateDictToJson(item)] as const),
+    );
     return Object.fromEntries(entries);
   }
   throw new OptimizerError(`stateDictToJson: cannot serialise a value of type ${describe(value)}`);
@@ -39,6 +47,7 @@ export async function stateDictToJson(value: unknown): Promise<JsonValue> {
  * @example
  * optimizer.loadStateDict(stateDictFromJson(JSON.parse(readFileSync('optimizer.json', 'utf8'))));
  */
+// biome-ignore lint/suspicious/noExplicitAny: lets the result go straight into loadStateDict; callers may name T.
 export function stateDictFromJson<T = any>(json: JsonValue, options: { backend?: string } = {}): T {
   return decode(json, options.backend) as T;
 }
@@ -50,7 +59,11 @@ function decode(json: JsonValue, backend: string | undefined): unknown {
     const { dtype, shape, base64 } = (json as unknown as EncodedTensor).$tensor;
     if (!dtypes.includes(dtype)) throw new OptimizerError(`stateDictFromJson: unknown tensor dtype '${dtype}'`);
     const bytes = base64ToBytes(base64);
-    const values: TypedArray = new arrayTypes[dtype](bytes.buffer as ArrayBuffer, 0, bytes.byteLength / arrayTypes[dtype].BYTES_PER_ELEMENT);
+    const values: TypedArray = new arrayTypes[dtype](
+      bytes.buffer as ArrayBuffer,
+      0,
+      bytes.byteLength / arrayTypes[dtype].BYTES_PER_ELEMENT,
+    );
     return fromArray(values, shape, dtype, backend === undefined ? {} : { backend });
   }
   if ('$number' in json && Object.keys(json).length === 1) return Number(json.$number);
@@ -67,7 +80,9 @@ const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 function bytesToBase64(bytes: Uint8Array): string {
   let text = '';
   for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i]!, b = bytes[i + 1] ?? 0, c = bytes[i + 2] ?? 0;
+    const a = bytes[i]!,
+      b = bytes[i + 1] ?? 0,
+      c = bytes[i + 2] ?? 0;
     const triple = (a << 16) | (b << 8) | c;
     text += alphabet[(triple >> 18) & 63]! + alphabet[(triple >> 12) & 63]!;
     text += i + 1 < bytes.length ? alphabet[(triple >> 6) & 63]! : '=';
@@ -79,7 +94,9 @@ function bytesToBase64(bytes: Uint8Array): string {
 function base64ToBytes(text: string): Uint8Array {
   const clean = text.replace(/=+$/, '');
   const bytes = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let buffer = 0, bits = 0, written = 0;
+  let buffer = 0,
+    bits = 0,
+    written = 0;
   for (const character of clean) {
     const value = alphabet.indexOf(character);
     if (value < 0) throw new OptimizerError(`stateDictFromJson: invalid base64 character '${character}'`);

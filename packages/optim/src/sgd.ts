@@ -1,4 +1,4 @@
-import { getFastKernel, keep, noGrad, tidy, type Tensor } from '@lantern/tensor';
+import { getFastKernel, keep, noGrad, type Tensor, tidy } from '@lantern/tensor';
 import { OptimizerError } from './errors.js';
 import { checkLists, gradForKernel, updateContiguous } from './in-place.js';
 import { Optimizer, type ParamGroup, type Params } from './optimizer.js';
@@ -34,7 +34,12 @@ export interface SgdOptions {
  * const buffers: (Tensor | null)[] = [null];
  * sgd([weight], [weight.grad!], buffers, { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, maximize: false });
  */
-export function sgd(params: readonly Tensor[], grads: readonly Tensor[], momentumBuffers: (Tensor | null)[], options: SgdOptions): void {
+export function sgd(
+  params: readonly Tensor[],
+  grads: readonly Tensor[],
+  momentumBuffers: (Tensor | null)[],
+  options: SgdOptions,
+): void {
   checkLists('sgd', params, { grads, momentumBuffers });
   noGrad(() => {
     params.forEach((param, index) => {
@@ -46,10 +51,17 @@ export function sgd(params: readonly Tensor[], grads: readonly Tensor[], momentu
           const buffer = options.momentum !== 0 ? momentumBuffers[index]! : null;
           const grad = gradForKernel(grads[index]!, param);
           const attributes = {
-            lr: options.lr, momentum: options.momentum, dampening: options.dampening, weightDecay: options.weightDecay,
-            nesterov: options.nesterov, maximize: options.maximize, firstStep,
+            lr: options.lr,
+            momentum: options.momentum,
+            dampening: options.dampening,
+            weightDecay: options.weightDecay,
+            nesterov: options.nesterov,
+            maximize: options.maximize,
+            firstStep,
           };
-          updateContiguous([param, buffer], ([parameter, momentumBuffer]) => kernel(parameter!, grad.view(), momentumBuffer ?? null, attributes));
+          updateContiguous([param, buffer], ([parameter, momentumBuffer]) =>
+            kernel(parameter!, grad.view(), momentumBuffer ?? null, attributes),
+          );
         } else {
           sgdComposed(param, grads[index]!, momentumBuffers, index, options);
         }
@@ -101,7 +113,7 @@ export class SGD extends Optimizer<SgdOptions> {
       momentumBuffers.push(buffer === undefined ? null : (buffer as Tensor | null));
     }
     sgd(params, grads, momentumBuffers, group);
-    params.forEach((param, index) => (this.stateOf(param).momentumBuffer = momentumBuffers[index]!));
+    for (const [index, param] of params.entries()) this.stateOf(param).momentumBuffer = momentumBuffers[index]!;
   }
 }
 

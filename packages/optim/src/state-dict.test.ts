@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import '@lantern/backend-cpu';
-import { tensor, zeros, type Tensor } from '@lantern/tensor';
-import { OptimizerError, SGD, stateDictFromJson, stateDictToJson, type OptimizerStateDict } from './index.js';
-import { expectClose, optimizerFixture, setGrads, setUpCase, type OptimizerCase } from './__fixtures__/fixtures.js';
+import { type Tensor, tensor, zeros } from '@lantern/tensor';
+import { expectClose, type OptimizerCase, optimizerFixture, setGrads, setUpCase } from './__fixtures__/fixtures.js';
+import { OptimizerError, type OptimizerStateDict, SGD, stateDictFromJson, stateDictToJson } from './index.js';
 
 const half = 5;
 
@@ -19,30 +19,35 @@ function runSteps(testCase: OptimizerCase, setUp: ReturnType<typeof setUpCase>, 
 }
 
 describe('stateDict round trip: 5 steps, save through JSON, load into a fresh optimizer, 5 more = 10 straight steps', () => {
-  it.each(optimizerFixture.cases.map((testCase) => [`${testCase.optimizer}: ${testCase.name} (${testCase.dtype})`, testCase] as const))(
-    '%s',
-    async (_label, testCase) => {
-      const straight = setUpCase(testCase);
-      runSteps(testCase, straight, 0, 2 * half);
+  it.each(
+    optimizerFixture.cases.map((testCase) => [`${testCase.optimizer}: ${testCase.name} (${testCase.dtype})`, testCase] as const),
+  )('%s', async (_label, testCase) => {
+    const straight = setUpCase(testCase);
+    runSteps(testCase, straight, 0, 2 * half);
 
-      const first = setUpCase(testCase);
-      runSteps(testCase, first, 0, half);
-      const saved = await throughJson<{ params: Tensor[]; optimizer: OptimizerStateDict }>({
-        params: first.params, optimizer: first.optimizer.stateDict(),
-      });
-      // The fresh optimizer gets a different learning rate: loading must restore the saved group options too.
-      const resumed = setUpCase(testCase, saved.params.map((param) => [...param.dataSync()]), { ...testCase.options, lr: 123 });
-      resumed.optimizer.loadStateDict(saved.optimizer);
-      runSteps(testCase, resumed, half, 2 * half);
+    const first = setUpCase(testCase);
+    runSteps(testCase, first, 0, half);
+    const saved = await throughJson<{ params: Tensor[]; optimizer: OptimizerStateDict }>({
+      params: first.params,
+      optimizer: first.optimizer.stateDict(),
+    });
+    // The fresh optimizer gets a different learning rate: loading must restore the saved group options too.
+    const resumed = setUpCase(
+      testCase,
+      saved.params.map((param) => [...param.dataSync()]),
+      { ...testCase.options, lr: 123 },
+    );
+    resumed.optimizer.loadStateDict(saved.optimizer);
+    runSteps(testCase, resumed, half, 2 * half);
 
-      resumed.params.forEach((param, index) => {
-        expect([...param.dataSync()], `param ${index}`).toEqual([...straight.params[index]!.dataSync()]);
-        expectClose(param.dataSync(), testCase.trajectory[2 * half - 1]![index]!, testCase.dtype, `param ${index} against PyTorch`);
-      });
-      expect(resumed.optimizer.paramGroups.map(({ params: _params, ...options }) => options))
-        .toEqual(straight.optimizer.paramGroups.map(({ params: _params, ...options }) => options));
-    },
-  );
+    resumed.params.forEach((param, index) => {
+      expect([...param.dataSync()], `param ${index}`).toEqual([...straight.params[index]!.dataSync()]);
+      expectClose(param.dataSync(), testCase.trajectory[2 * half - 1]![index]!, testCase.dtype, `param ${index} against PyTorch`);
+    });
+    expect(resumed.optimizer.paramGroups.map(({ params: _params, ...options }) => options)).toEqual(
+      straight.optimizer.paramGroups.map(({ params: _params, ...options }) => options),
+    );
+  });
 });
 
 describe('stateDict layout and loading checks', () => {
@@ -62,7 +67,10 @@ describe('stateDict layout and loading checks', () => {
     const weight = zeros([2], { dtype: 'float64' }).requiresGrad_();
     const optimizer = new SGD([weight], { lr: 0.1, momentum: 0.9 });
     const buffer = tensor([1.5, 2.5], { dtype: 'float32' });
-    optimizer.loadStateDict({ state: { 0: { momentumBuffer: buffer } }, paramGroups: [{ ...optimizer.stateDict().paramGroups[0]!, params: [0] }] });
+    optimizer.loadStateDict({
+      state: { 0: { momentumBuffer: buffer } },
+      paramGroups: [{ ...optimizer.stateDict().paramGroups[0]!, params: [0] }],
+    });
     const loaded = optimizer.state.get(weight)!.momentumBuffer as Tensor;
     expect(loaded).not.toBe(buffer);
     expect(loaded.dtype).toBe('float64');
@@ -73,16 +81,21 @@ describe('stateDict layout and loading checks', () => {
   it('rejects state dicts whose groups do not match', () => {
     const [a, b] = [zeros([2]).requiresGrad_(), zeros([2]).requiresGrad_()];
     const saved = new SGD([a, b], { lr: 0.1 }).stateDict();
-    expect(() => new SGD([{ params: [a] }, { params: [b] }], { lr: 0.1 }).loadStateDict(saved))
-      .toThrow(new OptimizerError('SGD: loaded state dict has a different number of parameter groups'));
-    expect(() => new SGD([a], { lr: 0.1 }).loadStateDict(saved))
-      .toThrow("SGD: loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
+    expect(() => new SGD([{ params: [a] }, { params: [b] }], { lr: 0.1 }).loadStateDict(saved)).toThrow(
+      new OptimizerError('SGD: loaded state dict has a different number of parameter groups'),
+    );
+    expect(() => new SGD([a], { lr: 0.1 }).loadStateDict(saved)).toThrow(
+      "SGD: loaded state dict contains a parameter group that doesn't match the size of optimizer's group",
+    );
   });
 
   it('serialises tensors of every dtype and non-finite numbers exactly', async () => {
     const value = {
-      float32: tensor([0.1, -3.25e-20, 1e30], { dtype: 'float32' }), float64: tensor([[Math.PI], [-0]], { dtype: 'float64' }),
-      int32: tensor([7, -2147483648], { dtype: 'int32' }), bool: tensor([true, false, true]), empty: zeros([0, 3]),
+      float32: tensor([0.1, -3.25e-20, 1e30], { dtype: 'float32' }),
+      float64: tensor([[Math.PI], [-0]], { dtype: 'float64' }),
+      int32: tensor([7, -2147483648], { dtype: 'int32' }),
+      bool: tensor([true, false, true]),
+      empty: zeros([0, 3]),
       numbers: [Infinity, -Infinity, 1.5, null, 'text', false],
     };
     const restored = await throughJson<typeof value>(value);

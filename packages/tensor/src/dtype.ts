@@ -9,10 +9,14 @@ export const dtypes: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
 
 export function arrayConstructorFor(dtype: DType) {
   switch (dtype) {
-    case 'float32': return Float32Array;
-    case 'float64': return Float64Array;
-    case 'int32': return Int32Array;
-    case 'bool': return Uint8Array;
+    case 'float32':
+      return Float32Array;
+    case 'float64':
+      return Float64Array;
+    case 'int32':
+      return Int32Array;
+    case 'bool':
+      return Uint8Array;
   }
 }
 

@@ -13,7 +13,9 @@ let activeBackend: Backend | null = null;
 export function registerBackend(backend: Backend): void {
   assertSingleCore();
   if (backend.specificationVersion !== 'v1') {
-    throw new BackendError(`backend '${backend.name}' implements specification '${backend.specificationVersion}', core expects 'v1'`);
+    throw new BackendError(
+      `backend '${backend.name}' implements specification '${backend.specificationVersion}', core expects 'v1'`,
+    );
   }
   backends.set(backend.name, backend);
   activeBackend ??= backend;
@@ -43,11 +45,12 @@ export function getBackend(name?: string): Backend {
   assertSingleCore();
   if (name !== undefined) {
     const backend = backends.get(name);
-    if (!backend) throw new BackendError(`backend '${name}' is not registered (registered: ${[...backends.keys()].join(', ') || 'none'})`);
+    if (!backend)
+      throw new BackendError(`backend '${name}' is not registered (registered: ${[...backends.keys()].join(', ') || 'none'})`);
     return backend;
   }
   if (!activeBackend) {
-    throw new BackendError("no backend is registered: import one first, e.g. \"import '@lantern/backend-cpu'\"");
+    throw new BackendError('no backend is registered: import one first, e.g. "import \'@lantern/backend-cpu\'"');
   }
   return activeBackend;
 }
@@ -59,7 +62,10 @@ export function registeredBackends(): string[] {
 /** Registers an optional fast kernel for a backend; ops use it instead of their composition of primitives. */
 export function registerFastKernel<Name extends FastKernelName>(backendName: string, name: Name, kernel: FastKernel<Name>): void {
   let table = fastKernels.get(backendName);
-  if (!table) fastKernels.set(backendName, (table = new Map()));
+  if (!table) {
+    table = new Map();
+    fastKernels.set(backendName, table);
+  }
   table.set(name, kernel);
 }
 
@@ -91,7 +97,12 @@ export class Storage {
   private holders = 0;
   private readonly state = { freed: false };
 
-  constructor(readonly backend: Backend, readonly handle: unknown, readonly size: number, readonly dtype: DType) {
+  constructor(
+    readonly backend: Backend,
+    readonly handle: unknown,
+    readonly size: number,
+    readonly dtype: DType,
+  ) {
     finalizer.register(this, { backend, handle, state: this.state }, this);
   }
 

@@ -20,7 +20,10 @@ export class DimError extends LanternError {}
 
 /** The active backend lacks a kernel; the message names the kernel and the backend. */
 export class KernelNotFoundError extends LanternError {
-  constructor(readonly kernelName: string, readonly backendName: string) {
+  constructor(
+    readonly kernelName: string,
+    readonly backendName: string,
+  ) {
     super(`kernel '${kernelName}' is not implemented by backend '${backendName}'`);
   }
 }

@@ -61,7 +61,14 @@ export interface FastKernelSignatures {
   /** In-place SGD step of one parameter; momentumBuffer is null when momentum is 0. */
   sgdUpdate(parameter: View, grad: View, momentumBuffer: View | null, attributes: SgdAttributes): void;
   /** In-place Adam/AdamW step of one parameter; maxExpAvgSq is null unless amsgrad. */
-  adamUpdate(parameter: View, grad: View, expAvg: View, expAvgSq: View, maxExpAvgSq: View | null, attributes: AdamAttributes): void;
+  adamUpdate(
+    parameter: View,
+    grad: View,
+    expAvg: View,
+    expAvgSq: View,
+    maxExpAvgSq: View | null,
+    attributes: AdamAttributes,
+  ): void;
 }
 
 export type FastKernel<Name extends FastKernelName> = FastKernelSignatures[Name];

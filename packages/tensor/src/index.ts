@@ -1,37 +1,76 @@
 /**
  * @lantern/tensor: strided tensors with PyTorch's autograd, and the backend contract every backend implements.
- * Register a backend by importing it (e.g. `import '@lantern/backend-cpu'`); nothing here has side effects.
+ * Register a backend by importing it (e.g. `import '@lantern/backend-cpu'`); nothing here registers anything.
  */
-export { Tensor } from './tensor.js';
+import { installTensorMethods } from './tensor-methods/install.js';
+
+// Tensor's methods are defined in tensor-methods/ (the ops they call import the class, so the class cannot import
+// them) and installed here, in the entry every program imports, as a call that no bundler can drop as unused.
+installTensorMethods();
+
+export { enableGrad, isGradEnabled, noGrad } from './autograd/grad-mode.js';
+export { type BackwardFunction, GradNode, record } from './autograd/node.js';
 export type { Backend, TensorView } from './backend.js';
 export type { DType, TypedArray } from './dtype.js';
-export { dtypes, isFloating, promoteTypes, allocateArray } from './dtype.js';
+export { allocateArray, dtypes, isFloating, promoteTypes } from './dtype.js';
 export {
-  LanternError, ShapeError, DTypeError, DimError, KernelNotFoundError, BackendError, AutogradError, DisposedError,
-  SyncReadError, formatShape,
-} from './errors.js';
-export { DuplicateCoreError, type LoadedCore } from './single-copy.js';
-export * from './kernel-names.js';
-export type * from './fast-kernels.js';
-export {
-  registerBackend, setBackend, getBackend, registeredBackends, registerFastKernel, unregisterFastKernel, getFastKernel,
+  getBackend,
+  getFastKernel,
+  registerBackend,
+  registeredBackends,
+  registerFastKernel,
   Storage,
+  setBackend,
+  unregisterFastKernel,
 } from './engine.js';
-export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
-export { GradNode, record, type BackwardFunction } from './autograd/node.js';
-export { tidy, keep } from './scope.js';
-export { Generator, defaultGenerator, manualSeed } from './random.js';
-export { sizeOf, contiguousStrides, isContiguous, broadcastShapes, normalizeDim } from './shape.js';
-export type { Nested } from './to-nested.js';
-
-export { tensor, fromArray, full, zeros, ones, arange, linspace, eye, type CreationOptions, type NestedArray } from './ops/creation.js';
-export { rand, randn, randint, randperm, fillUniform, fillNormal, type RandomOptions } from './ops/random.js';
-export { where, cast, sumToShape, type Operand } from './ops/elementwise.js';
-export { cat, stack, pad, split, chunk } from './ops/combine.js';
-export { matmul, linear } from './ops/linalg.js';
-export { clamp, leakyRelu, gelu, softmax, logSoftmax } from './ops/activation.js';
-export { conv2d, type Conv2dOptions, type Pair } from './ops/conv.js';
-export { maxPool2d, avgPool2d, adaptiveAvgPool2d, type Pool2dOptions, type AvgPool2dOptions, type MaxPoolResult } from './ops/pool.js';
-export { softmaxCrossEntropy } from './ops/loss.js';
-export type { ValuesAndIndices } from './ops/reduce.js';
+export {
+  AutogradError,
+  BackendError,
+  DimError,
+  DisposedError,
+  DTypeError,
+  formatShape,
+  KernelNotFoundError,
+  LanternError,
+  ShapeError,
+  SyncReadError,
+} from './errors.js';
+export type * from './fast-kernels.js';
+export * from './kernel-names.js';
+export { clamp, gelu, leakyRelu, logSoftmax, softmax } from './ops/activation.js';
+export { type Operand, sumToShape } from './ops/broadcast.js';
+export { cat, chunk, pad, split, stack } from './ops/combine.js';
+export { type Conv2dOptions, conv2d, type Pair } from './ops/conv.js';
+export {
+  arange,
+  type CreationOptions,
+  eye,
+  fromArray,
+  full,
+  linspace,
+  type NestedArray,
+  ones,
+  tensor,
+  zeros,
+} from './ops/creation.js';
 export { emptyTensor } from './ops/dispatch.js';
+export { cast } from './ops/elementwise.js';
+export { linear, matmul } from './ops/linalg.js';
+export { softmaxCrossEntropy } from './ops/loss.js';
+export {
+  type AvgPool2dOptions,
+  adaptiveAvgPool2d,
+  avgPool2d,
+  type MaxPoolResult,
+  maxPool2d,
+  type Pool2dOptions,
+} from './ops/pool.js';
+export { fillNormal, fillUniform, type RandomOptions, rand, randint, randn, randperm } from './ops/random.js';
+export type { ValuesAndIndices } from './ops/reduce.js';
+export { where } from './ops/where.js';
+export { defaultGenerator, Generator, manualSeed } from './random.js';
+export { keep, tidy } from './scope.js';
+export { broadcastShapes, contiguousStrides, isContiguous, normalizeDim, sizeOf } from './shape.js';
+export { DuplicateCoreError, type LoadedCore } from './single-copy.js';
+export { Tensor } from './tensor.js';
+export type { Nested } from './to-nested.js';

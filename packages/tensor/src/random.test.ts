@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import '@lantern/backend-cpu';
-import { manualSeed, rand, randint, randn, randperm, zeros } from './index.js';
 import fixtures from './__fixtures__/random.json';
+import { manualSeed, rand, randint, randn, randperm, zeros } from './index.js';
 
-const close = (actual: ArrayLike<number>, expected: number[], tolerance: number) =>
-  expected.forEach((value, i) => expect(Math.abs(actual[i]! - value)).toBeLessThanOrEqual(tolerance));
+const close = (actual: ArrayLike<number>, expected: number[], tolerance: number) => {
+  for (const [i, value] of expected.entries()) expect(Math.abs(actual[i]! - value)).toBeLessThanOrEqual(tolerance);
+};
 
 // Values from scripts/generate_random_fixtures.py (PyTorch 1.13.1, CPU generator).
 describe('random draws match PyTorch after manualSeed', () => {

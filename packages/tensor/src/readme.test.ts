@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const example = (name: string) => readFileSync(new URL(`../examples/${name}`, import.meta.url), 'utf8');
 type ExampleResult = Record<string, number>;
-const run = async (name: string): Promise<ExampleResult> => ((await import(`../examples/${name}`)) as { result: ExampleResult }).result;
+const run = async (name: string): Promise<ExampleResult> =>
+  ((await import(`../examples/${name}`)) as { result: ExampleResult }).result;
 
 describe('README examples run and give the results they print', () => {
-  it('scalar autograd (micrograd\'s example)', async () => {
+  it("scalar autograd (micrograd's example)", async () => {
     expect(readme).toContain(example('scalar-autograd.mjs'));
     const result = await run('scalar-autograd.mjs');
     expect(result.g!).toBeCloseTo(24.7041, 4);

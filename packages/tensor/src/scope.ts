@@ -2,9 +2,18 @@ import type { Tensor } from './tensor.js';
 
 // Each open tidy() scope tracks the tensors created inside it, to dispose all but the ones it returns.
 const scopes: Set<Tensor>[] = [];
+// Every tensor passes through trackTensor in its constructor, so membership here tells tidy() what is a tensor
+// without this module importing the Tensor class (which imports this module).
+const constructedTensors = new WeakSet<object>();
 
+/** Called by the Tensor constructor: the tensor joins the innermost open tidy() scope. */
 export function trackTensor(tensor: Tensor): void {
+  constructedTensors.add(tensor);
   scopes[scopes.length - 1]?.add(tensor);
+}
+
+function isTensor(value: unknown): value is Tensor {
+  return typeof value === 'object' && value !== null && constructedTensors.has(value);
 }
 
 /** Exempts a tensor from disposal by the enclosing tidy() scopes (gradients, optimizer state, running stats). */
@@ -13,18 +22,12 @@ export function keep<T extends Tensor>(tensor: T): T {
   return tensor;
 }
 
-function collectTensors(value: unknown, into: Set<Tensor>, isTensor: (value: unknown) => value is Tensor): void {
+function collectTensors(value: unknown, into: Set<Tensor>): void {
   if (isTensor(value)) into.add(value);
-  else if (Array.isArray(value)) for (const item of value) collectTensors(item, into, isTensor);
+  else if (Array.isArray(value)) for (const item of value) collectTensors(item, into);
   else if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    for (const item of Object.values(value)) collectTensors(item, into, isTensor);
+    for (const item of Object.values(value)) collectTensors(item, into);
   }
-}
-
-let tensorCheck: (value: unknown) => value is Tensor = (_value): _value is Tensor => false;
-
-export function setTensorCheck(check: (value: unknown) => value is Tensor): void {
-  tensorCheck = check;
 }
 
 /**
@@ -43,7 +46,7 @@ export function tidy<T>(fn: () => T): T {
     scopes.pop();
   }
   const returned = new Set<Tensor>();
-  collectTensors(result, returned, tensorCheck);
+  collectTensors(result, returned);
   for (const tensor of scope) {
     if (!returned.has(tensor)) tensor.dispose();
   }

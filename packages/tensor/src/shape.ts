@@ -1,4 +1,4 @@
-import { DimError, ShapeError, formatShape } from './errors.js';
+import { DimError, formatShape, ShapeError } from './errors.js';
 
 export type Shape = readonly number[];
 
@@ -72,7 +72,8 @@ export function assertValidShape(op: string, shape: Shape): void {
 export function inferShape(op: string, from: Shape, target: Shape): number[] {
   const size = sizeOf(from);
   const inferred = target.indexOf(-1);
-  if (inferred !== target.lastIndexOf(-1)) throw new ShapeError(`${op}: only one dimension can be inferred in ${formatShape(target)}`);
+  if (inferred !== target.lastIndexOf(-1))
+    throw new ShapeError(`${op}: only one dimension can be inferred in ${formatShape(target)}`);
   const result = [...target];
   if (inferred >= 0) {
     const known = sizeOf(target.filter((_, axis) => axis !== inferred));

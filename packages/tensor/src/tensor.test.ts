@@ -1,13 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import '@lantern/backend-cpu';
 import {
-  BackendError, DimError, DisposedError, KernelNotFoundError, ShapeError, arange, cat, conv2d, eye, full, linspace, ones,
-  setBackend, tensor, tidy, zeros,
+  arange,
+  BackendError,
+  cat,
+  conv2d,
+  DimError,
+  DisposedError,
+  eye,
+  full,
+  KernelNotFoundError,
+  linspace,
+  ones,
+  ShapeError,
+  setBackend,
+  tensor,
+  tidy,
+  zeros,
 } from './index.js';
 
 describe('creation', () => {
   it('infers dtype and shape like torch.tensor', () => {
-    expect(tensor([[1, 2], [3, 4]]).dtype).toBe('int32');
+    expect(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]).dtype,
+    ).toBe('int32');
     expect(tensor([1.5, 2]).dtype).toBe('float32');
     expect(tensor([true, false]).dtype).toBe('bool');
     expect(tensor(new Float64Array(6), { shape: [2, 3] }).shape).toEqual([2, 3]);
@@ -22,18 +41,40 @@ describe('creation', () => {
     expect(arange(5).toArray()).toEqual([0, 1, 2, 3, 4]);
     expect(arange(1, 2, 0.25).toArray()).toEqual([1, 1.25, 1.5, 1.75]);
     expect(Array.from(linspace(0, 1, 5).dataSync())).toEqual([0, 0.25, 0.5, 0.75, 1]);
-    expect(eye(2, 3).toArray()).toEqual([[1, 0, 0], [0, 1, 0]]);
+    expect(eye(2, 3).toArray()).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
   });
 });
 
 describe('views never copy', () => {
   it('reshape, permute, expand, slice and flip share storage', () => {
     const x = arange(24).reshape(2, 3, 4);
-    for (const view of [x.permute(2, 0, 1), x.expand(5, 2, 3, 4), x.slice(2, 1, 3), x.flip(0), x.select(1, 2), x.unsqueeze(0), x.flatten()]) {
+    for (const view of [
+      x.permute(2, 0, 1),
+      x.expand(5, 2, 3, 4),
+      x.slice(2, 1, 3),
+      x.flip(0),
+      x.select(1, 2),
+      x.unsqueeze(0),
+      x.flatten(),
+    ]) {
       expect(view.storage).toBe(x.storage);
     }
     expect(x.transpose(0, 2).reshape(-1).storage).not.toBe(x.storage); // not expressible as a view: copies
-    expect(x.slice(2, 1, 3).toArray()).toEqual([[[1, 2], [5, 6], [9, 10]], [[13, 14], [17, 18], [21, 22]]]);
+    expect(x.slice(2, 1, 3).toArray()).toEqual([
+      [
+        [1, 2],
+        [5, 6],
+        [9, 10],
+      ],
+      [
+        [13, 14],
+        [17, 18],
+        [21, 22],
+      ],
+    ]);
   });
   it('viewAs refuses a layout that needs a copy', () => {
     expect(() => arange(6).reshape(2, 3).t().viewAs(6)).toThrow(/use reshape/);
@@ -48,7 +89,9 @@ describe('errors name the op and the shapes', () => {
     expect(() => ones([2, 3]).matmul(ones([4, 5]))).toThrow(/matmul: shapes \[2, 3\] and \[4, 5\] cannot be multiplied/);
   });
   it('conv2d channel mismatch', () => {
-    expect(() => conv2d(ones([1, 3, 8, 8]), ones([4, 2, 3, 3]))).toThrow(/conv2d: input \[1, 3, 8, 8\] and weight \[4, 2, 3, 3\]/);
+    expect(() => conv2d(ones([1, 3, 8, 8]), ones([4, 2, 3, 3]))).toThrow(
+      /conv2d: input \[1, 3, 8, 8\] and weight \[4, 2, 3, 3\]/,
+    );
   });
   it('bad dims', () => {
     expect(() => ones([2, 3]).sum(2)).toThrow(DimError);
@@ -63,7 +106,17 @@ describe('errors name the op and the shapes', () => {
 
 describe('reading and printing', () => {
   it('prints like PyTorch', () => {
-    expect(String(tensor([[1, 2], [3, 4]], { dtype: 'float32' }))).toBe('tensor([[1., 2.],\n        [3., 4.]])');
+    expect(
+      String(
+        tensor(
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          { dtype: 'float32' },
+        ),
+      ),
+    ).toBe('tensor([[1., 2.],\n        [3., 4.]])');
     expect(String(tensor([0.1, 0.25]))).toBe('tensor([0.1000, 0.2500])');
     expect(String(tensor([1, 2]))).toBe('tensor([1, 2], dtype=torch.int32)');
     expect(String(tensor([true, false]))).toBe('tensor([ True, False])');

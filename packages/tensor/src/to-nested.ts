@@ -9,7 +9,8 @@ export function toNested(values: TypedArray, shape: readonly number[], dtype: DT
   let position = 0;
   const build = (depth: number): Nested[] => {
     const out: Nested[] = [];
-    for (let i = 0; i < shape[depth]!; i++) out.push(depth === shape.length - 1 ? convert(values[position++]!) : build(depth + 1));
+    for (let i = 0; i < shape[depth]!; i++)
+      out.push(depth === shape.length - 1 ? convert(values[position++]!) : build(depth + 1));
     return out;
   };
   return build(0);

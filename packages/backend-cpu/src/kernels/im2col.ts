@@ -2,18 +2,35 @@ import type { Conv2dAttributes } from '@lantern/tensor';
 
 /** Geometry of one convolution, from the input and weight shapes. */
 export interface ConvGeometry {
-  readonly batch: number; readonly channels: number; readonly height: number; readonly width: number;
-  readonly outChannels: number; readonly kernelHeight: number; readonly kernelWidth: number;
-  readonly outHeight: number; readonly outWidth: number;
+  readonly batch: number;
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+  readonly outChannels: number;
+  readonly kernelHeight: number;
+  readonly kernelWidth: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
   readonly attributes: Conv2dAttributes;
 }
 
-export function convGeometry(inputShape: readonly number[], weightShape: readonly number[], outputShape: readonly number[],
-  attributes: Conv2dAttributes): ConvGeometry {
+export function convGeometry(
+  inputShape: readonly number[],
+  weightShape: readonly number[],
+  outputShape: readonly number[],
+  attributes: Conv2dAttributes,
+): ConvGeometry {
   return {
-    batch: inputShape[0]!, channels: inputShape[1]!, height: inputShape[2]!, width: inputShape[3]!,
-    outChannels: weightShape[0]!, kernelHeight: weightShape[2]!, kernelWidth: weightShape[3]!,
-    outHeight: outputShape[2]!, outWidth: outputShape[3]!, attributes,
+    batch: inputShape[0]!,
+    channels: inputShape[1]!,
+    height: inputShape[2]!,
+    width: inputShape[3]!,
+    outChannels: weightShape[0]!,
+    kernelHeight: weightShape[2]!,
+    kernelWidth: weightShape[3]!,
+    outHeight: outputShape[2]!,
+    outWidth: outputShape[3]!,
+    attributes,
   };
 }
 
@@ -21,10 +38,18 @@ export function convGeometry(inputShape: readonly number[], weightShape: readonl
  * Unfolds channels [c0, c0 + count) of image `n` into columns[(c*KH + i)*KW + j][oh*OW + ow], zero where the window
  * reaches into padding.
  */
-export function im2col(input: ArrayLike<number>, inputOffset: number, g: ConvGeometry, c0: number, count: number,
-  columns: Float64Array): void {
+export function im2col(
+  input: ArrayLike<number>,
+  inputOffset: number,
+  g: ConvGeometry,
+  c0: number,
+  count: number,
+  columns: Float64Array,
+): void {
   const { height, width, kernelHeight, kernelWidth, outHeight, outWidth } = g;
-  const [sh, sw] = g.attributes.stride, [ph, pw] = g.attributes.padding, [dh, dw] = g.attributes.dilation;
+  const [sh, sw] = g.attributes.stride,
+    [ph, pw] = g.attributes.padding,
+    [dh, dw] = g.attributes.dilation;
   const plane = outHeight * outWidth;
   let row = 0;
   for (let c = c0; c < c0 + count; c++) {
@@ -50,10 +75,18 @@ export function im2col(input: ArrayLike<number>, inputOffset: number, g: ConvGeo
 }
 
 /** The adjoint of im2col: adds columns back into image `n`'s channels [c0, c0 + count) of `gradInput`. */
-export function col2imAdd(columns: Float64Array, g: ConvGeometry, c0: number, count: number, gradInput: Float32Array | Float64Array,
-  inputOffset: number): void {
+export function col2imAdd(
+  columns: Float64Array,
+  g: ConvGeometry,
+  c0: number,
+  count: number,
+  gradInput: Float32Array | Float64Array,
+  inputOffset: number,
+): void {
   const { height, width, kernelHeight, kernelWidth, outHeight, outWidth } = g;
-  const [sh, sw] = g.attributes.stride, [ph, pw] = g.attributes.padding, [dh, dw] = g.attributes.dilation;
+  const [sh, sw] = g.attributes.stride,
+    [ph, pw] = g.attributes.padding,
+    [dh, dw] = g.attributes.dilation;
   const plane = outHeight * outWidth;
   let row = 0;
   for (let c = c0; c < c0 + count; c++) {
@@ -63,7 +96,8 @@ export function col2imAdd(columns: Float64Array, g: ConvGeometry, c0: number, co
         for (let oh = 0; oh < outHeight; oh++) {
           const h = oh * sh - ph + i * dh;
           if (h < 0 || h >= height) continue;
-          const lineBase = channelBase + h * width, source = row * plane + oh * outWidth;
+          const lineBase = channelBase + h * width,
+            source = row * plane + oh * outWidth;
           for (let ow = 0, w = j * dw - pw; ow < outWidth; ow++, w += sw) {
             if (w >= 0 && w < width) gradInput[lineBase + w] += columns[source + ow]!;
           }

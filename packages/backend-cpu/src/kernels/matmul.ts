@@ -7,9 +7,16 @@ export function matmul(a: TensorView<TypedArray>, b: TensorView<TypedArray>, out
   const n = b.shape[2]!;
   const out = output.handle as Float32Array | Float64Array;
   for (let index = 0; index < batch; index++) {
-    gemm(m, n, k,
+    gemm(
+      m,
+      n,
+      k,
       { data: a.handle, offset: a.offset + index * a.strides[0]!, rowStride: a.strides[1]!, columnStride: a.strides[2]! },
       { data: b.handle, offset: b.offset + index * b.strides[0]!, rowStride: b.strides[1]!, columnStride: b.strides[2]! },
-      out, output.offset + index * output.strides[0]!, output.strides[1]!, false);
+      out,
+      output.offset + index * output.strides[0]!,
+      output.strides[1]!,
+      false,
+    );
   }
 }

@@ -5,9 +5,15 @@ import type { AdamAttributes, SgdAttributes, TensorView, TypedArray } from '@lan
 const roundFor = (array: TypedArray) => (array instanceof Float32Array ? Math.fround : (value: number) => value);
 
 /** torch.optim.SGD's rule for one parameter, in place. */
-export function sgdUpdate(parameter: TensorView<TypedArray>, grad: TensorView<TypedArray>, momentumBuffer: TensorView<TypedArray> | null,
-  a: SgdAttributes): void {
-  const p = parameter.handle, g = grad.handle, buffer = momentumBuffer?.handle;
+export function sgdUpdate(
+  parameter: TensorView<TypedArray>,
+  grad: TensorView<TypedArray>,
+  momentumBuffer: TensorView<TypedArray> | null,
+  a: SgdAttributes,
+): void {
+  const p = parameter.handle,
+    g = grad.handle,
+    buffer = momentumBuffer?.handle;
   const r = roundFor(p);
   const size = parameter.shape.reduce((x, y) => x * y, 1);
   for (let i = 0; i < size; i++) {
@@ -25,9 +31,19 @@ export function sgdUpdate(parameter: TensorView<TypedArray>, grad: TensorView<Ty
 }
 
 /** torch.optim.Adam / AdamW's rule for one parameter, in place. */
-export function adamUpdate(parameter: TensorView<TypedArray>, grad: TensorView<TypedArray>, expAvg: TensorView<TypedArray>,
-  expAvgSq: TensorView<TypedArray>, maxExpAvgSq: TensorView<TypedArray> | null, a: AdamAttributes): void {
-  const p = parameter.handle, g = grad.handle, m = expAvg.handle, v = expAvgSq.handle, vMax = maxExpAvgSq?.handle;
+export function adamUpdate(
+  parameter: TensorView<TypedArray>,
+  grad: TensorView<TypedArray>,
+  expAvg: TensorView<TypedArray>,
+  expAvgSq: TensorView<TypedArray>,
+  maxExpAvgSq: TensorView<TypedArray> | null,
+  a: AdamAttributes,
+): void {
+  const p = parameter.handle,
+    g = grad.handle,
+    m = expAvg.handle,
+    v = expAvgSq.handle,
+    vMax = maxExpAvgSq?.handle;
   const r = roundFor(p);
   const size = parameter.shape.reduce((x, y) => x * y, 1);
   const biasCorrection1 = 1 - a.beta1 ** a.step;

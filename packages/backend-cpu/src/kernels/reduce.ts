@@ -5,8 +5,16 @@ import { forEachRow } from './strided.js';
  * Reductions. The output has the input's rank with reduced axes of extent 1; walking the input with the output's
  * strides zeroed on those axes lands every input element on its output element. Sums accumulate in float64.
  */
-export function reduce(op: ReduceOp, input: TensorView<TypedArray>, axes: readonly number[], output: TensorView<TypedArray>): void {
-  if (op === 'argmax' || op === 'argmin') return argReduce(op, input, axes[0]!, output);
+export function reduce(
+  op: ReduceOp,
+  input: TensorView<TypedArray>,
+  axes: readonly number[],
+  output: TensorView<TypedArray>,
+): void {
+  if (op === 'argmax' || op === 'argmin') {
+    argReduce(op, input, axes[0]!, output);
+    return;
+  }
   // The accumulator is row-major over the output shape, whatever the output view's own strides.
   const outputStrides = contiguousStrides(output.shape).map((stride, axis) => (axes.includes(axis) ? 0 : stride));
   const outputSize = output.shape.reduce((a, b) => a * b, 1);
@@ -25,10 +33,12 @@ export function reduce(op: ReduceOp, input: TensorView<TypedArray>, axes: readon
     accumulator.fill(isMax ? -Infinity : Infinity);
     forEachRow(input.shape, [input.strides, outputStrides], [input.offset, 0], (length, [xo, ao], [xs, as]) => {
       for (let i = 0; i < length; i++) {
-        const value = x[xo! + i * xs!]!, at = ao! + i * as!, current = accumulator[at]!;
+        const value = x[xo! + i * xs!]!,
+          at = ao! + i * as!,
+          current = accumulator[at]!;
         // NaN propagates, as in torch.amax.
-        if (value !== value || (isMax ? value > current : value < current)) accumulator[at] = value;
-        else if (current !== current) accumulator[at] = current;
+        if (Number.isNaN(value) || (isMax ? value > current : value < current)) accumulator[at] = value;
+        else if (Number.isNaN(current)) accumulator[at] = current;
       }
     });
   }
@@ -44,17 +54,20 @@ function writeContiguousOrStrided(values: Float64Array, output: TensorView<Typed
 }
 
 function argReduce(op: 'argmax' | 'argmin', input: TensorView<TypedArray>, axis: number, output: TensorView<TypedArray>): void {
-  const x = input.handle, y = output.handle;
-  const extent = input.shape[axis]!, step = input.strides[axis]!;
+  const x = input.handle,
+    y = output.handle;
+  const extent = input.shape[axis]!,
+    step = input.strides[axis]!;
   const isMax = op === 'argmax';
   const outerShape = input.shape.map((e, a) => (a === axis ? 1 : e));
   forEachRow(outerShape, [input.strides, output.strides], [input.offset, output.offset], (length, [xo, yo], [xs, ys]) => {
     for (let i = 0; i < length; i++) {
       const base = xo! + i * xs!;
-      let best = x[base]!, bestIndex = 0;
-      for (let k = 1; k < extent && best === best; k++) {
+      let best = x[base]!,
+        bestIndex = 0;
+      for (let k = 1; k < extent && !Number.isNaN(best); k++) {
         const value = x[base + k * step]!;
-        if (value !== value || (isMax ? value > best : value < best)) {
+        if (Number.isNaN(value) || (isMax ? value > best : value < best)) {
           best = value;
           bestIndex = k;
         }

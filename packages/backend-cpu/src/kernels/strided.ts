@@ -3,8 +3,12 @@
  * across them, so a contiguous tensor is one long row and kernels spend their time in a tight inner loop.
  * `row(length, offsets, steps)` gets each view's starting offset and its step along the row.
  */
-export function forEachRow(shape: readonly number[], stridesList: ReadonlyArray<readonly number[]>, offsets: readonly number[],
-  row: (length: number, offsets: number[], steps: number[]) => void): void {
+export function forEachRow(
+  shape: readonly number[],
+  stridesList: ReadonlyArray<readonly number[]>,
+  offsets: readonly number[],
+  row: (length: number, offsets: number[], steps: number[]) => void,
+): void {
   const views = stridesList.length;
   const extents: number[] = [];
   const strides: number[][] = stridesList.map(() => []);

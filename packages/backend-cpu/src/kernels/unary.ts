@@ -5,8 +5,22 @@ import { forEachRow } from './strided.js';
 // as used by many libms (|error| < 1.2e-7 relative, which is below float32 resolution).
 function erf(x: number): number {
   const t = 1 / (1 + 0.5 * Math.abs(x));
-  const y = 1 - t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
-    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  const y =
+    1 -
+    t *
+      Math.exp(
+        -x * x -
+          1.26551223 +
+          t *
+            (1.00002368 +
+              t *
+                (0.37409196 +
+                  t *
+                    (0.09678418 +
+                      t *
+                        (-0.18628806 +
+                          t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+      );
   return x >= 0 ? y : -y;
 }
 
@@ -22,6 +36,7 @@ export const unaryFunctions: Record<UnaryOp, (x: number) => number> = {
   cos: Math.cos,
   tanh: Math.tanh,
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
+  // biome-ignore lint/complexity/useMathMinMax: NaN gives 0, as in the wasm and WebGPU kernels (Math.max gives NaN).
   relu: (x) => (x > 0 ? x : 0),
   erf,
   floor: Math.floor,
@@ -36,7 +51,8 @@ export const unaryFunctions: Record<UnaryOp, (x: number) => number> = {
 
 export function unary(op: UnaryOp, input: TensorView<TypedArray>, output: TensorView<TypedArray>): void {
   const f = unaryFunctions[op];
-  const x = input.handle, y = output.handle;
+  const x = input.handle,
+    y = output.handle;
   forEachRow(output.shape, [input.strides, output.strides], [input.offset, output.offset], (length, [xo, yo], [xs, ys]) => {
     for (let i = 0; i < length; i++) y[yo! + i * ys!] = f(x[xo! + i * xs!]!);
   });

@@ -1,5 +1,5 @@
 import type { Conv2dAttributes } from '@lantern/tensor';
-import { tf, type TfTensor } from '../tfjs.js';
+import { type TfTensor, tf } from '../tfjs.js';
 
 /**
  * Layout conversions at the tfjs boundary: Lantern (and PyTorch) keep activations NCHW and filters [O, C, KH, KW];
@@ -15,7 +15,12 @@ export type ExplicitPadding = [[number, number], [number, number], [number, numb
 /** PyTorch's symmetric zero padding as tfjs's explicit NHWC padding. */
 export function explicitPadding(attributes: Conv2dAttributes): ExplicitPadding {
   const [top, left] = attributes.padding;
-  return [[0, 0], [top, top], [left, left], [0, 0]];
+  return [
+    [0, 0],
+    [top, top],
+    [left, left],
+    [0, 0],
+  ];
 }
 
 /**
@@ -36,7 +41,10 @@ const allOnes = (pair: readonly [number, number]) => pair[0] === 1 && pair[1] ==
  * but not both (the weight gradient, a Conv2D with the two exchanged, inherits that), and its Conv2DBackpropInput
  * takes no dilation.
  */
-export function unsupportedConvAttributes(kernel: 'conv2d' | 'backwardInput' | 'backwardWeight', attributes: Conv2dAttributes): string | null {
+export function unsupportedConvAttributes(
+  kernel: 'conv2d' | 'backwardInput' | 'backwardWeight',
+  attributes: Conv2dAttributes,
+): string | null {
   if (kernel === 'backwardInput') return allOnes(attributes.dilation) ? null : 'tfjs Conv2DBackpropInput takes no dilation';
   return allOnes(attributes.stride) || allOnes(attributes.dilation) ? null : 'tfjs Conv2D takes a stride or a dilation, not both';
 }

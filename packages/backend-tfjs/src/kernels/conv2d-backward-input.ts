@@ -1,6 +1,6 @@
 import type { Conv2dAttributes } from '@lantern/tensor';
-import { tf, type TfTensor } from '../tfjs.js';
-import { readView, writeView, type View } from '../views.js';
+import { type TfTensor, tf } from '../tfjs.js';
+import { readView, type View, writeView } from '../views.js';
 import { explicitPadding, nchwToNhwc, nhwcToNchw, oihwToHwio, perGroup } from './conv-layout.js';
 
 /**
@@ -13,9 +13,17 @@ export function conv2dBackwardInput(gradOutput: View, weight: View, gradInput: V
     const filter = oihwToHwio(readView(weight));
     const [batch, channels, height, width] = gradInput.shape as [number, number, number, number];
     const inputShape: [number, number, number, number] = [batch, height, width, channels / attributes.groups];
-    const dx = perGroup(attributes.groups, [dy, filter], (dyGroup, filterGroup) => tf.engine().runKernel('Conv2DBackpropInput',
-      { dy: dyGroup!, filter: filterGroup! },
-      { strides: [...attributes.stride], pad: explicitPadding(attributes), dataFormat: 'NHWC', inputShape } as never) as TfTensor);
+    const dx = perGroup(
+      attributes.groups,
+      [dy, filter],
+      (dyGroup, filterGroup) =>
+        tf.engine().runKernel('Conv2DBackpropInput', { dy: dyGroup!, filter: filterGroup! }, {
+          strides: [...attributes.stride],
+          pad: explicitPadding(attributes),
+          dataFormat: 'NHWC',
+          inputShape,
+        } as never) as TfTensor,
+    );
     writeView(gradInput, nhwcToNchw(dx));
   });
 }

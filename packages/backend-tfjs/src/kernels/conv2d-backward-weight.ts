@@ -1,6 +1,6 @@
 import type { Conv2dAttributes } from '@lantern/tensor';
-import { tf, type TfTensor } from '../tfjs.js';
-import { readView, writeView, type View } from '../views.js';
+import { type TfTensor, tf } from '../tfjs.js';
+import { readView, type View, writeView } from '../views.js';
 import { explicitPadding } from './conv-layout.js';
 
 /**
@@ -17,8 +17,14 @@ export function conv2dBackwardWeight(gradOutput: View, input: View, gradWeight: 
     const images = tf.split(tf.transpose(readView(input), [1, 2, 3, 0]), groups, 0);
     const filters = tf.split(tf.transpose(readView(gradOutput), [2, 3, 0, 1]), groups, 3);
     const parts = images.map((image, group) => {
-      const swapped = tf.conv2d(image as tf.Tensor4D, filters[group] as tf.Tensor4D, [...attributes.dilation],
-        explicitPadding(attributes), 'NHWC', [...attributes.stride]);
+      const swapped = tf.conv2d(
+        image as tf.Tensor4D,
+        filters[group] as tf.Tensor4D,
+        [...attributes.dilation],
+        explicitPadding(attributes),
+        'NHWC',
+        [...attributes.stride],
+      );
       const kept = tf.slice(swapped, [0, 0, 0, 0], [channelsPerGroup, kernelHeight, kernelWidth, outChannels / groups]);
       return tf.transpose(kept, [3, 0, 1, 2]);
     });

@@ -1,5 +1,5 @@
 import { tf } from '../tfjs.js';
-import { readView, writeView, type View } from '../views.js';
+import { readView, type View, writeView } from '../views.js';
 
 /** Strided copy between any two views of one shape; writeView casts (to bool is nonzero, float to int32 truncates). */
 export function copy(source: View, destination: View): void {

@@ -1,6 +1,6 @@
 import { hasQuirk } from '../quirks.js';
-import { tf, type TfTensor } from '../tfjs.js';
-import { readView, writeView, type View } from '../views.js';
+import { type TfTensor, tf } from '../tfjs.js';
+import { readView, type View, writeView } from '../views.js';
 
 /**
  * Reads a [B, R, C] matmul operand. A batch broadcast by stride 0 is read once (tfjs's batchMatMul broadcasts a batch
@@ -23,8 +23,11 @@ export function matmul(a: View, b: View, output: View): void {
   tf.tidy(() => {
     // With an empty inner dim the product is zeros; tfjs's wasm backend returns uninitialised memory for it.
     if (a.shape[2] === 0) return writeView(output, tf.zeros([...output.shape], output.handle.dtype));
-    const left = operand(a), right = operand(b);
-    const rightValues = hasQuirk('matMulCachesRightOperand') ? tf.add(right.values, tf.scalar(0, right.values.dtype)) : right.values;
+    const left = operand(a),
+      right = operand(b);
+    const rightValues = hasQuirk('matMulCachesRightOperand')
+      ? tf.add(right.values, tf.scalar(0, right.values.dtype))
+      : right.values;
     const product = tf.matMul(left.values, rightValues, left.transposed, right.transposed);
     writeView(output, product.shape[0] === output.shape[0] ? product : tf.broadcastTo(product, [...output.shape]));
   });

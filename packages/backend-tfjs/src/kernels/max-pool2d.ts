@@ -1,7 +1,7 @@
 import type { Pool2dAttributes } from '@lantern/tensor';
 import { hasQuirk } from '../quirks.js';
-import { tf, type TfTensor } from '../tfjs.js';
-import { readView, writeView, type View } from '../views.js';
+import { type TfTensor, tf } from '../tfjs.js';
+import { readView, type View, writeView } from '../views.js';
 
 // tfjs turns a JS number operand into a float32 scalar and upcasts the other operand to match, so index arithmetic
 // takes its constants as int32 scalars to stay in int32 (ScatterNd wants int32 indices).
@@ -13,12 +13,25 @@ const int = (value: number) => tf.scalar(value, 'int32');
  */
 function padForPooling(x: TfTensor, outputShape: readonly number[], attributes: Pool2dAttributes): TfTensor {
   const [, , height, width] = x.shape as number[];
-  const [kh, kw] = attributes.kernelSize, [sh, sw] = attributes.stride, [ph, pw] = attributes.padding, [dh, dw] = attributes.dilation;
+  const [kh, kw] = attributes.kernelSize,
+    [sh, sw] = attributes.stride,
+    [ph, pw] = attributes.padding,
+    [dh, dw] = attributes.dilation;
   const neededHeight = (outputShape[2]! - 1) * sh + (kh - 1) * dh + 1;
   const neededWidth = (outputShape[3]! - 1) * sw + (kw - 1) * dw + 1;
-  const bottom = Math.max(neededHeight - height! - ph, 0), right = Math.max(neededWidth - width! - pw, 0);
+  const bottom = Math.max(neededHeight - height! - ph, 0),
+    right = Math.max(neededWidth - width! - pw, 0);
   if (ph === 0 && pw === 0 && bottom === 0 && right === 0) return x;
-  return tf.pad(x, [[0, 0], [0, 0], [ph, bottom], [pw, right]], -Infinity);
+  return tf.pad(
+    x,
+    [
+      [0, 0],
+      [0, 0],
+      [ph, bottom],
+      [pw, right],
+    ],
+    -Infinity,
+  );
 }
 
 /**
@@ -30,13 +43,19 @@ function padForPooling(x: TfTensor, outputShape: readonly number[], attributes: 
 function poolWithArgmax(x: TfTensor, padded: TfTensor, attributes: Pool2dAttributes): [TfTensor, TfTensor] {
   const [batch, channels, paddedHeight, paddedWidth] = padded.shape as [number, number, number, number];
   const images = tf.reshape(padded, [batch * channels, paddedHeight, paddedWidth, 1]) as tf.Tensor4D;
-  const { result, indexes } = tf.maxPoolWithArgmax(images, [...attributes.kernelSize], [...attributes.stride], 'valid', false) as
-    { result: TfTensor; indexes: TfTensor };
+  const { result, indexes } = tf.maxPoolWithArgmax(
+    images,
+    [...attributes.kernelSize],
+    [...attributes.stride],
+    'valid',
+    false,
+  ) as { result: TfTensor; indexes: TfTensor };
   const outputShape = [batch, channels, result.shape[1]!, result.shape[2]!];
   let index = tf.reshape(indexes, outputShape);
   const [top, left] = attributes.padding;
   if (top !== 0 || left !== 0 || paddedWidth !== x.shape[3]) {
-    const row = tf.floorDiv(index, int(paddedWidth)), column = tf.sub(index, tf.mul(row, int(paddedWidth)));
+    const row = tf.floorDiv(index, int(paddedWidth)),
+      column = tf.sub(index, tf.mul(row, int(paddedWidth)));
     index = tf.add(tf.mul(tf.sub(row, int(top)), int(x.shape[3]!)), tf.sub(column, int(left)));
   }
   return [tf.reshape(result, outputShape), index];
@@ -47,9 +66,17 @@ function poolWithArgmax(x: TfTensor, padded: TfTensor, attributes: Pool2dAttribu
  * stacked, then max and argMax over the offsets (argMax keeps the first, PyTorch's choice on ties). The window index k
  * becomes the plane index (oh·sh - ph + ⌊k/KW⌋·dh)·W + (ow·sw - pw + (k mod KW)·dw).
  */
-export function poolByComposition(x: TfTensor, padded: TfTensor, outputShape: readonly number[], attributes: Pool2dAttributes): [TfTensor, TfTensor] {
+export function poolByComposition(
+  x: TfTensor,
+  padded: TfTensor,
+  outputShape: readonly number[],
+  attributes: Pool2dAttributes,
+): [TfTensor, TfTensor] {
   const [batch, channels, outHeight, outWidth] = outputShape as [number, number, number, number];
-  const [kh, kw] = attributes.kernelSize, [sh, sw] = attributes.stride, [ph, pw] = attributes.padding, [dh, dw] = attributes.dilation;
+  const [kh, kw] = attributes.kernelSize,
+    [sh, sw] = attributes.stride,
+    [ph, pw] = attributes.padding,
+    [dh, dw] = attributes.dilation;
   const windows: TfTensor[] = [];
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
@@ -62,8 +89,10 @@ export function poolByComposition(x: TfTensor, padded: TfTensor, outputShape: re
   const window = tf.argMax(stacked, 0);
   const rowBase = tf.reshape(tf.sub(tf.mul(tf.range(0, outHeight, 1, 'int32'), int(sh)), int(ph)), [outHeight, 1]);
   const columnBase = tf.reshape(tf.sub(tf.mul(tf.range(0, outWidth, 1, 'int32'), int(sw)), int(pw)), [1, outWidth]);
-  const kernelRow = tf.floorDiv(window, int(kw)), kernelColumn = tf.sub(window, tf.mul(kernelRow, int(kw)));
-  const row = tf.add(rowBase, tf.mul(kernelRow, int(dh))), column = tf.add(columnBase, tf.mul(kernelColumn, int(dw)));
+  const kernelRow = tf.floorDiv(window, int(kw)),
+    kernelColumn = tf.sub(window, tf.mul(kernelRow, int(kw)));
+  const row = tf.add(rowBase, tf.mul(kernelRow, int(dh))),
+    column = tf.add(columnBase, tf.mul(kernelColumn, int(dw)));
   return [tf.max(stacked, 0), tf.add(tf.mul(row, int(x.shape[3]!)), column)];
 }
 
@@ -80,9 +109,14 @@ export function maxPool2d(input: View, output: View, indices: View, attributes: 
     const x = readView(input);
     const padded = padForPooling(x, output.shape, attributes);
     const dilated = attributes.dilation[0] !== 1 || attributes.dilation[1] !== 1;
-    const native = !preferComposition && !dilated && tf.getKernel('MaxPoolWithArgmax', tf.getBackend()) !== undefined
-      && !hasQuirk('maxPoolWithArgmaxIsWrong');
-    const [values, planeIndices] = native ? poolWithArgmax(x, padded, attributes) : poolByComposition(x, padded, output.shape, attributes);
+    const native =
+      !preferComposition &&
+      !dilated &&
+      tf.getKernel('MaxPoolWithArgmax', tf.getBackend()) !== undefined &&
+      !hasQuirk('maxPoolWithArgmaxIsWrong');
+    const [values, planeIndices] = native
+      ? poolWithArgmax(x, padded, attributes)
+      : poolByComposition(x, padded, output.shape, attributes);
     writeView(output, values);
     writeView(indices, planeIndices);
   });
@@ -95,7 +129,8 @@ export function maxPool2d(input: View, output: View, indices: View, attributes: 
 export function maxPool2dBackward(gradOutput: View, indices: View, gradInput: View): void {
   tf.tidy(() => {
     const [batch, channels, height, width] = gradInput.shape as [number, number, number, number];
-    const planes = batch * channels, windowCount = gradOutput.shape[2]! * gradOutput.shape[3]!;
+    const planes = batch * channels,
+      windowCount = gradOutput.shape[2]! * gradOutput.shape[3]!;
     const planeStart = tf.reshape(tf.mul(tf.range(0, planes, 1, 'int32'), int(height * width)), [planes, 1]);
     const flatIndex = tf.add(tf.cast(tf.reshape(readView(indices), [planes, windowCount]), 'int32'), planeStart);
     const updates = tf.reshape(readView(gradOutput), [planes * windowCount]);

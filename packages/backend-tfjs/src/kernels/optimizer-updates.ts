@@ -1,6 +1,6 @@
 import type { AdamAttributes, SgdAttributes } from '@lantern/tensor';
-import { tf, type TfTensor } from '../tfjs.js';
-import { readView, writeView, type View } from '../views.js';
+import { type TfTensor, tf } from '../tfjs.js';
+import { readView, type View, writeView } from '../views.js';
 
 // The same order of elementary float32 operations as torch.optim (and the cpu backend's fused kernels), each one a
 // tfjs op, so every intermediate is rounded to float32 where PyTorch rounds it. Scalars are float32 tfjs scalars.
@@ -22,7 +22,14 @@ export function sgdUpdate(parameter: View, grad: View, momentumBuffer: View | nu
 }
 
 /** torch.optim.Adam / AdamW's rule for one parameter, in place. */
-export function adamUpdate(parameter: View, grad: View, expAvg: View, expAvgSq: View, maxExpAvgSq: View | null, a: AdamAttributes): void {
+export function adamUpdate(
+  parameter: View,
+  grad: View,
+  expAvg: View,
+  expAvgSq: View,
+  maxExpAvgSq: View | null,
+  a: AdamAttributes,
+): void {
   tf.tidy(() => {
     let p = readView(parameter);
     let d: TfTensor = readView(grad);

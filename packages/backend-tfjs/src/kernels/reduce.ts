@@ -1,8 +1,14 @@
 import type { ReduceOp } from '@lantern/tensor';
-import { tf, type TfTensor } from '../tfjs.js';
-import { readView, writeView, type View } from '../views.js';
+import { type TfTensor, tf } from '../tfjs.js';
+import { readView, type View, writeView } from '../views.js';
 
-export const reduceKernelNames: Record<ReduceOp, string> = { sum: 'Sum', max: 'Max', min: 'Min', argmax: 'ArgMax', argmin: 'ArgMin' };
+export const reduceKernelNames: Record<ReduceOp, string> = {
+  sum: 'Sum',
+  max: 'Max',
+  min: 'Min',
+  argmax: 'ArgMax',
+  argmin: 'ArgMin',
+};
 
 /**
  * Reductions with keepDims, so the result has the output's shape. tfjs's cpu argMax/argMin keep the first index on

@@ -1,5 +1,5 @@
 import { tf } from '../tfjs.js';
-import { readView, writeView, type View } from '../views.js';
+import { readView, type View, writeView } from '../views.js';
 
 /**
  * Per row: loss = logsumexp(x) - x[target] and the softmax probabilities, from one shifted exponential. (tfjs's

@@ -1,7 +1,8 @@
 // Bundled for the browser test (src/browser.test.ts): the same checks run on a page's main thread and inside a
 // module Web Worker, and report back as plain data.
-import { getThreads, setThreads, threadingUnavailableReason, threadsReady, threadStats } from '../index.js';
+
 import { conv2d, ones, setBackend } from '@lantern/tensor';
+import { getThreads, setThreads, threadingUnavailableReason, threadStats, threadsReady } from '../index.js';
 
 export async function check(): Promise<Record<string, unknown>> {
   setBackend('wasm');
@@ -16,19 +17,29 @@ export async function check(): Promise<Record<string, unknown>> {
     output.dispose();
   }
   // 8 input channels take the Winograd kernels (5×5 and 3×3): centres of 8·25 and 8·9 ones, to float32 rounding.
-  const winograd = [[5, 2], [3, 1]].map(([size, padding]) => {
+  const winograd = [
+    [5, 2],
+    [3, 1],
+  ].map(([size, padding]) => {
     const output = conv2d(ones([2, 8, 16, 16]), ones([8, 8, size!, size!]), null, { padding: padding! });
     const value = output.dataSync()[8 * 16 + 8]!;
     output.dispose();
     return value;
   });
   return {
-    threads: getThreads(), reason: threadingUnavailableReason(), centre, winograd, workerChunks: threadStats().workerChunks - before,
+    threads: getThreads(),
+    reason: threadingUnavailableReason(),
+    centre,
+    winograd,
+    workerChunks: threadStats().workerChunks - before,
     crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ?? false,
   };
 }
 
 const scope = globalThis as unknown as { document?: unknown; postMessage?: (message: unknown) => void; onmessage?: unknown };
 if (scope.document === undefined && typeof scope.postMessage === 'function') {
-  check().then((result) => scope.postMessage!(result), (error) => scope.postMessage!({ error: String(error) }));
+  check().then(
+    (result) => scope.postMessage!(result),
+    (error) => scope.postMessage!({ error: String(error) }),
+  );
 }

@@ -1,5 +1,5 @@
-import type { Conv2dAttributes, TensorView } from '@lantern/tensor';
 import { conv2dBackwardInput as referenceBackwardInput } from '@lantern/backend-cpu/kernels';
+import type { Conv2dAttributes, TensorView } from '@lantern/tensor';
 import type { WasmContext } from '../context.js';
 import { serialElements } from '../thread-pool.js';
 import { addressOf, cpuView, isFloat32 } from '../views.js';
@@ -13,14 +13,25 @@ import { runWinograd, winogradApplies } from './winograd.js';
  * on the forward kernel, whose chunks write disjoint outputs, so it needs neither a column buffer nor col2im's
  * overlapping scatter-adds. Strided, dilated and grouped convolutions take the GEMM + col2im path below.
  */
-export function conv2dBackwardInput(context: WasmContext, gradOutput: TensorView, weight: TensorView, gradInput: TensorView,
-  attributes: Conv2dAttributes): void {
+export function conv2dBackwardInput(
+  context: WasmContext,
+  gradOutput: TensorView,
+  weight: TensorView,
+  gradInput: TensorView,
+  attributes: Conv2dAttributes,
+): void {
   const [outChannels, , kernelHeight, kernelWidth] = weight.shape as [number, number, number, number];
   const [batch, channels, height, width] = gradInput.shape as [number, number, number, number];
   const [, , outHeight, outWidth] = gradOutput.shape as [number, number, number, number];
   const [ph, pw] = attributes.padding;
-  const direct = attributes.stride[0] === 1 && attributes.stride[1] === 1 && attributes.dilation[0] === 1 &&
-    attributes.dilation[1] === 1 && attributes.groups === 1 && ph <= kernelHeight - 1 && pw <= kernelWidth - 1;
+  const direct =
+    attributes.stride[0] === 1 &&
+    attributes.stride[1] === 1 &&
+    attributes.dilation[0] === 1 &&
+    attributes.dilation[1] === 1 &&
+    attributes.groups === 1 &&
+    ph <= kernelHeight - 1 &&
+    pw <= kernelWidth - 1;
   if (!isFloat32(gradOutput, weight, gradInput)) {
     referenceBackwardInput(cpuView(context, gradOutput), cpuView(context, weight), cpuView(context, gradInput), attributes);
     return;
@@ -30,34 +41,79 @@ export function conv2dBackwardInput(context: WasmContext, gradOutput: TensorView
     columnsAndScatter(context, gradOutput, weight, gradInput, attributes);
     return;
   }
-  if (winogradApplies(outChannels, channels, [kernelHeight, kernelWidth], attributes.stride, attributes.dilation, attributes.groups)) {
+  if (
+    winogradApplies(outChannels, channels, [kernelHeight, kernelWidth], attributes.stride, attributes.dilation, attributes.groups)
+  ) {
     // The filter for (input channel c, output channel o) is weight[o, c] mirrored.
-    runWinograd(context, {
-      batch, depth: outChannels, width: channels, height: outHeight, inputWidth: outWidth, outHeight: height, outWidth: width,
-      padding: [kernelHeight - 1 - ph, kernelWidth - 1 - pw], kernel: kernelHeight as 3 | 5, weight: addressOf(weight),
-      strideN: kernelHeight * kernelHeight, strideK: channels * kernelHeight * kernelHeight, flip: true,
-    }, addressOf(gradOutput), 0, addressOf(gradInput));
+    runWinograd(
+      context,
+      {
+        batch,
+        depth: outChannels,
+        width: channels,
+        height: outHeight,
+        inputWidth: outWidth,
+        outHeight: height,
+        outWidth: width,
+        padding: [kernelHeight - 1 - ph, kernelWidth - 1 - pw],
+        kernel: kernelHeight as 3 | 5,
+        weight: addressOf(weight),
+        strideN: kernelHeight * kernelHeight,
+        strideK: channels * kernelHeight * kernelHeight,
+        flip: true,
+      },
+      addressOf(gradOutput),
+      0,
+      addressOf(gradInput),
+    );
     return;
   }
   const transposed = context.workspaces.get('transposedWeight', outChannels * channels * kernelHeight * kernelWidth * 4);
-  context.pool.setInts([addressOf(weight), transposed, outChannels, channels, kernelHeight * kernelWidth]).run('transposeWeightsTask', outChannels,
-    outChannels * channels * kernelHeight * kernelWidth < serialElements);
-  const padded = padPlanes(context, addressOf(gradOutput), batch * outChannels, outHeight, outWidth,
-    [kernelHeight - 1 - ph, kernelWidth - 1 - pw]);
-  runConvolution(context, {
-    batch, channels: outChannels, outChannels: channels, kernelHeight, kernelWidth, outHeight: height, outWidth: width,
-    stride: [1, 1], dilation: [1, 1], groups: 1, flipTaps: true,
-  }, padded, transposed, 0, addressOf(gradInput));
+  context.pool
+    .setInts([addressOf(weight), transposed, outChannels, channels, kernelHeight * kernelWidth])
+    .run('transposeWeightsTask', outChannels, outChannels * channels * kernelHeight * kernelWidth < serialElements);
+  const padded = padPlanes(context, addressOf(gradOutput), batch * outChannels, outHeight, outWidth, [
+    kernelHeight - 1 - ph,
+    kernelWidth - 1 - pw,
+  ]);
+  runConvolution(
+    context,
+    {
+      batch,
+      channels: outChannels,
+      outChannels: channels,
+      kernelHeight,
+      kernelWidth,
+      outHeight: height,
+      outWidth: width,
+      stride: [1, 1],
+      dilation: [1, 1],
+      groups: 1,
+      flipTaps: true,
+    },
+    padded,
+    transposed,
+    0,
+    addressOf(gradInput),
+  );
 }
 
 /** gradCols = Wᵀ · gradOut per (image, group, channel block), then col2im (assembly/conv-backward-input.ts). */
-function columnsAndScatter(context: WasmContext, gradOutput: TensorView, weight: TensorView, gradInput: TensorView,
-  attributes: Conv2dAttributes): void {
+function columnsAndScatter(
+  context: WasmContext,
+  gradOutput: TensorView,
+  weight: TensorView,
+  gradInput: TensorView,
+  attributes: Conv2dAttributes,
+): void {
   const [outChannels, , kernelHeight, kernelWidth] = weight.shape as [number, number, number, number];
   const [batch, channels, height, width] = gradInput.shape as [number, number, number, number];
   const [, , outHeight, outWidth] = gradOutput.shape as [number, number, number, number];
-  const groups = attributes.groups, inPerGroup = channels / groups, outPerGroup = outChannels / groups;
-  const plane = outHeight * outWidth, area = kernelHeight * kernelWidth;
+  const groups = attributes.groups,
+    inPerGroup = channels / groups,
+    outPerGroup = outChannels / groups;
+  const plane = outHeight * outWidth,
+    area = kernelHeight * kernelWidth;
   // Column blocks of at most ~256 KiB per thread, smaller while there are too few chunks to share.
   let blockChannels = Math.max(1, Math.min(inPerGroup, Math.floor(65536 / (area * plane))));
   const chunks = (perBlock: number) => batch * groups * Math.ceil(inPerGroup / perBlock);
@@ -67,9 +123,30 @@ function columnsAndScatter(context: WasmContext, gradOutput: TensorView, weight:
     return;
   }
   const [scratch, stride] = context.threadScratch(192 + outPerGroup * 32 + blockChannels * area * plane * 4);
-  context.pool.setInts([
-    batch, channels, outChannels, kernelHeight, kernelWidth, outHeight, outWidth, attributes.stride[0], attributes.stride[1],
-    attributes.dilation[0], attributes.dilation[1], groups, height, width, attributes.padding[0], attributes.padding[1],
-    addressOf(gradOutput), addressOf(weight), addressOf(gradInput), scratch, stride, blockChannels,
-  ]).run('convBackwardInputTask', chunks(blockChannels));
+  context.pool
+    .setInts([
+      batch,
+      channels,
+      outChannels,
+      kernelHeight,
+      kernelWidth,
+      outHeight,
+      outWidth,
+      attributes.stride[0],
+      attributes.stride[1],
+      attributes.dilation[0],
+      attributes.dilation[1],
+      groups,
+      height,
+      width,
+      attributes.padding[0],
+      attributes.padding[1],
+      addressOf(gradOutput),
+      addressOf(weight),
+      addressOf(gradInput),
+      scratch,
+      stride,
+      blockChannels,
+    ])
+    .run('convBackwardInputTask', chunks(blockChannels));
 }

@@ -1,5 +1,5 @@
-import type { Conv2dAttributes, TensorView } from '@lantern/tensor';
 import { conv2dBackwardWeight as referenceBackwardWeight } from '@lantern/backend-cpu/kernels';
+import type { Conv2dAttributes, TensorView } from '@lantern/tensor';
 import type { WasmContext } from '../context.js';
 import { addressOf, cpuView, isFloat32 } from '../views.js';
 import { padPlanes } from './conv2d.js';
@@ -10,8 +10,13 @@ import { runWinogradWeightGradient, winogradGradientApplies } from './winograd.j
  * the output gradient into 8-channel panels, then chunks over row blocks of K each sweep the whole batch, so no two
  * threads add into the same weight and no reduction pass is needed.
  */
-export function conv2dBackwardWeight(context: WasmContext, gradOutput: TensorView, input: TensorView, gradWeight: TensorView,
-  attributes: Conv2dAttributes): void {
+export function conv2dBackwardWeight(
+  context: WasmContext,
+  gradOutput: TensorView,
+  input: TensorView,
+  gradWeight: TensorView,
+  attributes: Conv2dAttributes,
+): void {
   if (!isFloat32(gradOutput, input, gradWeight)) {
     referenceBackwardWeight(cpuView(context, gradOutput), cpuView(context, input), cpuView(context, gradWeight), attributes);
     return;
@@ -20,33 +25,78 @@ export function conv2dBackwardWeight(context: WasmContext, gradOutput: TensorVie
   const [outChannels, , kernelHeight, kernelWidth] = gradWeight.shape as [number, number, number, number];
   const [, , outHeight, outWidth] = gradOutput.shape as [number, number, number, number];
   const groups = attributes.groups;
-  const plane = outHeight * outWidth, depth = (channels / groups) * kernelHeight * kernelWidth;
+  const plane = outHeight * outWidth,
+    depth = (channels / groups) * kernelHeight * kernelWidth;
   const panels = Math.ceil(outChannels / groups / 8);
   if (batch === 0 || depth === 0 || outChannels === 0) return;
   if (batch * groups > 0xffff) {
     referenceBackwardWeight(cpuView(context, gradOutput), cpuView(context, input), cpuView(context, gradWeight), attributes);
     return;
   }
-  if (winogradGradientApplies(channels, outChannels, [kernelHeight, kernelWidth], attributes.stride, attributes.dilation, groups,
-    context.pool.threads)) {
-    runWinogradWeightGradient(context, {
-      batch, depth: channels, width: outChannels, height, inputWidth: width, outHeight, outWidth, padding: attributes.padding,
-      kernel: kernelHeight as 3 | 5,
-    }, addressOf(input), addressOf(gradOutput), addressOf(gradWeight));
+  if (
+    winogradGradientApplies(
+      channels,
+      outChannels,
+      [kernelHeight, kernelWidth],
+      attributes.stride,
+      attributes.dilation,
+      groups,
+      context.pool.threads,
+    )
+  ) {
+    runWinogradWeightGradient(
+      context,
+      {
+        batch,
+        depth: channels,
+        width: outChannels,
+        height,
+        inputWidth: width,
+        outHeight,
+        outWidth,
+        padding: attributes.padding,
+        kernel: kernelHeight as 3 | 5,
+      },
+      addressOf(input),
+      addressOf(gradOutput),
+      addressOf(gradWeight),
+    );
     return;
   }
   const pool = context.pool;
   const padded = padPlanes(context, addressOf(input), batch * channels, height, width, attributes.padding);
   const packed = context.workspaces.get('packedGradOutput', batch * groups * panels * plane * 32);
-  pool.setInts([batch, outChannels, groups, plane, addressOf(gradOutput), packed, panels]).run('packGradOutputTask', batch * groups);
+  pool
+    .setInts([batch, outChannels, groups, plane, addressOf(gradOutput), packed, panels])
+    .run('packGradOutputTask', batch * groups);
   const accumulator = context.workspaces.get('weightAccumulator', groups * depth * panels * 32);
   // At least four chunks per thread: conv1 (K = 75) split in 7 chunks left one thread a whole chunk behind.
   let blockRows = Math.min(32, Math.ceil(depth / 4) * 4);
   while (groups * Math.ceil(depth / blockRows) < pool.threads * 4 && blockRows > 4) blockRows -= 4;
   const [scratch, stride] = context.threadScratch(blockRows * 4);
-  pool.setInts([
-    batch, channels, outChannels, kernelHeight, kernelWidth, outHeight, outWidth,
-    attributes.stride[0], attributes.stride[1], attributes.dilation[0], attributes.dilation[1], groups, padded.height, padded.width,
-    padded.address, packed, addressOf(gradWeight), accumulator, scratch, stride, blockRows,
-  ]).run('convBackwardWeightTask', groups * Math.ceil(depth / blockRows));
+  pool
+    .setInts([
+      batch,
+      channels,
+      outChannels,
+      kernelHeight,
+      kernelWidth,
+      outHeight,
+      outWidth,
+      attributes.stride[0],
+      attributes.stride[1],
+      attributes.dilation[0],
+      attributes.dilation[1],
+      groups,
+      padded.height,
+      padded.width,
+      padded.address,
+      packed,
+      addressOf(gradWeight),
+      accumulator,
+      scratch,
+      stride,
+      blockRows,
+    ])
+    .run('convBackwardWeightTask', groups * Math.ceil(depth / blockRows));
 }

@@ -3,7 +3,7 @@ import '@lantern/backend-cpu';
 import '../index.js';
 import { conv2d, manualSeed, randn } from '@lantern/tensor';
 import { useWinograd } from '../index.js';
-import { expectClose, forThreadCounts, leafPair, runConvolutionCase, type ConvolutionCase } from '../test-helpers.js';
+import { type ConvolutionCase, expectClose, forThreadCounts, leafPair, runConvolutionCase } from '../test-helpers.js';
 
 const cases: ConvolutionCase[] = [
   // The course CNN's three layers at batch 2.
@@ -41,7 +41,8 @@ describe('conv2d fast kernels match the cpu backend', () => {
     manualSeed(3);
     const [x, xw] = leafPair(randn([2, 3, 6, 6]).double());
     const [w, ww] = leafPair(randn([4, 3, 3, 3]).double());
-    const expected = conv2d(x, w, null, { padding: 1 }), actual = conv2d(xw, ww, null, { padding: 1 });
+    const expected = conv2d(x, w, null, { padding: 1 }),
+      actual = conv2d(xw, ww, null, { padding: 1 });
     expectClose(actual, expected, 1e-12, 1e-12);
     expected.sum().backward();
     actual.sum().backward();

@@ -1,5 +1,5 @@
-import type { Conv2dAttributes, TensorView } from '@lantern/tensor';
 import { conv2d as referenceConv2d } from '@lantern/backend-cpu/kernels';
+import type { Conv2dAttributes, TensorView } from '@lantern/tensor';
 import type { WasmContext } from '../context.js';
 import { serialElements } from '../thread-pool.js';
 import { addressOf, cpuView, cpuViewOrNull, isFloat32 } from '../views.js';
@@ -12,23 +12,39 @@ export interface PaddedInput {
 }
 
 /** Copies [planes, H, W] at `source` into a zero-bordered workspace (or uses it in place when there is no padding). */
-export function padPlanes(context: WasmContext, source: number, planes: number, height: number, width: number,
-  padding: readonly [number, number], workspace = 'padded'): PaddedInput {
+export function padPlanes(
+  context: WasmContext,
+  source: number,
+  planes: number,
+  height: number,
+  width: number,
+  padding: readonly [number, number],
+  workspace = 'padded',
+): PaddedInput {
   const [ph, pw] = padding;
   if (ph === 0 && pw === 0) return { address: source, height, width };
-  const paddedHeight = height + 2 * ph, paddedWidth = width + 2 * pw;
+  const paddedHeight = height + 2 * ph,
+    paddedWidth = width + 2 * pw;
   const destination = context.workspaces.get(workspace, planes * paddedHeight * paddedWidth * 4);
   const chunks = Math.min(planes, context.pool.threads * 4, 0xffff);
   const perChunk = Math.ceil(planes / chunks);
-  context.pool.setInts([source, destination, planes, height, width, ph, ph, pw, pw, perChunk]).run('padTask', Math.ceil(planes / perChunk),
-    planes * paddedHeight * paddedWidth < serialElements);
+  context.pool
+    .setInts([source, destination, planes, height, width, ph, ph, pw, pw, perChunk])
+    .run('padTask', Math.ceil(planes / perChunk), planes * paddedHeight * paddedWidth < serialElements);
   return { address: destination, height: paddedHeight, width: paddedWidth };
 }
 
 export interface ConvolutionShape {
-  readonly batch: number; readonly channels: number; readonly outChannels: number;
-  readonly kernelHeight: number; readonly kernelWidth: number; readonly outHeight: number; readonly outWidth: number;
-  readonly stride: readonly [number, number]; readonly dilation: readonly [number, number]; readonly groups: number;
+  readonly batch: number;
+  readonly channels: number;
+  readonly outChannels: number;
+  readonly kernelHeight: number;
+  readonly kernelWidth: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly stride: readonly [number, number];
+  readonly dilation: readonly [number, number];
+  readonly groups: number;
   /** Read every kernel tap mirrored, (KH-1-i, KW-1-j): the input gradient's convolution. */
   readonly flipTaps?: boolean;
 }
@@ -37,13 +53,21 @@ export interface ConvolutionShape {
  * Runs convForwardTask: output[n, o] = Σ weight[o] ⋆ padded input[n] (+ bias). Chunks are (image, group, pixel
  * block, channel share); blocks shrink, then output channels split, until every thread has several chunks.
  */
-export function runConvolution(context: WasmContext, shape: ConvolutionShape, input: PaddedInput, weight: number, bias: number,
-  output: number): void {
+export function runConvolution(
+  context: WasmContext,
+  shape: ConvolutionShape,
+  input: PaddedInput,
+  weight: number,
+  bias: number,
+  output: number,
+): void {
   const { batch, channels, outChannels, kernelHeight, kernelWidth, outHeight, outWidth, groups } = shape;
   const threads = context.pool.threads;
-  const plane = outHeight * outWidth, depth = (channels / groups) * kernelHeight * kernelWidth;
+  const plane = outHeight * outWidth,
+    depth = (channels / groups) * kernelHeight * kernelWidth;
   const outPerGroup = outChannels / groups;
-  let blockPixels = Math.min(128, Math.ceil(plane / 8) * 8), splits = 1;
+  let blockPixels = Math.min(128, Math.ceil(plane / 8) * 8),
+    splits = 1;
   const chunks = () => batch * groups * Math.ceil(plane / blockPixels) * splits;
   // Too few chunks for the pool (small batches): split the output channels while shares stay 16 rows or more, which
   // halves the weight rows each chunk streams; otherwise halve the pixel blocks, down to 16.
@@ -56,12 +80,33 @@ export function runConvolution(context: WasmContext, shape: ConvolutionShape, in
   const imagesPerDispatch = Math.max(1, Math.floor((0xffff / chunks()) * batch));
   for (let first = 0; first < batch; first += imagesPerDispatch) {
     const images = Math.min(imagesPerDispatch, batch - first);
-    context.pool.setInts([
-      images, channels, outChannels, kernelHeight, kernelWidth, outHeight, outWidth,
-      shape.stride[0], shape.stride[1], shape.dilation[0], shape.dilation[1], groups, input.height, input.width,
-      input.address + first * channels * input.height * input.width * 4, weight, bias,
-      output + first * outChannels * plane * 4, scratch, stride, blockPixels, splits, shape.flipTaps ? 1 : 0,
-    ]).run('convForwardTask', images * groups * Math.ceil(plane / blockPixels) * splits);
+    context.pool
+      .setInts([
+        images,
+        channels,
+        outChannels,
+        kernelHeight,
+        kernelWidth,
+        outHeight,
+        outWidth,
+        shape.stride[0],
+        shape.stride[1],
+        shape.dilation[0],
+        shape.dilation[1],
+        groups,
+        input.height,
+        input.width,
+        input.address + first * channels * input.height * input.width * 4,
+        weight,
+        bias,
+        output + first * outChannels * plane * 4,
+        scratch,
+        stride,
+        blockPixels,
+        splits,
+        shape.flipTaps ? 1 : 0,
+      ])
+      .run('convForwardTask', images * groups * Math.ceil(plane / blockPixels) * splits);
   }
 }
 
@@ -69,27 +114,72 @@ export function runConvolution(context: WasmContext, shape: ConvolutionShape, in
  * conv2d forward: Winograd where it applies, else pad, then unfold-and-multiply per pixel block. float64 runs the cpu
  * reference in place.
  */
-export function conv2d(context: WasmContext, input: TensorView, weight: TensorView, bias: TensorView | null, output: TensorView,
-  attributes: Conv2dAttributes): void {
+export function conv2d(
+  context: WasmContext,
+  input: TensorView,
+  weight: TensorView,
+  bias: TensorView | null,
+  output: TensorView,
+  attributes: Conv2dAttributes,
+): void {
   if (!isFloat32(input, weight, bias, output)) {
-    referenceConv2d(cpuView(context, input), cpuView(context, weight), cpuViewOrNull(context, bias), cpuView(context, output), attributes);
+    referenceConv2d(
+      cpuView(context, input),
+      cpuView(context, weight),
+      cpuViewOrNull(context, bias),
+      cpuView(context, output),
+      attributes,
+    );
     return;
   }
   const [batch, channels, height, width] = input.shape as [number, number, number, number];
   const [outChannels, , kernelHeight, kernelWidth] = weight.shape as [number, number, number, number];
   const [, , outHeight, outWidth] = output.shape as [number, number, number, number];
   if (batch === 0 || outChannels === 0) return;
-  if (winogradApplies(channels, outChannels, [kernelHeight, kernelWidth], attributes.stride, attributes.dilation, attributes.groups)) {
-    runWinograd(context, {
-      batch, depth: channels, width: outChannels, height, inputWidth: width, outHeight, outWidth, padding: attributes.padding,
-      kernel: kernelHeight as 3 | 5, weight: addressOf(weight), strideN: channels * kernelHeight * kernelHeight, strideK: kernelHeight * kernelHeight,
-      flip: false,
-    }, addressOf(input), bias ? addressOf(bias) : 0, addressOf(output));
+  if (
+    winogradApplies(channels, outChannels, [kernelHeight, kernelWidth], attributes.stride, attributes.dilation, attributes.groups)
+  ) {
+    runWinograd(
+      context,
+      {
+        batch,
+        depth: channels,
+        width: outChannels,
+        height,
+        inputWidth: width,
+        outHeight,
+        outWidth,
+        padding: attributes.padding,
+        kernel: kernelHeight as 3 | 5,
+        weight: addressOf(weight),
+        strideN: channels * kernelHeight * kernelHeight,
+        strideK: kernelHeight * kernelHeight,
+        flip: false,
+      },
+      addressOf(input),
+      bias ? addressOf(bias) : 0,
+      addressOf(output),
+    );
     return;
   }
   const padded = padPlanes(context, addressOf(input), batch * channels, height, width, attributes.padding);
-  runConvolution(context, {
-    batch, channels, outChannels, kernelHeight, kernelWidth, outHeight, outWidth,
-    stride: attributes.stride, dilation: attributes.dilation, groups: attributes.groups,
-  }, padded, addressOf(weight), bias ? addressOf(bias) : 0, addressOf(output));
+  runConvolution(
+    context,
+    {
+      batch,
+      channels,
+      outChannels,
+      kernelHeight,
+      kernelWidth,
+      outHeight,
+      outWidth,
+      stride: attributes.stride,
+      dilation: attributes.dilation,
+      groups: attributes.groups,
+    },
+    padded,
+    addressOf(weight),
+    bias ? addressOf(bias) : 0,
+    addressOf(output),
+  );
 }

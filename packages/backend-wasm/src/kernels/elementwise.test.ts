@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import '@lantern/backend-cpu';
 import '../index.js';
-import { binaryOps, manualSeed, randn, setBackend, tensor, unaryOps, where, type Tensor } from '@lantern/tensor';
+import { binaryOps, manualSeed, randn, setBackend, type Tensor, tensor, unaryOps, where } from '@lantern/tensor';
 import { expectClose, expectEqual, forThreadCounts } from '../test-helpers.js';
 
 // Inputs with zeros, halves (rounding ties), negatives and NaN, in strided and broadcast layouts.
@@ -19,13 +19,17 @@ describe('float32 elementwise primitives match the cpu backend', () => {
   };
   for (const op of unaryOps) {
     it(`unary ${op}`, () => {
-      const x = samples().abs().add(op === 'log' || op === 'sqrt' ? 0 : -1);
+      const x = samples()
+        .abs()
+        .add(op === 'log' || op === 'sqrt' ? 0 : -1);
       for (const [layout, arrange] of Object.entries(layouts)) {
-        const call = (t: Tensor) => (op === 'logicalNot' ? t.logicalNot() : (t as unknown as Record<string, () => Tensor>)[op]!.call(t));
+        const call = (t: Tensor) =>
+          op === 'logicalNot' ? t.logicalNot() : (t as unknown as Record<string, () => Tensor>)[op]!.call(t);
         const reference = call(arrange(x));
         const actual = call(arrange(x.to('wasm')));
         // Transcendentals go through f64 in both backends; allow one float32 ulp for libm differences.
-        if (['exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid', 'erf'].includes(op)) expectClose(actual, reference, 2e-7, 1e-30, `${op} ${layout}`);
+        if (['exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid', 'erf'].includes(op))
+          expectClose(actual, reference, 2e-7, 1e-30, `${op} ${layout}`);
         else expectEqual(actual, reference, `${op} ${layout}`);
       }
     });
@@ -33,10 +37,16 @@ describe('float32 elementwise primitives match the cpu backend', () => {
   for (const op of binaryOps) {
     it(`binary ${op}`, () => {
       manualSeed(9);
-      const a = samples().reshape([3, 4]), b = randn([3, 4]).round().where(randn([3, 4]).gt(0), a);
+      const a = samples().reshape([3, 4]),
+        b = randn([3, 4])
+          .round()
+          .where(randn([3, 4]).gt(0), a);
       const pairs: Array<[string, Tensor, Tensor]> = [
-        ['same shape', a, b], ['row broadcast', a, b.narrow(0, 0, 1)], ['column broadcast', a, b.narrow(1, 1, 1)],
-        ['scalar', a, b.narrow(0, 1, 1).narrow(1, 2, 1)], ['transposed', a.t(), b.t()],
+        ['same shape', a, b],
+        ['row broadcast', a, b.narrow(0, 0, 1)],
+        ['column broadcast', a, b.narrow(1, 1, 1)],
+        ['scalar', a, b.narrow(0, 1, 1).narrow(1, 2, 1)],
+        ['transposed', a.t(), b.t()],
       ];
       for (const [layout, x, y] of pairs) {
         const call = (p: Tensor, q: Tensor) => (p as unknown as Record<string, (o: Tensor) => Tensor>)[methodOf[op]]!.call(p, q);
@@ -48,7 +58,8 @@ describe('float32 elementwise primitives match the cpu backend', () => {
     });
   }
   it('where, copy and fill', () => {
-    const x = samples().reshape([3, 4]), y = randn([3, 4]);
+    const x = samples().reshape([3, 4]),
+      y = randn([3, 4]);
     const condition = x.gt(0);
     expectEqual(where(condition.to('wasm'), x.to('wasm'), y.to('wasm').t().t()), where(condition, x, y));
     expectEqual(x.to('wasm').t().contiguous(), x.t().contiguous());
@@ -61,8 +72,21 @@ describe('float32 elementwise primitives match the cpu backend', () => {
 });
 
 const methodOf: Record<string, string> = {
-  add: 'add', sub: 'sub', mul: 'mul', div: 'div', pow: 'pow', maximum: 'maximum', minimum: 'minimum', less: 'lt',
-  lessEqual: 'le', greater: 'gt', greaterEqual: 'ge', equal: 'eq', notEqual: 'ne', logicalAnd: 'logicalAnd', logicalOr: 'logicalOr',
+  add: 'add',
+  sub: 'sub',
+  mul: 'mul',
+  div: 'div',
+  pow: 'pow',
+  maximum: 'maximum',
+  minimum: 'minimum',
+  less: 'lt',
+  lessEqual: 'le',
+  greater: 'gt',
+  greaterEqual: 'ge',
+  equal: 'eq',
+  notEqual: 'ne',
+  logicalAnd: 'logicalAnd',
+  logicalOr: 'logicalOr',
 };
 
 describe('float32 reductions match the cpu backend', () => {

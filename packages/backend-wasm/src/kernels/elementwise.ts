@@ -1,5 +1,5 @@
-import { binaryOps, unaryOps, type BinaryOp, type TensorView, type UnaryOp } from '@lantern/tensor';
 import { createCpuBackend, forEachRow } from '@lantern/backend-cpu/kernels';
+import { type BinaryOp, binaryOps, type TensorView, type UnaryOp, unaryOps } from '@lantern/tensor';
 import type { WasmContext } from '../context.js';
 import { cpuView } from '../views.js';
 
@@ -16,7 +16,9 @@ export function unary(context: WasmContext, op: UnaryOp, input: TensorView, outp
     reference.unary(op, cpuView(context, input), cpuView(context, output));
     return;
   }
-  const x = input.handle as number, y = output.handle as number, kernel = context.exports.unaryF32;
+  const x = input.handle as number,
+    y = output.handle as number,
+    kernel = context.exports.unaryF32;
   forEachRow(output.shape, [input.strides, output.strides], [input.offset, output.offset], (length, [xo, yo], [xs, ys]) => {
     kernel(code, x + xo! * 4, xs!, y + yo! * 4, ys!, length);
   });
@@ -29,10 +31,17 @@ export function binary(context: WasmContext, op: BinaryOp, a: TensorView, b: Ten
     reference.binary(op, cpuView(context, a), cpuView(context, b), cpuView(context, output));
     return;
   }
-  const x = a.handle as number, y = b.handle as number, z = output.handle as number, width = code >= 7 ? 1 : 4;
+  const x = a.handle as number,
+    y = b.handle as number,
+    z = output.handle as number,
+    width = code >= 7 ? 1 : 4;
   const kernel = context.exports.binaryF32;
-  forEachRow(output.shape, [a.strides, b.strides, output.strides], [a.offset, b.offset, output.offset],
-    (length, [xo, yo, zo], [xs, ys, zs]) => kernel(code, x + xo! * 4, xs!, y + yo! * 4, ys!, z + zo! * width, zs!, length));
+  forEachRow(
+    output.shape,
+    [a.strides, b.strides, output.strides],
+    [a.offset, b.offset, output.offset],
+    (length, [xo, yo, zo], [xs, ys, zs]) => kernel(code, x + xo! * 4, xs!, y + yo! * 4, ys!, z + zo! * width, zs!, length),
+  );
 }
 
 export function where(context: WasmContext, condition: TensorView, a: TensorView, b: TensorView, output: TensorView): void {
@@ -40,12 +49,19 @@ export function where(context: WasmContext, condition: TensorView, a: TensorView
     reference.where(cpuView(context, condition), cpuView(context, a), cpuView(context, b), cpuView(context, output));
     return;
   }
-  const c = condition.handle as number, x = a.handle as number, y = b.handle as number, z = output.handle as number;
+  const c = condition.handle as number,
+    x = a.handle as number,
+    y = b.handle as number,
+    z = output.handle as number;
   const kernel = context.exports.whereF32;
-  forEachRow(output.shape, [condition.strides, a.strides, b.strides, output.strides],
-    [condition.offset, a.offset, b.offset, output.offset], (length, [co, xo, yo, zo], [cs, xs, ys, zs]) => {
+  forEachRow(
+    output.shape,
+    [condition.strides, a.strides, b.strides, output.strides],
+    [condition.offset, a.offset, b.offset, output.offset],
+    (length, [co, xo, yo, zo], [cs, xs, ys, zs]) => {
       kernel(c + co!, cs!, x + xo! * 4, xs!, y + yo! * 4, ys!, z + zo! * 4, zs!, length);
-    });
+    },
+  );
 }
 
 export function copy(context: WasmContext, source: TensorView, destination: TensorView): void {
@@ -53,9 +69,15 @@ export function copy(context: WasmContext, source: TensorView, destination: Tens
     reference.copy(cpuView(context, source), cpuView(context, destination));
     return;
   }
-  const x = source.handle as number, y = destination.handle as number, kernel = context.exports.copyF32;
-  forEachRow(destination.shape, [source.strides, destination.strides], [source.offset, destination.offset],
-    (length, [xo, yo], [xs, ys]) => kernel(x + xo! * 4, xs!, y + yo! * 4, ys!, length));
+  const x = source.handle as number,
+    y = destination.handle as number,
+    kernel = context.exports.copyF32;
+  forEachRow(
+    destination.shape,
+    [source.strides, destination.strides],
+    [source.offset, destination.offset],
+    (length, [xo, yo], [xs, ys]) => kernel(x + xo! * 4, xs!, y + yo! * 4, ys!, length),
+  );
 }
 
 export function fill(context: WasmContext, destination: TensorView, value: number): void {
@@ -63,6 +85,9 @@ export function fill(context: WasmContext, destination: TensorView, value: numbe
     reference.fill(cpuView(context, destination), value);
     return;
   }
-  const y = destination.handle as number, kernel = context.exports.fillF32;
-  forEachRow(destination.shape, [destination.strides], [destination.offset], (length, [yo], [ys]) => kernel(y + yo! * 4, ys!, length, value));
+  const y = destination.handle as number,
+    kernel = context.exports.fillF32;
+  forEachRow(destination.shape, [destination.strides], [destination.offset], (length, [yo], [ys]) =>
+    kernel(y + yo! * 4, ys!, length, value),
+  );
 }

@@ -10,7 +10,8 @@ const depthBlock = 256; // assembly/gemm.ts's KC
  * until there are a few chunks per thread or a chunk gets too small to be worth a claim.
  */
 export function gemmBlocks(batch: number, m: number, n: number, k: number, threads: number): [number, number] {
-  let rows = Math.min(64, Math.ceil(m / 4) * 4), columns = Math.min(256, Math.ceil(n / 8) * 8);
+  let rows = Math.min(64, Math.ceil(m / 4) * 4),
+    columns = Math.min(256, Math.ceil(n / 8) * 8);
   const chunks = () => batch * Math.ceil(m / rows) * Math.ceil(n / columns);
   while (chunks() < threads * 3 && rows * columns * k > 32768) {
     if (columns >= rows * 2 && columns > 8) columns = Math.ceil(columns / 16) * 8;
@@ -33,11 +34,27 @@ export function matmul(context: WasmContext, a: TensorView, b: TensorView, outpu
   const pool = context.pool;
   const [rows, columns] = gemmBlocks(batch, m, n, k, pool.threads);
   const [scratch, stride] = context.threadScratch(256 + depthBlock * columns * 4);
-  pool.setInts([
-    batch, m, n, k,
-    addressOf(a), a.strides[0]!, a.strides[1]!, a.strides[2]!,
-    addressOf(b), b.strides[0]!, b.strides[1]!, b.strides[2]!,
-    addressOf(output), output.strides[0]!, output.strides[1]!,
-    rows, columns, scratch, stride,
-  ]).run('matmulTask', batch * Math.ceil(m / rows) * Math.ceil(n / columns));
+  pool
+    .setInts([
+      batch,
+      m,
+      n,
+      k,
+      addressOf(a),
+      a.strides[0]!,
+      a.strides[1]!,
+      a.strides[2]!,
+      addressOf(b),
+      b.strides[0]!,
+      b.strides[1]!,
+      b.strides[2]!,
+      addressOf(output),
+      output.strides[0]!,
+      output.strides[1]!,
+      rows,
+      columns,
+      scratch,
+      stride,
+    ])
+    .run('matmulTask', batch * Math.ceil(m / rows) * Math.ceil(n / columns));
 }

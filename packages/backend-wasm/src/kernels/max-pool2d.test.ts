@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import '@lantern/backend-cpu';
 import '../index.js';
-import { manualSeed, maxPool2d, randn, tensor, type Pool2dOptions } from '@lantern/tensor';
+import { manualSeed, maxPool2d, type Pool2dOptions, randn, tensor } from '@lantern/tensor';
 import { expectClose, expectEqual, forThreadCounts, leafPair } from '../test-helpers.js';
 
 const cases: Array<[string, [number, number, number, number], number, Pool2dOptions]> = [
@@ -19,7 +19,8 @@ describe('max pooling matches the cpu backend', () => {
         manualSeed(23);
         const source = randn(shape).round(); // rounding makes ties, where the first maximum must win
         const [x, xw] = leafPair(source);
-        const expected = maxPool2d(x, kernel, options), actual = maxPool2d(xw, kernel, options);
+        const expected = maxPool2d(x, kernel, options),
+          actual = maxPool2d(xw, kernel, options);
         expectEqual(actual.values, expected.values, 'values');
         expectEqual(actual.indices, expected.indices, 'indices');
         const upstream = randn(expected.values.shape);
@@ -32,8 +33,14 @@ describe('max pooling matches the cpu backend', () => {
 
   it('picks the first NaN in window order, in the vector path and the tail', () => {
     const row = [1, NaN, 5, 2, NaN, 7, 3, 3, 0, 1];
-    const input = tensor([[[row, row.map((v) => (Number.isNaN(v) ? 9 : -v))], [row.map((v) => -v), row]]]);
-    const expected = maxPool2d(input, 2), actual = maxPool2d(input.to('wasm'), 2);
+    const input = tensor([
+      [
+        [row, row.map((v) => (Number.isNaN(v) ? 9 : -v))],
+        [row.map((v) => -v), row],
+      ],
+    ]);
+    const expected = maxPool2d(input, 2),
+      actual = maxPool2d(input.to('wasm'), 2);
     expectEqual(actual.values, expected.values);
     expectEqual(actual.indices, expected.indices);
     expect(Number.isNaN(actual.values.dataSync()[0]!)).toBe(true);

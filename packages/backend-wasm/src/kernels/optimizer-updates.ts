@@ -1,5 +1,5 @@
-import type { AdamAttributes, SgdAttributes, TensorView } from '@lantern/tensor';
 import { adamUpdate as referenceAdamUpdate, sgdUpdate as referenceSgdUpdate } from '@lantern/backend-cpu/kernels';
+import type { AdamAttributes, SgdAttributes, TensorView } from '@lantern/tensor';
 import type { WasmContext } from '../context.js';
 import { addressOf, cpuView, cpuViewOrNull, elementCount, isFloat32 } from '../views.js';
 
@@ -9,8 +9,13 @@ import { addressOf, cpuView, cpuViewOrNull, elementCount, isFloat32 } from '../v
 const chunkElements = 262144;
 
 /** torch.optim.SGD's rule, in place, rounding where the cpu reference rounds (see assembly/optimizer-updates.ts). */
-export function sgdUpdate(context: WasmContext, parameter: TensorView, grad: TensorView, momentumBuffer: TensorView | null,
-  attributes: SgdAttributes): void {
+export function sgdUpdate(
+  context: WasmContext,
+  parameter: TensorView,
+  grad: TensorView,
+  momentumBuffer: TensorView | null,
+  attributes: SgdAttributes,
+): void {
   if (!isFloat32(parameter, grad, momentumBuffer)) {
     referenceSgdUpdate(cpuView(context, parameter), cpuView(context, grad), cpuViewOrNull(context, momentumBuffer), attributes);
     return;
@@ -24,19 +29,47 @@ export function sgdUpdate(context: WasmContext, parameter: TensorView, grad: Ten
 }
 
 /** torch.optim.Adam / AdamW's rule, in place, with the cpu reference's rounding points. */
-export function adamUpdate(context: WasmContext, parameter: TensorView, grad: TensorView, expAvg: TensorView, expAvgSq: TensorView,
-  maxExpAvgSq: TensorView | null, attributes: AdamAttributes): void {
+export function adamUpdate(
+  context: WasmContext,
+  parameter: TensorView,
+  grad: TensorView,
+  expAvg: TensorView,
+  expAvgSq: TensorView,
+  maxExpAvgSq: TensorView | null,
+  attributes: AdamAttributes,
+): void {
   if (!isFloat32(parameter, grad, expAvg, expAvgSq, maxExpAvgSq)) {
-    referenceAdamUpdate(cpuView(context, parameter), cpuView(context, grad), cpuView(context, expAvg), cpuView(context, expAvgSq),
-      cpuViewOrNull(context, maxExpAvgSq), attributes);
+    referenceAdamUpdate(
+      cpuView(context, parameter),
+      cpuView(context, grad),
+      cpuView(context, expAvg),
+      cpuView(context, expAvgSq),
+      cpuViewOrNull(context, maxExpAvgSq),
+      attributes,
+    );
     return;
   }
   const size = elementCount(parameter);
   const flags = (attributes.maximize ? 1 : 0) | (attributes.decoupledWeightDecay ? 2 : 0);
   context.pool
-    .setInts([addressOf(parameter), addressOf(grad), addressOf(expAvg), addressOf(expAvgSq),
-      maxExpAvgSq ? addressOf(maxExpAvgSq) : 0, size, chunkElements, flags])
-    .setReals([attributes.lr, attributes.beta1, attributes.beta2, attributes.eps, attributes.weightDecay,
-      attributes.lr / (1 - attributes.beta1 ** attributes.step), Math.sqrt(1 - attributes.beta2 ** attributes.step)])
+    .setInts([
+      addressOf(parameter),
+      addressOf(grad),
+      addressOf(expAvg),
+      addressOf(expAvgSq),
+      maxExpAvgSq ? addressOf(maxExpAvgSq) : 0,
+      size,
+      chunkElements,
+      flags,
+    ])
+    .setReals([
+      attributes.lr,
+      attributes.beta1,
+      attributes.beta2,
+      attributes.eps,
+      attributes.weightDecay,
+      attributes.lr / (1 - attributes.beta1 ** attributes.step),
+      Math.sqrt(1 - attributes.beta2 ** attributes.step),
+    ])
     .run('adamTask', Math.ceil(size / chunkElements));
 }

@@ -1,8 +1,8 @@
+import { forEachRow } from '@lantern/backend-cpu/kernels';
 import { contiguousStrides, type ReduceOp, type TensorView } from '@lantern/tensor';
 import type { WasmContext } from '../context.js';
 import { cpuView } from '../views.js';
 import { reference } from './elementwise.js';
-import { forEachRow } from '@lantern/backend-cpu/kernels';
 
 /**
  * float32 sum/max/min with float64 accumulators in linear memory, walked like the cpu reference: the accumulator is

@@ -1,18 +1,34 @@
-import { ShapeError, type TensorView } from '@lantern/tensor';
 import { softmaxCrossEntropy as referenceSoftmaxCrossEntropy } from '@lantern/backend-cpu/kernels';
+import { ShapeError, type TensorView } from '@lantern/tensor';
 import type { WasmContext } from '../context.js';
 import { addressOf, cpuView, isFloat32 } from '../views.js';
 
 /** Per row: loss = logsumexp(x) - x[target], and the softmax probabilities backward needs (f64 inside, as the cpu). */
-export function softmaxCrossEntropy(context: WasmContext, logits: TensorView, targets: TensorView, losses: TensorView,
-  probabilities: TensorView): void {
+export function softmaxCrossEntropy(
+  context: WasmContext,
+  logits: TensorView,
+  targets: TensorView,
+  losses: TensorView,
+  probabilities: TensorView,
+): void {
   if (!isFloat32(logits, losses, probabilities) || targets.dtype !== 'int32') {
-    referenceSoftmaxCrossEntropy(cpuView(context, logits), cpuView(context, targets), cpuView(context, losses), cpuView(context, probabilities));
+    referenceSoftmaxCrossEntropy(
+      cpuView(context, logits),
+      cpuView(context, targets),
+      cpuView(context, losses),
+      cpuView(context, probabilities),
+    );
     return;
   }
   const [rows, classes] = logits.shape as [number, number];
-  const badRow = context.exports.softmaxCrossEntropyF32(addressOf(logits), addressOf(targets), addressOf(losses),
-    addressOf(probabilities), rows, classes);
+  const badRow = context.exports.softmaxCrossEntropyF32(
+    addressOf(logits),
+    addressOf(targets),
+    addressOf(losses),
+    addressOf(probabilities),
+    rows,
+    classes,
+  );
   if (badRow >= 0) {
     const target = context.runtime.i32[addressOf(targets) / 4 + badRow];
     throw new ShapeError(`softmaxCrossEntropy: target ${target} is out of bounds for ${classes} classes`);

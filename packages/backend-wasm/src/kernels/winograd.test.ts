@@ -3,7 +3,7 @@ import '@lantern/backend-cpu';
 import '../index.js';
 import { conv2d, manualSeed, randn, setBackend, type Tensor } from '@lantern/tensor';
 import { useWinograd } from '../index.js';
-import { expectClose, expectWithinScale, forThreadCounts, runConvolutionCase, type ConvolutionCase } from '../test-helpers.js';
+import { type ConvolutionCase, expectClose, expectWithinScale, forThreadCounts, runConvolutionCase } from '../test-helpers.js';
 
 // Every case takes the Winograd path for the forward pass, the input gradient and the weight gradient (3×3 or 5×5,
 // stride 1, channel counts that are multiples of 8).
@@ -13,8 +13,19 @@ const cases: ConvolutionCase[] = [
   { name: 'partial tiles: 7×9 output', input: [2, 8, 7, 9], weight: [8, 8, 5, 5], options: { padding: 2 }, bias: true },
   { name: 'no padding, 9×6 output', input: [1, 16, 13, 10], weight: [16, 16, 5, 5], options: {} },
   { name: 'asymmetric padding (1, 3)', input: [2, 8, 6, 5], weight: [24, 8, 5, 5], options: { padding: [1, 3] } },
-  { name: 'many tiles: per-thread weight-gradient accumulators', input: [12, 32, 16, 16], weight: [32, 32, 5, 5], options: { padding: 2 } },
-  { name: '3×3: 16→32 on 12×12, padding 1 (VGG-style)', input: [2, 16, 12, 12], weight: [32, 16, 3, 3], options: { padding: 1 }, bias: true },
+  {
+    name: 'many tiles: per-thread weight-gradient accumulators',
+    input: [12, 32, 16, 16],
+    weight: [32, 32, 5, 5],
+    options: { padding: 2 },
+  },
+  {
+    name: '3×3: 16→32 on 12×12, padding 1 (VGG-style)',
+    input: [2, 16, 12, 12],
+    weight: [32, 16, 3, 3],
+    options: { padding: 1 },
+    bias: true,
+  },
   { name: '3×3: partial 6×6 tiles, 7×9 output', input: [2, 8, 7, 9], weight: [8, 8, 3, 3], options: { padding: 1 }, bias: true },
   { name: '3×3: no padding, 8×11 output', input: [1, 8, 10, 13], weight: [16, 8, 3, 3], options: {} },
   { name: '3×3: asymmetric padding (0, 2)', input: [1, 8, 6, 5], weight: [8, 8, 3, 3], options: { padding: [0, 2] } },
@@ -44,8 +55,11 @@ describe('Winograd F(4×4, 5×5) and F(6×6, 3×3) convolutions match the cpu ba
         direct.backward(upstream.to('wasm'));
         useWinograd(true);
         expectClose(direct, expected, 1e-4, 1e-4, 'direct output');
-        for (const [winograd, other, what] of [[actual, direct, 'output'], [xw.grad!, xd.grad!, 'input gradient'],
-          [ww.grad!, wd.grad!, 'weight gradient']] as const) {
+        for (const [winograd, other, what] of [
+          [actual, direct, 'output'],
+          [xw.grad!, xd.grad!, 'input gradient'],
+          [ww.grad!, wd.grad!, 'weight gradient'],
+        ] as const) {
           expect(Array.from(other.dataSync()), `${what} from the direct kernels`).not.toEqual(Array.from(winograd.dataSync()));
         }
       });
@@ -56,7 +70,9 @@ describe('Winograd F(4×4, 5×5) and F(6×6, 3×3) convolutions match the cpu ba
     // 520 × 520 channels: U would be 64 · 520² floats = 69 MB, over winogradWorkspaceLimit (64 MiB).
     setBackend('wasm');
     manualSeed(5);
-    const x = randn([1, 520, 4, 4]), w = randn([520, 520, 5, 5]), upstream = randn([1, 520, 4, 4]);
+    const x = randn([1, 520, 4, 4]),
+      w = randn([520, 520, 5, 5]),
+      upstream = randn([1, 520, 4, 4]);
     const run = () => {
       const [xr, wr] = [x.detach().requiresGrad_(), w.detach().requiresGrad_()];
       const y = conv2d(xr, wr, null, { padding: 2 });
@@ -68,7 +84,10 @@ describe('Winograd F(4×4, 5×5) and F(6×6, 3×3) convolutions match the cpu ba
     const direct = run();
     ['output', 'input gradient', 'weight gradient'].forEach((what, i) => {
       const [a, b] = [winograd[i]!, direct[i]!];
-      expect(a.findIndex((value, j) => value !== b[j]), `${what}: first element that differs`).toBe(-1);
+      expect(
+        a.findIndex((value, j) => value !== b[j]),
+        `${what}: first element that differs`,
+      ).toBe(-1);
     });
   });
 });

@@ -1,12 +1,29 @@
-import { DTypeError, formatShape, type Conv2dAttributes } from '@lantern/tensor';
+import { type Conv2dAttributes, DTypeError, formatShape } from '@lantern/tensor';
 import type { GpuView } from '../layout.js';
 import type { KernelRuntime } from '../runtime.js';
 import { kernelWordBase } from './gemm.js';
 
 const names = [
-  'Batch', 'Channels', 'Height', 'Width', 'OutChannels', 'KernelHeight', 'KernelWidth', 'OutHeight', 'OutWidth',
-  'StrideHeight', 'StrideWidth', 'PadHeight', 'PadWidth', 'DilationHeight', 'DilationWidth', 'Groups',
-  'OffsetInput', 'OffsetWeight', 'OffsetOutput', 'OffsetBias',
+  'Batch',
+  'Channels',
+  'Height',
+  'Width',
+  'OutChannels',
+  'KernelHeight',
+  'KernelWidth',
+  'OutHeight',
+  'OutWidth',
+  'StrideHeight',
+  'StrideWidth',
+  'PadHeight',
+  'PadWidth',
+  'DilationHeight',
+  'DilationWidth',
+  'Groups',
+  'OffsetInput',
+  'OffsetWeight',
+  'OffsetOutput',
+  'OffsetBias',
 ] as const;
 
 /**
@@ -14,12 +31,28 @@ const names = [
  * [O, C/groups, KH, KW], output [N, O, OH, OW], attributes, then element offsets of the four operands. "Output" is
  * the forward output's role: gradOutput in the backward kernels.
  */
-export function convolutionWords(inputShape: readonly number[], weightShape: readonly number[], outputShape: readonly number[],
-  attributes: Conv2dAttributes, offsets: { input: number; weight: number; output: number; bias?: number }): number[] {
+export function convolutionWords(
+  inputShape: readonly number[],
+  weightShape: readonly number[],
+  outputShape: readonly number[],
+  attributes: Conv2dAttributes,
+  offsets: { input: number; weight: number; output: number; bias?: number },
+): number[] {
   return [
-    ...inputShape.slice(0, 4), weightShape[0]!, weightShape[2]!, weightShape[3]!, outputShape[2]!, outputShape[3]!,
-    ...attributes.stride, ...attributes.padding, ...attributes.dilation, attributes.groups,
-    offsets.input, offsets.weight, offsets.output, offsets.bias ?? 0,
+    ...inputShape.slice(0, 4),
+    weightShape[0]!,
+    weightShape[2]!,
+    weightShape[3]!,
+    outputShape[2]!,
+    outputShape[3]!,
+    ...attributes.stride,
+    ...attributes.padding,
+    ...attributes.dilation,
+    attributes.groups,
+    offsets.input,
+    offsets.weight,
+    offsets.output,
+    offsets.bias ?? 0,
   ];
 }
 
@@ -37,7 +70,9 @@ export const convolutionAccessors = [
 export function assertFloat32(runtime: KernelRuntime, op: string, views: ReadonlyArray<GpuView | null>): void {
   for (const view of views) {
     if (view && view.dtype !== 'float32') {
-      throw new DTypeError(`${op}: backend '${runtime.backendName}' expects float32 operands, got ${view.dtype} of shape ${formatShape(view.shape)}`);
+      throw new DTypeError(
+        `${op}: backend '${runtime.backendName}' expects float32 operands, got ${view.dtype} of shape ${formatShape(view.shape)}`,
+      );
     }
   }
 }

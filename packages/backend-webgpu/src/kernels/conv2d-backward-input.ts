@@ -58,8 +58,11 @@ fn storeC(group: u32, row: u32, col: u32, value: T) {
       n: batch * height * width,
       k: (outChannels / groups) * kernelHeight * kernelWidth,
       batches: groups,
-      words: convolutionWords(gradInput.shape, weight.shape, gradOutput.shape, attributes,
-        { input: gradInput.offset, weight: weight.offset, output: gradOutput.offset }),
+      words: convolutionWords(gradInput.shape, weight.shape, gradOutput.shape, attributes, {
+        input: gradInput.offset,
+        weight: weight.offset,
+        output: gradOutput.offset,
+      }),
     });
   };
 }

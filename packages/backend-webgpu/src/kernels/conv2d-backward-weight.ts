@@ -56,8 +56,11 @@ fn storeC(group: u32, row: u32, col: u32, value: T) {
       n: depth,
       k: batch * outHeight * outWidth,
       batches: groups,
-      words: convolutionWords(input.shape, gradWeight.shape, gradOutput.shape, attributes,
-        { input: input.offset, weight: gradWeight.offset, output: gradOutput.offset }),
+      words: convolutionWords(input.shape, gradWeight.shape, gradOutput.shape, attributes, {
+        input: input.offset,
+        weight: gradWeight.offset,
+        output: gradOutput.offset,
+      }),
       splitOutput: {
         ...gradWeight,
         shape: [groups, outChannels / groups, depth],

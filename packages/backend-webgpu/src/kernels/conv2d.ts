@@ -47,7 +47,12 @@ fn storeC(group: u32, row: u32, col: u32, value: T) {
       ...(bias ? [{ name: 'bias', type: 'f32', writable: false }] : []),
       { name: 'output', type: 'f32', writable: true },
     ];
-    const bindings = [runtime.input(input), runtime.input(weight), ...(bias ? [runtime.input(bias)] : []), runtime.output(output)];
+    const bindings = [
+      runtime.input(input),
+      runtime.input(weight),
+      ...(bias ? [runtime.input(bias)] : []),
+      runtime.output(output),
+    ];
     runGemm(runtime, {
       key: `conv2d${bias ? ':bias' : ''}`,
       type: 'f32',
@@ -58,8 +63,12 @@ fn storeC(group: u32, row: u32, col: u32, value: T) {
       n: batch * outHeight * outWidth,
       k: inPerGroup * kernelHeight * kernelWidth,
       batches: groups,
-      words: convolutionWords(input.shape, weight.shape, output.shape, attributes,
-        { input: input.offset, weight: weight.offset, output: output.offset, bias: bias?.offset }),
+      words: convolutionWords(input.shape, weight.shape, output.shape, attributes, {
+        input: input.offset,
+        weight: weight.offset,
+        output: output.offset,
+        bias: bias?.offset,
+      }),
     });
   };
 }

@@ -1,5 +1,5 @@
-import { floatBits, stridedParameters, type GpuView } from '../layout.js';
-import { convert, elementwiseWorkgroupSize, workgroupsFor, type KernelRuntime } from '../runtime.js';
+import { floatBits, type GpuView, stridedParameters } from '../layout.js';
+import { convert, elementwiseWorkgroupSize, type KernelRuntime, workgroupsFor } from '../runtime.js';
 import { declareBindings, entryPoint, stridedOffsets } from '../wgsl/common.js';
 
 /**
@@ -23,16 +23,19 @@ export function copy(runtime: KernelRuntime, source: GpuView, destination: GpuVi
   }
   const parameters = stridedParameters(destination.shape, [from, destination]);
   if (parameters[0] !== 0) {
-    const pipeline = runtime.gpu.pipeline(`copy:${sourceType}:${destinationType}`, () => `${declareBindings([
-      { name: 'source', type: sourceType, writable: false },
-      { name: 'destination', type: destinationType, writable: true },
-    ])}
+    const pipeline = runtime.gpu.pipeline(
+      `copy:${sourceType}:${destinationType}`,
+      () => `${declareBindings([
+        { name: 'source', type: sourceType, writable: false },
+        { name: 'destination', type: destinationType, writable: true },
+      ])}
 ${stridedOffsets(2)}
 ${entryPoint(elementwiseWorkgroupSize)}
   if (index >= u32(params[0])) { return; }
   let at = stridedOffsets(index);
   destination[at[1]] = ${convert('source[at[0]]', sourceType, destinationType)};
-}`);
+}`,
+    );
     const bindings = [runtime.input(from), runtime.output(destination)];
     runtime.gpu.dispatch(pipeline, bindings, parameters, workgroupsFor(parameters[0]!));
   }
@@ -50,11 +53,14 @@ export function fill(runtime: KernelRuntime, destination: GpuView, value: number
   runtime.storageType(destination.dtype);
   const parameters = stridedParameters(destination.shape, [destination], [storedBits(value, destination.dtype)]);
   if (parameters[0] === 0) return;
-  const pipeline = runtime.gpu.pipeline('fill', () => `${declareBindings([{ name: 'destination', type: 'u32', writable: true }])}
+  const pipeline = runtime.gpu.pipeline(
+    'fill',
+    () => `${declareBindings([{ name: 'destination', type: 'u32', writable: true }])}
 ${stridedOffsets(1)}
 ${entryPoint(elementwiseWorkgroupSize)}
   if (index >= u32(params[0])) { return; }
   destination[stridedOffsets(index)[0]] = bitcast<u32>(params[2]);
-}`);
+}`,
+  );
   runtime.gpu.dispatch(pipeline, [runtime.output(destination)], parameters, workgroupsFor(parameters[0]!));
 }

@@ -1,8 +1,8 @@
-import { KernelNotFoundError, type BinaryOp, type DType, type UnaryOp } from '@lantern/tensor';
-import { stridedParameters, type GpuView } from '../layout.js';
-import { convert, elementwiseWorkgroupSize, workgroupsFor, type KernelRuntime } from '../runtime.js';
+import { type BinaryOp, type DType, KernelNotFoundError, type UnaryOp } from '@lantern/tensor';
+import { type GpuView, stridedParameters } from '../layout.js';
+import { convert, elementwiseWorkgroupSize, type KernelRuntime, workgroupsFor } from '../runtime.js';
 import { declareBindings, entryPoint, floatHelpers, stridedOffsets } from '../wgsl/common.js';
-import { binaryTable, unaryTable, type ElementwiseOp } from './elementwise-ops.js';
+import { binaryTable, type ElementwiseOp, unaryTable } from './elementwise-ops.js';
 
 type ComputeType = 'f32' | 'i32';
 
@@ -19,13 +19,21 @@ function expressionFor(runtime: KernelRuntime, op: string, entry: ElementwiseOp,
  * One strided elementwise shader: loads each input into the compute type, evaluates the table's expression, converts
  * the result to the output's storage type. Every input and the output may have any strides (0 for broadcast).
  */
-function elementwiseShader(runtime: KernelRuntime, inputs: readonly DType[], output: DType, computeType: ComputeType,
-  expression: string, isBool: boolean): string {
+function elementwiseShader(
+  runtime: KernelRuntime,
+  inputs: readonly DType[],
+  output: DType,
+  computeType: ComputeType,
+  expression: string,
+  isBool: boolean,
+): string {
   const names = ['a', 'b'];
   const bindings = inputs.map((dtype, index) => ({ name: `input${index}`, type: runtime.storageType(dtype), writable: false }));
   const outputType = runtime.storageType(output);
-  const loads = inputs.map((dtype, index) =>
-    `  let ${names[index]} = ${convert(`input${index}[at[${index}]]`, runtime.storageType(dtype), computeType)};`);
+  const loads = inputs.map(
+    (dtype, index) =>
+      `  let ${names[index]} = ${convert(`input${index}[at[${index}]]`, runtime.storageType(dtype), computeType)};`,
+  );
   return `${declareBindings([...bindings, { name: 'output', type: outputType, writable: true }])}
 ${floatHelpers}
 ${stridedOffsets(inputs.length + 1)}
@@ -37,7 +45,13 @@ ${loads.join('\n')}
 }`;
 }
 
-function runElementwise(runtime: KernelRuntime, key: string, source: () => string, inputs: readonly GpuView[], output: GpuView): void {
+function runElementwise(
+  runtime: KernelRuntime,
+  key: string,
+  source: () => string,
+  inputs: readonly GpuView[],
+  output: GpuView,
+): void {
   const parameters = stridedParameters(output.shape, [...inputs, output]);
   if (parameters[0] === 0) return;
   const pipeline = runtime.gpu.pipeline(key, source);
@@ -49,16 +63,26 @@ export function unary(runtime: KernelRuntime, op: UnaryOp, input: GpuView, outpu
   const entry = unaryTable[op];
   const computeType = computeTypeOf(input.dtype);
   const expression = expressionFor(runtime, op, entry, computeType, input.dtype);
-  runElementwise(runtime, `unary:${op}:${input.dtype}:${output.dtype}`,
-    () => elementwiseShader(runtime, [input.dtype], output.dtype, computeType, expression, entry.bool === true), [input], output);
+  runElementwise(
+    runtime,
+    `unary:${op}:${input.dtype}:${output.dtype}`,
+    () => elementwiseShader(runtime, [input.dtype], output.dtype, computeType, expression, entry.bool === true),
+    [input],
+    output,
+  );
 }
 
 export function binary(runtime: KernelRuntime, op: BinaryOp, a: GpuView, b: GpuView, output: GpuView): void {
   const entry = binaryTable[op];
   const computeType = a.dtype === 'float32' || b.dtype === 'float32' ? 'f32' : 'i32';
   const expression = expressionFor(runtime, op, entry, computeType, a.dtype);
-  runElementwise(runtime, `binary:${op}:${a.dtype}:${b.dtype}:${output.dtype}`,
-    () => elementwiseShader(runtime, [a.dtype, b.dtype], output.dtype, computeType, expression, entry.bool === true), [a, b], output);
+  runElementwise(
+    runtime,
+    `binary:${op}:${a.dtype}:${b.dtype}:${output.dtype}`,
+    () => elementwiseShader(runtime, [a.dtype, b.dtype], output.dtype, computeType, expression, entry.bool === true),
+    [a, b],
+    output,
+  );
 }
 
 export function where(runtime: KernelRuntime, condition: GpuView, a: GpuView, b: GpuView, output: GpuView): void {

@@ -3,7 +3,7 @@ import { BackendError } from '@lantern/tensor';
 import type { Binding } from '../gpu-context.js';
 import type { GpuView } from '../layout.js';
 import type { KernelRuntime } from '../runtime.js';
-import { declareBindings, floatHelpers, type BindingDeclaration } from '../wgsl/common.js';
+import { type BindingDeclaration, declareBindings, floatHelpers } from '../wgsl/common.js';
 import { reduce } from './reduce.js';
 
 const tile = 64;
@@ -122,15 +122,26 @@ const maxWorkgroupsPerDimension = 65535;
  * Dispatches the tile grid; more column tiles than one dimension allows (convolutions over large batches) go out in
  * several dispatches, each told its first tile in parameter word 7.
  */
-function dispatchTiles(runtime: KernelRuntime, pipeline: GPUComputePipeline, bindings: readonly Binding[], words: number[],
-  [columns, rows, depth]: readonly [number, number, number]): void {
+function dispatchTiles(
+  runtime: KernelRuntime,
+  pipeline: GPUComputePipeline,
+  bindings: readonly Binding[],
+  words: number[],
+  [columns, rows, depth]: readonly [number, number, number],
+): void {
   if (rows > maxWorkgroupsPerDimension || depth > maxWorkgroupsPerDimension) {
-    throw new BackendError(`backend '${runtime.backendName}': a product of ${rows} row tiles and ${depth} batches exceeds WebGPU's ` +
-      `${maxWorkgroupsPerDimension} workgroups per dimension`);
+    throw new BackendError(
+      `backend '${runtime.backendName}': a product of ${rows} row tiles and ${depth} batches exceeds WebGPU's ` +
+        `${maxWorkgroupsPerDimension} workgroups per dimension`,
+    );
   }
   for (let first = 0; first < columns; first += maxWorkgroupsPerDimension) {
     words[7] = first;
-    runtime.gpu.dispatch(pipeline, bindings, Int32Array.from(words), [Math.min(maxWorkgroupsPerDimension, columns - first), rows, depth]);
+    runtime.gpu.dispatch(pipeline, bindings, Int32Array.from(words), [
+      Math.min(maxWorkgroupsPerDimension, columns - first),
+      rows,
+      depth,
+    ]);
   }
 }
 
@@ -147,9 +158,23 @@ export function runGemm(runtime: KernelRuntime, kernel: GemmKernel): void {
   const requested = splitCount(kernel);
   const chunk = Math.max(tileK, Math.ceil(Math.ceil(kernel.k / requested) / tileK) * tileK);
   const splits = Math.max(1, Math.ceil(kernel.k / chunk));
-  const words = [kernel.m, kernel.n, kernel.k, splits, splits > 1 ? chunk : Math.max(kernel.k, 1), kernel.batches, tileK, 0, ...kernel.words];
+  const words = [
+    kernel.m,
+    kernel.n,
+    kernel.k,
+    splits,
+    splits > 1 ? chunk : Math.max(kernel.k, 1),
+    kernel.batches,
+    tileK,
+    0,
+    ...kernel.words,
+  ];
   const rowsPerThread = rowsPerThreadFor(kernel.m);
-  const grid: [number, number, number] = [Math.ceil(kernel.n / tile), Math.ceil(kernel.m / (16 * rowsPerThread)), kernel.batches * splits];
+  const grid: [number, number, number] = [
+    Math.ceil(kernel.n / tile),
+    Math.ceil(kernel.m / (16 * rowsPerThread)),
+    kernel.batches * splits,
+  ];
   const split = splits > 1;
   const key = `${kernel.key}:${rowsPerThread}${split ? ':split' : ''}`;
   const pipeline = runtime.gpu.pipeline(key, () => gemmShader(kernel, split, rowsPerThread));

@@ -1,4 +1,4 @@
-import { type GpuView } from '../layout.js';
+import type { GpuView } from '../layout.js';
 import { convert, type KernelRuntime } from '../runtime.js';
 import { kernelWordBase, runGemm } from './gemm.js';
 
@@ -11,7 +11,9 @@ const maxBatchPerDispatch = 65535;
 export function matmul(runtime: KernelRuntime, a: GpuView, b: GpuView, output: GpuView): void {
   const [batches, m, k] = a.shape as [number, number, number];
   const n = b.shape[2]!;
-  const aType = runtime.storageType(a.dtype), bType = runtime.storageType(b.dtype), outputType = runtime.storageType(output.dtype);
+  const aType = runtime.storageType(a.dtype),
+    bType = runtime.storageType(b.dtype),
+    outputType = runtime.storageType(output.dtype);
   const type = outputType === 'f32' ? 'f32' : 'i32';
   const w = (index: number) => `params[${kernelWordBase + index}]`;
   const functions = `
@@ -45,12 +47,23 @@ fn storeC(batch: u32, row: u32, col: u32, value: T) {
       declarations,
       bindings,
       functions,
-      m, n, k,
+      m,
+      n,
+      k,
       batches: count,
       words: [
-        a.offset + start * a.strides[0]!, a.strides[0]!, a.strides[1]!, a.strides[2]!,
-        b.offset + start * b.strides[0]!, b.strides[0]!, b.strides[1]!, b.strides[2]!,
-        output.offset + start * output.strides[0]!, output.strides[0]!, output.strides[1]!, output.strides[2]!,
+        a.offset + start * a.strides[0]!,
+        a.strides[0]!,
+        a.strides[1]!,
+        a.strides[2]!,
+        b.offset + start * b.strides[0]!,
+        b.strides[0]!,
+        b.strides[1]!,
+        b.strides[2]!,
+        output.offset + start * output.strides[0]!,
+        output.strides[0]!,
+        output.strides[1]!,
+        output.strides[2]!,
       ],
       splitOutput: type === 'f32' ? sliceBatches(output, start, count) : undefined,
     });

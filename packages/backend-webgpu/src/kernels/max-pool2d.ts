@@ -1,6 +1,6 @@
 import { DTypeError, type Pool2dAttributes } from '@lantern/tensor';
 import type { GpuView } from '../layout.js';
-import { elementwiseWorkgroupSize, workgroupsFor, type KernelRuntime } from '../runtime.js';
+import { elementwiseWorkgroupSize, type KernelRuntime, workgroupsFor } from '../runtime.js';
 import { declareBindings, entryPoint, floatHelpers } from '../wgsl/common.js';
 
 /**
@@ -17,11 +17,13 @@ export function maxPool2d(runtime: KernelRuntime) {
     if (count === 0) return;
     const lowest = type === 'f32' ? '-infValue()' : 'i32(-2147483647 - 1)';
     const isNan = type === 'f32' ? 'isNan(value)' : 'false';
-    const pipeline = runtime.gpu.pipeline(`maxPool2d:${type}`, () => `${declareBindings([
-      { name: 'input', type, writable: false },
-      { name: 'output', type, writable: true },
-      { name: 'indices', type: 'i32', writable: true },
-    ])}
+    const pipeline = runtime.gpu.pipeline(
+      `maxPool2d:${type}`,
+      () => `${declareBindings([
+        { name: 'input', type, writable: false },
+        { name: 'output', type, writable: true },
+        { name: 'indices', type: 'i32', writable: true },
+      ])}
 ${floatHelpers}
 ${entryPoint(elementwiseWorkgroupSize)}
   if (index >= u32(params[0])) { return; }
@@ -52,11 +54,28 @@ ${entryPoint(elementwiseWorkgroupSize)}
   }
   output[params[14] + i32(index)] = best;
   indices[params[15] + i32(index)] = bestIndex;
-}`);
-    const words = [count, height, width, outHeight, outWidth, ...attributes.kernelSize, ...attributes.stride, ...attributes.padding,
-      ...attributes.dilation, input.offset, output.offset, indices.offset];
-    runtime.gpu.dispatch(pipeline, [runtime.input(input), runtime.output(output), runtime.output(indices)], Int32Array.from(words),
-      workgroupsFor(count));
+}`,
+    );
+    const words = [
+      count,
+      height,
+      width,
+      outHeight,
+      outWidth,
+      ...attributes.kernelSize,
+      ...attributes.stride,
+      ...attributes.padding,
+      ...attributes.dilation,
+      input.offset,
+      output.offset,
+      indices.offset,
+    ];
+    runtime.gpu.dispatch(
+      pipeline,
+      [runtime.input(input), runtime.output(output), runtime.output(indices)],
+      Int32Array.from(words),
+      workgroupsFor(count),
+    );
   };
 }
 
@@ -68,15 +87,19 @@ ${entryPoint(elementwiseWorkgroupSize)}
 export function maxPool2dBackward(runtime: KernelRuntime) {
   return (gradOutput: GpuView, indices: GpuView, gradInput: GpuView): void => {
     if (gradOutput.dtype !== 'float32') {
-      throw new DTypeError(`maxPool2dBackward: backend '${runtime.backendName}' expects float32 gradients, got ${gradOutput.dtype}`);
+      throw new DTypeError(
+        `maxPool2dBackward: backend '${runtime.backendName}' expects float32 gradients, got ${gradOutput.dtype}`,
+      );
     }
     const [batch, channels, outHeight, outWidth] = gradOutput.shape as [number, number, number, number];
     const count = batch * channels * outHeight * outWidth;
-    const pipeline = runtime.gpu.pipeline('maxPool2dBackward', () => `${declareBindings([
-      { name: 'gradOutput', type: 'f32', writable: false },
-      { name: 'indices', type: 'i32', writable: false },
-      { name: 'gradInput', type: 'atomic<u32>', writable: true },
-    ])}
+    const pipeline = runtime.gpu.pipeline(
+      'maxPool2dBackward',
+      () => `${declareBindings([
+        { name: 'gradOutput', type: 'f32', writable: false },
+        { name: 'indices', type: 'i32', writable: false },
+        { name: 'gradInput', type: 'atomic<u32>', writable: true },
+      ])}
 ${entryPoint(elementwiseWorkgroupSize)}
   if (index >= u32(params[0])) { return; }
   let plane = i32(index) / params[1];
@@ -88,9 +111,21 @@ ${entryPoint(elementwiseWorkgroupSize)}
     if (swap.exchanged) { break; }
     old = swap.old_value;
   }
-}`);
-    const words = [count, outHeight * outWidth, gradInput.shape[2]! * gradInput.shape[3]!, gradOutput.offset, indices.offset, gradInput.offset];
-    runtime.gpu.dispatch(pipeline, [runtime.input(gradOutput), runtime.input(indices), runtime.output(gradInput, false)],
-      Int32Array.from(words), workgroupsFor(count));
+}`,
+    );
+    const words = [
+      count,
+      outHeight * outWidth,
+      gradInput.shape[2]! * gradInput.shape[3]!,
+      gradOutput.offset,
+      indices.offset,
+      gradInput.offset,
+    ];
+    runtime.gpu.dispatch(
+      pipeline,
+      [runtime.input(gradOutput), runtime.input(indices), runtime.output(gradInput, false)],
+      Int32Array.from(words),
+      workgroupsFor(count),
+    );
   };
 }

@@ -21,15 +21,34 @@ interface ReduceLayout {
  */
 function reduceLayout(input: GpuView, axes: readonly number[], output: GpuView): ReduceLayout {
   const outerAxes = input.shape.map((_, axis) => axis).filter((axis) => !axes.includes(axis));
-  const outer = coalesce(outerAxes.map((axis) => input.shape[axis]!), [
-    { strides: outerAxes.map((axis) => input.strides[axis]!), offset: input.offset },
-    { strides: outerAxes.map((axis) => output.strides[axis]!), offset: output.offset },
-  ]);
-  const inner = coalesce(axes.map((axis) => input.shape[axis]!), [{ strides: axes.map((axis) => input.strides[axis]!), offset: 0 }]);
+  const outer = coalesce(
+    outerAxes.map((axis) => input.shape[axis]!),
+    [
+      { strides: outerAxes.map((axis) => input.strides[axis]!), offset: input.offset },
+      { strides: outerAxes.map((axis) => output.strides[axis]!), offset: output.offset },
+    ],
+  );
+  const inner = coalesce(
+    axes.map((axis) => input.shape[axis]!),
+    [{ strides: axes.map((axis) => input.strides[axis]!), offset: 0 }],
+  );
   const outputs = outerAxes.reduce((product, axis) => product * input.shape[axis]!, 1);
   const length = axes.reduce((product, axis) => product * input.shape[axis]!, 1);
-  const words = [outputs, length, 1, length, outer.extents.length, inner.extents.length, input.offset, output.offset,
-    ...outer.extents, ...outer.strides[0]!, ...outer.strides[1]!, ...inner.extents, ...inner.strides[0]!];
+  const words = [
+    outputs,
+    length,
+    1,
+    length,
+    outer.extents.length,
+    inner.extents.length,
+    input.offset,
+    output.offset,
+    ...outer.extents,
+    ...outer.strides[0]!,
+    ...outer.strides[1]!,
+    ...inner.extents,
+    ...inner.strides[0]!,
+  ];
   return { outputs, length, words };
 }
 
@@ -63,13 +82,25 @@ fn innerOffset(k: u32) -> i32 {
 /** WGSL for the accumulator: identity, combine rule, and for argmax/argmin the (value, index) tie-breaking. */
 function accumulatorCode(op: ReduceOp, type: 'f32' | 'i32'): string {
   const isFloat = type === 'f32';
-  const low = isFloat ? '-infValue()' : 'i32(-2147483647 - 1)', high = isFloat ? 'infValue()' : '2147483647';
+  const low = isFloat ? '-infValue()' : 'i32(-2147483647 - 1)',
+    high = isFloat ? 'infValue()' : '2147483647';
   const nan = isFloat ? 'isNan(x)' : 'false';
   const pick = op === 'max' || op === 'argmax' ? '>' : '<';
   const identity = op === 'sum' ? `${type}(0)` : op === 'max' || op === 'argmax' ? low : high;
-  const combine = op === 'sum' ? 'a + b'
-    : isFloat ? (op === 'max' ? 'floatMaximum(a, b)' : op === 'min' ? 'floatMinimum(a, b)' : 'a')
-    : op === 'max' ? 'max(a, b)' : op === 'min' ? 'min(a, b)' : 'a';
+  const combine =
+    op === 'sum'
+      ? 'a + b'
+      : isFloat
+        ? op === 'max'
+          ? 'floatMaximum(a, b)'
+          : op === 'min'
+            ? 'floatMinimum(a, b)'
+            : 'a'
+        : op === 'max'
+          ? 'max(a, b)'
+          : op === 'min'
+            ? 'min(a, b)'
+            : 'a';
   return `
 fn identity() -> ${type} { return ${identity}; }
 fn combine(a: ${type}, b: ${type}) -> ${type} { return ${combine}; }
@@ -84,7 +115,13 @@ fn replaces(candidate: ${type}, candidateIndex: i32, best: ${type}, bestIndex: i
 }`;
 }
 
-function reduceShader(runtime: KernelRuntime, op: ReduceOp, inputDType: DType, outputType: 'f32' | 'i32' | 'u32', mode: Mode): string {
+function reduceShader(
+  runtime: KernelRuntime,
+  op: ReduceOp,
+  inputDType: DType,
+  outputType: 'f32' | 'i32' | 'u32',
+  mode: Mode,
+): string {
   const inputType = runtime.storageType(inputDType);
   const type = inputType === 'f32' ? 'f32' : 'i32';
   const isArg = op === 'argmax' || op === 'argmin';
@@ -93,7 +130,10 @@ function reduceShader(runtime: KernelRuntime, op: ReduceOp, inputDType: DType, o
   const fold = isArg
     ? `if (replaces(value, i32(k), best, bestIndex)) { best = value; bestIndex = i32(k); }`
     : 'best = combine(best, value);';
-  const header = `${declareBindings([{ name: 'input', type: inputType, writable: false }, { name: 'output', type: outputType, writable: true }])}
+  const header = `${declareBindings([
+    { name: 'input', type: inputType, writable: false },
+    { name: 'output', type: outputType, writable: true },
+  ])}
 ${floatHelpers}
 ${accumulatorCode(op, type)}
 ${offsetFunctions}`;
@@ -135,8 +175,11 @@ ${entryPoint(treeSize)}
     if (local < width) {
       let value = sharedValues[local + width];
       let k = sharedIndices[local + width];
-      ${isArg ? 'if (replaces(value, k, sharedValues[local], sharedIndices[local])) { sharedValues[local] = value; sharedIndices[local] = k; }'
-        : 'sharedValues[local] = combine(sharedValues[local], value);'}
+      ${
+        isArg
+          ? 'if (replaces(value, k, sharedValues[local], sharedIndices[local])) { sharedValues[local] = value; sharedIndices[local] = k; }'
+          : 'sharedValues[local] = combine(sharedValues[local], value);'
+      }
     }
     workgroupBarrier();
   }
@@ -148,8 +191,17 @@ ${entryPoint(treeSize)}
 }`;
 }
 
-function dispatchReduce(runtime: KernelRuntime, op: ReduceOp, input: GpuView, words: number[], outputs: number,
-  length: number, splits: number, outputType: 'f32' | 'i32' | 'u32', writable: ReturnType<KernelRuntime['output']>): void {
+function dispatchReduce(
+  runtime: KernelRuntime,
+  op: ReduceOp,
+  input: GpuView,
+  words: number[],
+  outputs: number,
+  length: number,
+  splits: number,
+  outputType: 'f32' | 'i32' | 'u32',
+  writable: ReturnType<KernelRuntime['output']>,
+): void {
   const mode: Mode = length <= serialLimit && splits === 1 ? 'serial' : 'tree';
   const key = `reduce:${op}:${input.dtype}:${outputType}:${mode}`;
   const pipeline = runtime.gpu.pipeline(key, () => reduceShader(runtime, op, input.dtype, outputType, mode));
@@ -169,7 +221,10 @@ export function reduce(runtime: KernelRuntime, op: ReduceOp, input: GpuView, axe
   if (outputs === 0) return;
   const outputType = runtime.storageType(output.dtype);
   const splittable = op === 'sum' || op === 'max' || op === 'min';
-  const splits = splittable && length >= 8192 && outputs < 256 ? Math.min(Math.ceil(length / 4096), Math.max(1, Math.floor(1024 / outputs))) : 1;
+  const splits =
+    splittable && length >= 8192 && outputs < 256
+      ? Math.min(Math.ceil(length / 4096), Math.max(1, Math.floor(1024 / outputs)))
+      : 1;
   if (splits === 1) {
     dispatchReduce(runtime, op, input, words, outputs, length, 1, outputType, runtime.output(output));
     return;
@@ -183,9 +238,28 @@ export function reduce(runtime: KernelRuntime, op: ReduceOp, input: GpuView, axe
   const outerRank = words[4]!;
   const outerExtents = words.slice(8, 8 + outerRank);
   const partialStrides = outerExtents.map((_, axis) => splits * outerExtents.slice(axis + 1).reduce((a, b) => a * b, 1));
-  const second = [outputs, splits, 1, splits, outerRank, 1, 0, output.offset, ...outerExtents, ...partialStrides,
-    ...words.slice(8 + 2 * outerRank, 8 + 3 * outerRank), splits, 1];
-  const partial: GpuView = { handle: partialHandle, dtype: partialDType, shape: [outputs, splits], strides: [splits, 1], offset: 0 };
+  const second = [
+    outputs,
+    splits,
+    1,
+    splits,
+    outerRank,
+    1,
+    0,
+    output.offset,
+    ...outerExtents,
+    ...partialStrides,
+    ...words.slice(8 + 2 * outerRank, 8 + 3 * outerRank),
+    splits,
+    1,
+  ];
+  const partial: GpuView = {
+    handle: partialHandle,
+    dtype: partialDType,
+    shape: [outputs, splits],
+    strides: [splits, 1],
+    offset: 0,
+  };
   dispatchReduce(runtime, op, partial, second, outputs, splits, 1, outputType, runtime.output(output));
   runtime.gpu.pool.release(scratch.buffer);
 }

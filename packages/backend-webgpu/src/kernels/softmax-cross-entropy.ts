@@ -12,15 +12,19 @@ const workgroupSize = 64;
 export function softmaxCrossEntropy(runtime: KernelRuntime) {
   return (logits: GpuView, targets: GpuView, losses: GpuView, probabilities: GpuView): void => {
     if (logits.dtype !== 'float32' || targets.dtype !== 'int32') {
-      throw new DTypeError(`softmaxCrossEntropy: backend '${runtime.backendName}' expects float32 logits and int32 targets, got ${logits.dtype} and ${targets.dtype}`);
+      throw new DTypeError(
+        `softmaxCrossEntropy: backend '${runtime.backendName}' expects float32 logits and int32 targets, got ${logits.dtype} and ${targets.dtype}`,
+      );
     }
     const [rows, classes] = logits.shape as [number, number];
-    const pipeline = runtime.gpu.pipeline('softmaxCrossEntropy', () => `${declareBindings([
-      { name: 'logits', type: 'f32', writable: false },
-      { name: 'targets', type: 'i32', writable: false },
-      { name: 'losses', type: 'f32', writable: true },
-      { name: 'probabilities', type: 'f32', writable: true },
-    ])}
+    const pipeline = runtime.gpu.pipeline(
+      'softmaxCrossEntropy',
+      () => `${declareBindings([
+        { name: 'logits', type: 'f32', writable: false },
+        { name: 'targets', type: 'i32', writable: false },
+        { name: 'losses', type: 'f32', writable: true },
+        { name: 'probabilities', type: 'f32', writable: true },
+      ])}
 ${floatHelpers}
 var<workgroup> partial: array<f32, ${workgroupSize}>;
 ${entryPoint(workgroupSize)}
@@ -56,9 +60,14 @@ ${entryPoint(workgroupSize)}
     if (label >= 0 && label < classes) { loss = safeLog(total) + largest - logits[base + label]; }
     losses[params[4] + row] = loss;
   }
-}`);
+}`,
+    );
     const words = [rows, classes, logits.offset, targets.offset, losses.offset, probabilities.offset];
-    runtime.gpu.dispatch(pipeline, [runtime.input(logits), runtime.input(targets), runtime.output(losses), runtime.output(probabilities)],
-      Int32Array.from(words), rows);
+    runtime.gpu.dispatch(
+      pipeline,
+      [runtime.input(logits), runtime.input(targets), runtime.output(losses), runtime.output(probabilities)],
+      Int32Array.from(words),
+      rows,
+    );
   };
 }

@@ -13,8 +13,10 @@ export interface BindingDeclaration {
 
 /** Storage bindings 0..n-1 in order, then the parameter words at binding n (as GpuContext.dispatch binds them). */
 export function declareBindings(bindings: readonly BindingDeclaration[]): string {
-  const lines = bindings.map((binding, index) =>
-    `@group(0) @binding(${index}) var<storage, ${binding.writable ? 'read_write' : 'read'}> ${binding.name}: array<${binding.type}>;`);
+  const lines = bindings.map(
+    (binding, index) =>
+      `@group(0) @binding(${index}) var<storage, ${binding.writable ? 'read_write' : 'read'}> ${binding.name}: array<${binding.type}>;`,
+  );
   lines.push(`@group(0) @binding(${bindings.length}) var<storage, read> params: array<i32>;`);
   return lines.join('\n');
 }

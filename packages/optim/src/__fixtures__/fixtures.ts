@@ -1,7 +1,7 @@
 // Loads the PyTorch fixtures written by scripts/generate_fixtures.py and builds what they describe (test support).
 import { readFileSync } from 'node:fs';
-import { Tensor, fromArray, type DType } from '@lantern/tensor';
-import { Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer, type Params } from '../index.js';
+import { type DType, fromArray, type Tensor } from '@lantern/tensor';
+import { Adagrad, Adam, AdamW, type Optimizer, type Params, RMSprop, SGD } from '../index.js';
 
 export interface OptimizerCase {
   optimizer: 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad';
@@ -56,7 +56,13 @@ function load<T>(name: string): T {
 export const optimizerFixture = load<OptimizerFixture>('optimizers.json');
 export const schedulerFixture = load<SchedulerFixture>('lr-schedulers.json');
 
-const constructors = { SGD, Adam, AdamW, RMSprop, Adagrad } as unknown as Record<string, new (params: Params, options: object) => Optimizer>;
+const constructors = { SGD, Adam, AdamW, RMSprop, Adagrad } as unknown as Record<
+  string,
+  new (
+    params: Params,
+    options: object,
+  ) => Optimizer
+>;
 
 export function createOptimizer(kind: string, params: Params, options: object): Optimizer {
   return new constructors[kind]!(params, options);
@@ -84,7 +90,11 @@ export function setGrads(params: readonly Tensor[], step: number, dtype: DType):
 }
 
 /** Element-wise closeness at float precision: |a − e| ≤ atol + rtol·|e|; returns the worst violation ratio. */
-export function worstMismatch(actual: ArrayLike<number>, expected: readonly number[], dtype: DType): { ratio: number; index: number } {
+export function worstMismatch(
+  actual: ArrayLike<number>,
+  expected: readonly number[],
+  dtype: DType,
+): { ratio: number; index: number } {
   const [atol, rtol] = dtype === 'float64' ? [1e-15, 1e-13] : [3e-7, 3e-6];
   let ratio = 0;
   let index = -1;
@@ -102,7 +112,9 @@ export function worstMismatch(actual: ArrayLike<number>, expected: readonly numb
 export function expectClose(actual: ArrayLike<number>, expected: readonly number[], dtype: DType, label: string): void {
   const { ratio, index } = worstMismatch(actual, expected, dtype);
   if (ratio > 1) {
-    throw new Error(`${label}: element ${index} is ${actual[index]}, PyTorch has ${expected[index]} ` +
-      `(${ratio.toFixed(2)}× the ${dtype} tolerance; lengths ${actual.length} and ${expected.length})`);
+    throw new Error(
+      `${label}: element ${index} is ${actual[index]}, PyTorch has ${expected[index]} ` +
+        `(${ratio.toFixed(2)}× the ${dtype} tolerance; lengths ${actual.length} and ${expected.length})`,
+    );
   }
 }

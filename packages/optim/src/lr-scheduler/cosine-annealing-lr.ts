@@ -38,11 +38,16 @@ export class CosineAnnealingLR extends LRScheduler {
     if ((epoch - 1 - tMax) % (2 * tMax) === 0) {
       return this.groups.map((group, index) => group.lr + ((this.baseLrs[index]! - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2);
     }
-    return this.groups.map((group) =>
-      ((1 + Math.cos((Math.PI * epoch) / tMax)) / (1 + Math.cos((Math.PI * (epoch - 1)) / tMax))) * (group.lr - etaMin) + etaMin);
+    return this.groups.map(
+      (group) =>
+        ((1 + Math.cos((Math.PI * epoch) / tMax)) / (1 + Math.cos((Math.PI * (epoch - 1)) / tMax))) * (group.lr - etaMin) +
+        etaMin,
+    );
   }
 
   protected override closedFormLr(): number[] {
-    return this.baseLrs.map((baseLr) => this.etaMin + ((baseLr - this.etaMin) * (1 + Math.cos((Math.PI * this.lastEpoch) / this.tMax))) / 2);
+    return this.baseLrs.map(
+      (baseLr) => this.etaMin + ((baseLr - this.etaMin) * (1 + Math.cos((Math.PI * this.lastEpoch) / this.tMax))) / 2,
+    );
   }
 }

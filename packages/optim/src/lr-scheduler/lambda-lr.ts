@@ -1,5 +1,5 @@
 import type { Optimizer } from '../optimizer.js';
-import { LRScheduler, perGroup, type LRSchedulerOptions } from './lr-scheduler.js';
+import { LRScheduler, type LRSchedulerOptions, perGroup } from './lr-scheduler.js';
 
 export type LrLambda = (epoch: number) => number;
 
@@ -19,7 +19,13 @@ export class LambdaLR extends LRScheduler {
 
   constructor(optimizer: Optimizer, options: LambdaLROptions) {
     super(optimizer, options.lastEpoch);
-    this.lrLambdas = perGroup('LambdaLR', 'lrLambda', optimizer, options.lrLambda, (expected, got) => `Expected ${expected} lr_lambdas, but got ${got}`);
+    this.lrLambdas = perGroup(
+      'LambdaLR',
+      'lrLambda',
+      optimizer,
+      options.lrLambda,
+      (expected, got) => `Expected ${expected} lr_lambdas, but got ${got}`,
+    );
     this.initialStep();
   }
 

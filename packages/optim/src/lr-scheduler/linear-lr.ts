@@ -27,8 +27,10 @@ export class LinearLR extends LRScheduler {
   constructor(optimizer: Optimizer, options: LinearLROptions = {}) {
     super(optimizer, options.lastEpoch);
     const { startFactor = 1 / 3, endFactor = 1, totalIters = 5 } = options;
-    if (startFactor > 1 || startFactor < 0) throw new SchedulerError('LinearLR: Starting multiplicative factor expected to be between 0 and 1.');
-    if (endFactor > 1 || endFactor < 0) throw new SchedulerError('LinearLR: Ending multiplicative factor expected to be between 0 and 1.');
+    if (startFactor > 1 || startFactor < 0)
+      throw new SchedulerError('LinearLR: Starting multiplicative factor expected to be between 0 and 1.');
+    if (endFactor > 1 || endFactor < 0)
+      throw new SchedulerError('LinearLR: Ending multiplicative factor expected to be between 0 and 1.');
     this.startFactor = startFactor;
     this.endFactor = endFactor;
     this.totalIters = totalIters;

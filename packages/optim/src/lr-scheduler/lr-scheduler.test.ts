@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import '@lantern/backend-cpu';
 import { zeros } from '@lantern/tensor';
-import { Adagrad, Adam, SchedulerError, SGD, lrScheduler, stateDictFromJson, stateDictToJson, type Optimizer, type OptimizerStateDict } from '../index.js';
-import { schedulerFixture, type SchedulerCase, type SchedulerSpec } from '../__fixtures__/fixtures.js';
+import { type SchedulerCase, type SchedulerSpec, schedulerFixture } from '../__fixtures__/fixtures.js';
+import {
+  Adagrad,
+  Adam,
+  lrScheduler,
+  type Optimizer,
+  type OptimizerStateDict,
+  SchedulerError,
+  SGD,
+  stateDictFromJson,
+  stateDictToJson,
+} from '../index.js';
 
 type AnyScheduler = lrScheduler.LRScheduler | lrScheduler.ReduceLROnPlateau | lrScheduler.SequentialLR;
 
@@ -14,30 +24,44 @@ const lambdas: Record<string, lrScheduler.LrLambda> = {
 
 /** Two groups (lr 0.1 and 0.05), as in the generator. */
 function createOptimizer(kind: SchedulerCase['optimizer']): Optimizer {
-  const groups = [{ params: [zeros([2]).requiresGrad_()], lr: 0.1 }, { params: [zeros([2]).requiresGrad_()], lr: 0.05 }];
+  const groups = [
+    { params: [zeros([2]).requiresGrad_()], lr: 0.1 },
+    { params: [zeros([2]).requiresGrad_()], lr: 0.05 },
+  ];
   return kind === 'Adam' ? new Adam(groups, { betas: [0.9, 0.999] }) : new SGD(groups, { lr: 0.1, momentum: 0.9 });
 }
 
 function createScheduler(optimizer: Optimizer, spec: SchedulerSpec): AnyScheduler {
+  // biome-ignore lint/suspicious/noExplicitAny: fixture arguments, a different shape per scheduler.
   const args = { ...spec.args } as Record<string, any>;
   switch (spec.scheduler) {
-    case 'StepLR': return new lrScheduler.StepLR(optimizer, args as lrScheduler.StepLROptions);
-    case 'MultiStepLR': return new lrScheduler.MultiStepLR(optimizer, args as lrScheduler.MultiStepLROptions);
-    case 'ExponentialLR': return new lrScheduler.ExponentialLR(optimizer, args as lrScheduler.ExponentialLROptions);
-    case 'CosineAnnealingLR': return new lrScheduler.CosineAnnealingLR(optimizer, args as lrScheduler.CosineAnnealingLROptions);
-    case 'LinearLR': return new lrScheduler.LinearLR(optimizer, args);
+    case 'StepLR':
+      return new lrScheduler.StepLR(optimizer, args as lrScheduler.StepLROptions);
+    case 'MultiStepLR':
+      return new lrScheduler.MultiStepLR(optimizer, args as lrScheduler.MultiStepLROptions);
+    case 'ExponentialLR':
+      return new lrScheduler.ExponentialLR(optimizer, args as lrScheduler.ExponentialLROptions);
+    case 'CosineAnnealingLR':
+      return new lrScheduler.CosineAnnealingLR(optimizer, args as lrScheduler.CosineAnnealingLROptions);
+    case 'LinearLR':
+      return new lrScheduler.LinearLR(optimizer, args);
     case 'LambdaLR': {
       const names = args.lrLambda as string | string[];
       const lrLambda = Array.isArray(names) ? names.map((name) => lambdas[name]!) : lambdas[names]!;
       return new lrScheduler.LambdaLR(optimizer, { ...args, lrLambda });
     }
-    case 'OneCycleLR': return new lrScheduler.OneCycleLR(optimizer, args as lrScheduler.OneCycleLROptions);
-    case 'ReduceLROnPlateau': return new lrScheduler.ReduceLROnPlateau(optimizer, args);
+    case 'OneCycleLR':
+      return new lrScheduler.OneCycleLR(optimizer, args as lrScheduler.OneCycleLROptions);
+    case 'ReduceLROnPlateau':
+      return new lrScheduler.ReduceLROnPlateau(optimizer, args);
     case 'SequentialLR': {
-      const schedulers = (args.schedulers as SchedulerSpec[]).map((child) => createScheduler(optimizer, child) as lrScheduler.LRScheduler);
+      const schedulers = (args.schedulers as SchedulerSpec[]).map(
+        (child) => createScheduler(optimizer, child) as lrScheduler.LRScheduler,
+      );
       return new lrScheduler.SequentialLR(optimizer, { ...args, schedulers } as unknown as lrScheduler.SequentialLROptions);
     }
-    default: throw new Error(`unknown scheduler ${spec.scheduler}`);
+    default:
+      throw new Error(`unknown scheduler ${spec.scheduler}`);
   }
 }
 
@@ -52,8 +76,12 @@ function setUp(testCase: SchedulerCase) {
       else scheduler.step();
     }
   };
-  const momenta = () => optimizer.paramGroups.map((group) =>
-    testCase.optimizer === 'Adam' ? (group as unknown as { betas: number[] }).betas[0]! : (group as unknown as { momentum: number }).momentum);
+  const momenta = () =>
+    optimizer.paramGroups.map((group) =>
+      testCase.optimizer === 'Adam'
+        ? (group as unknown as { betas: number[] }).betas[0]!
+        : (group as unknown as { momentum: number }).momentum,
+    );
   return { optimizer, schedulers, step, momenta };
 }
 
@@ -61,7 +89,8 @@ function expectLrs(actual: readonly number[], expected: readonly number[], label
   expect(actual.length, label).toBe(expected.length);
   actual.forEach((value, index) => {
     const tolerance = 1e-17 + 1e-13 * Math.abs(expected[index]!);
-    if (!(Math.abs(value - expected[index]!) <= tolerance)) throw new Error(`${label}: group ${index} has ${value}, PyTorch has ${expected[index]}`);
+    if (!(Math.abs(value - expected[index]!) <= tolerance))
+      throw new Error(`${label}: group ${index} has ${value}, PyTorch has ${expected[index]}`);
   });
 }
 
@@ -73,8 +102,13 @@ describe('scheduler sequences match torch 1.13', () => {
     const last = schedulers[schedulers.length - 1]!;
     testCase.lrs.forEach((expected, index) => {
       if (index > 0) step(index - 1);
-      expectLrs(optimizer.paramGroups.map((group) => group.lr), expected, `lr after ${index} steps`);
-      if (!(last instanceof lrScheduler.ReduceLROnPlateau) || index > 0) expectLrs(last.getLastLr(), expected, `getLastLr after ${index} steps`);
+      expectLrs(
+        optimizer.paramGroups.map((group) => group.lr),
+        expected,
+        `lr after ${index} steps`,
+      );
+      if (!(last instanceof lrScheduler.ReduceLROnPlateau) || index > 0)
+        expectLrs(last.getLastLr(), expected, `getLastLr after ${index} steps`);
       if (testCase.momenta) expectLrs(momenta(), testCase.momenta[index]!, `momentum after ${index} steps`);
     });
     if (testCase.stepPastEndMessage) {
@@ -98,10 +132,14 @@ describe('scheduler stateDict round trip: save halfway through JSON, restore int
     const saved = JSON.parse(text);
     const resumed = setUp(testCase);
     resumed.optimizer.loadStateDict(stateDictFromJson<OptimizerStateDict>(saved.optimizer));
-    resumed.schedulers.forEach((scheduler, index) => scheduler.loadStateDict(saved.schedulers[index]));
+    for (const [index, scheduler] of resumed.schedulers.entries()) scheduler.loadStateDict(saved.schedulers[index]);
     for (let index = half; index < testCase.steps; index++) {
       resumed.step(index);
-      expectLrs(resumed.optimizer.paramGroups.map((group) => group.lr), testCase.lrs[index + 1]!, `lr after ${index + 1} steps`);
+      expectLrs(
+        resumed.optimizer.paramGroups.map((group) => group.lr),
+        testCase.lrs[index + 1]!,
+        `lr after ${index + 1} steps`,
+      );
       if (testCase.momenta) expectLrs(resumed.momenta(), testCase.momenta[index + 1]!, `momentum after ${index + 1} steps`);
     }
   });
@@ -124,20 +162,27 @@ describe('scheduler stateDict round trip: save halfway through JSON, restore int
 });
 
 describe('scheduler argument validation raises PyTorch messages', () => {
-  it.each(schedulerFixture.errors.map((error) => [`${error.scheduler} ${JSON.stringify(error.args)}`, error] as const))('%s', (_label, error) => {
-    expect(() => createScheduler(createOptimizer('SGD'), error)).toThrow(new SchedulerError(`${error.scheduler}: ${error.message}`));
-  });
+  it.each(schedulerFixture.errors.map((error) => [`${error.scheduler} ${JSON.stringify(error.args)}`, error] as const))(
+    '%s',
+    (_label, error) => {
+      expect(() => createScheduler(createOptimizer('SGD'), error)).toThrow(
+        new SchedulerError(`${error.scheduler}: ${error.message}`),
+      );
+    },
+  );
 
   it('OneCycleLR needs an optimizer with momentum or betas when cycling momentum', () => {
     const optimizer = new Adagrad([zeros([1]).requiresGrad_()], { lr: 0.1 });
-    expect(() => new lrScheduler.OneCycleLR(optimizer, { maxLr: 0.1, totalSteps: 10 }))
-      .toThrow(new SchedulerError('OneCycleLR: optimizer must support momentum with `cycle_momentum` option enabled'));
+    expect(() => new lrScheduler.OneCycleLR(optimizer, { maxLr: 0.1, totalSteps: 10 })).toThrow(
+      new SchedulerError('OneCycleLR: optimizer must support momentum with `cycle_momentum` option enabled'),
+    );
     expect(() => new lrScheduler.OneCycleLR(optimizer, { maxLr: 0.1, totalSteps: 10, cycleMomentum: false })).not.toThrow();
   });
 
   it('resuming needs initialLr in every group', () => {
     const optimizer = createOptimizer('SGD');
-    expect(() => new lrScheduler.StepLR(optimizer, { stepSize: 2, lastEpoch: 3 }))
-      .toThrow(new SchedulerError("param 'initialLr' is not specified in paramGroups[0] when resuming an optimizer"));
+    expect(() => new lrScheduler.StepLR(optimizer, { stepSize: 2, lastEpoch: 3 })).toThrow(
+      new SchedulerError("param 'initialLr' is not specified in paramGroups[0] when resuming an optimizer"),
+    );
   });
 });

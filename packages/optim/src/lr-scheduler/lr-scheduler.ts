@@ -32,7 +32,10 @@ export abstract class LRScheduler implements Scheduler {
   stepCount = 0;
   lastLr: number[] = [];
 
-  protected constructor(readonly optimizer: Optimizer, lastEpoch = -1) {
+  protected constructor(
+    readonly optimizer: Optimizer,
+    lastEpoch = -1,
+  ) {
     const groups = optimizer.paramGroups;
     if (lastEpoch === -1) {
       for (const group of groups) group.initialLr ??= group.lr;
@@ -70,7 +73,7 @@ export abstract class LRScheduler implements Scheduler {
       this.lastEpoch = epoch;
       values = this.closedFormLr ? this.closedFormLr() : this.getLr();
     }
-    this.groups.forEach((group, index) => (group.lr = values[index]!));
+    for (const [index, group] of this.groups.entries()) group.lr = values[index]!;
     this.lastLr = this.groups.map((group) => group.lr);
   }
 
@@ -82,7 +85,8 @@ export abstract class LRScheduler implements Scheduler {
   stateDict(): SchedulerStateDict {
     const state: SchedulerStateDict = {};
     for (const [key, value] of Object.entries(this)) {
-      if (key !== 'optimizer' && typeof value !== 'function' && !this.unsavedFields().includes(key)) state[key] = structuredClone(value);
+      if (key !== 'optimizer' && typeof value !== 'function' && !this.unsavedFields().includes(key))
+        state[key] = structuredClone(value);
     }
     return state;
   }
@@ -90,7 +94,8 @@ export abstract class LRScheduler implements Scheduler {
   /** Restores fields saved by `stateDict()`; restore the optimizer's state too, whose groups hold the current lr. */
   loadStateDict(state: SchedulerStateDict): void {
     for (const [key, value] of Object.entries(state)) {
-      if (key in this && key !== 'optimizer' && !this.unsavedFields().includes(key)) (this as Record<string, unknown>)[key] = structuredClone(value);
+      if (key in this && key !== 'optimizer' && !this.unsavedFields().includes(key))
+        (this as Record<string, unknown>)[key] = structuredClone(value);
     }
   }
 
@@ -108,8 +113,13 @@ export abstract class LRScheduler implements Scheduler {
  * The values of a per-group option given once for all groups or as a list with one value per group; `owner` (the
  * scheduler's name) starts the error message.
  */
-export function perGroup<T>(owner: string, name: string, optimizer: Optimizer, value: T | readonly T[],
-  message = (expected: number, got: number) => `expected ${expected} values for ${name}, got ${got}`): T[] {
+export function perGroup<T>(
+  owner: string,
+  name: string,
+  optimizer: Optimizer,
+  value: T | readonly T[],
+  message = (expected: number, got: number) => `expected ${expected} values for ${name}, got ${got}`,
+): T[] {
   const count = optimizer.paramGroups.length;
   if (!Array.isArray(value)) return new Array<T>(count).fill(value as T);
   if (value.length !== count) throw new SchedulerError(`${owner}: ${message(count, value.length)}`);

@@ -1,6 +1,6 @@
 import { SchedulerError } from '../errors.js';
 import type { Optimizer, ParamGroup, SchedulerGroupFields } from '../optimizer.js';
-import { LRScheduler, perGroup, type LRSchedulerOptions } from './lr-scheduler.js';
+import { LRScheduler, type LRSchedulerOptions, perGroup } from './lr-scheduler.js';
 
 export interface OneCycleLROptions extends LRSchedulerOptions {
   /** Peak learning rate, for every group or one per group. */
@@ -87,7 +87,9 @@ export class OneCycleLR extends LRScheduler {
   protected getLr(): number[] {
     const stepNumber = this.lastEpoch;
     if (stepNumber > this.totalSteps) {
-      throw new SchedulerError(`OneCycleLR: Tried to step ${stepNumber + 1} times. The specified number of total steps is ${this.totalSteps}`);
+      throw new SchedulerError(
+        `OneCycleLR: Tried to step ${stepNumber + 1} times. The specified number of total steps is ${this.totalSteps}`,
+      );
     }
     const anneal = this.annealStrategy === 'cos' ? annealCos : annealLinear;
     return this.groups.map((group: MomentumGroup) => {
@@ -157,7 +159,13 @@ function phases(totalSteps: number, pctStart: number, threePhase: boolean): Phas
   if (threePhase) {
     return [
       { endStep: warmupEnd, startLr: 'initialLr', endLr: 'maxLr', startMomentum: 'maxMomentum', endMomentum: 'baseMomentum' },
-      { endStep: 2 * pctStart * totalSteps - 2, startLr: 'maxLr', endLr: 'initialLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
+      {
+        endStep: 2 * pctStart * totalSteps - 2,
+        startLr: 'maxLr',
+        endLr: 'initialLr',
+        startMomentum: 'baseMomentum',
+        endMomentum: 'maxMomentum',
+      },
       { endStep: totalSteps - 1, startLr: 'initialLr', endLr: 'minLr', startMomentum: 'maxMomentum', endMomentum: 'maxMomentum' },
     ];
   }

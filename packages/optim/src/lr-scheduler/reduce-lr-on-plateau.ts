@@ -46,11 +46,29 @@ export class ReduceLROnPlateau implements Scheduler {
   lastEpoch = 0;
   lastLr: number[];
 
-  constructor(readonly optimizer: Optimizer, options: ReduceLROnPlateauOptions = {}) {
-    const { mode = 'min', factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = 'rel', cooldown = 0, minLr = 0, eps = 1e-8 } = options;
+  constructor(
+    readonly optimizer: Optimizer,
+    options: ReduceLROnPlateauOptions = {},
+  ) {
+    const {
+      mode = 'min',
+      factor = 0.1,
+      patience = 10,
+      threshold = 1e-4,
+      thresholdMode = 'rel',
+      cooldown = 0,
+      minLr = 0,
+      eps = 1e-8,
+    } = options;
     if (factor >= 1) throw new SchedulerError('ReduceLROnPlateau: Factor should be < 1.0.');
     this.factor = factor;
-    this.minLrs = perGroup('ReduceLROnPlateau', 'min_lr', optimizer, minLr, (expected, got) => `expected ${expected} min_lrs, got ${got}`);
+    this.minLrs = perGroup(
+      'ReduceLROnPlateau',
+      'min_lr',
+      optimizer,
+      minLr,
+      (expected, got) => `expected ${expected} min_lrs, got ${got}`,
+    );
     this.patience = patience;
     this.cooldown = cooldown;
     if (mode !== 'min' && mode !== 'max') throw new SchedulerError(`ReduceLROnPlateau: mode ${mode} is unknown!`);
@@ -96,7 +114,8 @@ export class ReduceLROnPlateau implements Scheduler {
   }
 
   isBetter(value: number, best: number): boolean {
-    if (this.mode === 'min') return this.thresholdMode === 'rel' ? value < best * (1 - this.threshold) : value < best - this.threshold;
+    if (this.mode === 'min')
+      return this.thresholdMode === 'rel' ? value < best * (1 - this.threshold) : value < best - this.threshold;
     return this.thresholdMode === 'rel' ? value > best * (this.threshold + 1) : value > best + this.threshold;
   }
 

@@ -26,18 +26,25 @@ export class SequentialLR implements Scheduler {
   lastEpoch: number;
   lastLr: number[];
 
-  constructor(readonly optimizer: Optimizer, options: SequentialLROptions) {
+  constructor(
+    readonly optimizer: Optimizer,
+    options: SequentialLROptions,
+  ) {
     const { schedulers, milestones, lastEpoch = -1 } = options;
     schedulers.forEach((scheduler, index) => {
       if (scheduler.optimizer !== optimizer) {
-        throw new SchedulerError('SequentialLR: Sequential Schedulers expects all schedulers to belong to the same optimizer, but ' +
-          `got schedulers at index ${index} to be different than the optimizer passed in.`);
+        throw new SchedulerError(
+          'SequentialLR: Sequential Schedulers expects all schedulers to belong to the same optimizer, but ' +
+            `got schedulers at index ${index} to be different than the optimizer passed in.`,
+        );
       }
     });
     if (milestones.length !== schedulers.length - 1) {
-      throw new SchedulerError('SequentialLR: Sequential Schedulers expects number of schedulers provided to be one more than the ' +
-        `number of milestone points, but got number of schedulers ${schedulers.length} and the number of milestones to be ` +
-        `equal to ${milestones.length}`);
+      throw new SchedulerError(
+        'SequentialLR: Sequential Schedulers expects number of schedulers provided to be one more than the ' +
+          `number of milestone points, but got number of schedulers ${schedulers.length} and the number of milestones to be ` +
+          `equal to ${milestones.length}`,
+      );
     }
     this.schedulers = [...schedulers];
     this.milestones = [...milestones];
@@ -64,7 +71,9 @@ export class SequentialLR implements Scheduler {
   /** Its own fields and each scheduler's state dict. */
   stateDict(): SchedulerStateDict {
     return {
-      milestones: [...this.milestones], lastEpoch: this.lastEpoch, lastLr: [...this.lastLr],
+      milestones: [...this.milestones],
+      lastEpoch: this.lastEpoch,
+      lastLr: [...this.lastLr],
       schedulers: this.schedulers.map((scheduler) => scheduler.stateDict()),
     };
   }
@@ -73,7 +82,9 @@ export class SequentialLR implements Scheduler {
     this.milestones = [...(state.milestones as number[])];
     this.lastEpoch = state.lastEpoch as number;
     this.lastLr = [...(state.lastLr as number[])];
-    (state.schedulers as SchedulerStateDict[]).forEach((child, index) => this.schedulers[index]!.loadStateDict(child));
+    for (const [index, child] of (state.schedulers as SchedulerStateDict[]).entries()) {
+      this.schedulers[index]!.loadStateDict(child);
+    }
   }
 }
 

@@ -13,7 +13,7 @@ describe('autograd semantics follow PyTorch', () => {
     expect(x.grad!.toArray()).toEqual([2, 4, 6]);
   });
 
-  it('backward on a non-scalar needs a gradient, with PyTorch\'s message', () => {
+  it("backward on a non-scalar needs a gradient, with PyTorch's message", () => {
     const x = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
     const y = x.mul(2);
     expect(() => y.backward()).toThrow(new AutogradError('grad can be implicitly created only for scalar outputs'));
@@ -66,11 +66,20 @@ describe('autograd semantics follow PyTorch', () => {
   });
 
   it('gradients flow through views, broadcasting and a shared input', () => {
-    const x = tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'float32', requiresGrad: true });
+    const x = tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { dtype: 'float32', requiresGrad: true },
+    );
     const y = x.transpose(0, 1).slice(0, 1).mul(x.sum(1)).sum(); // uses x twice
     y.backward();
     // y = sum_i s_i * (x[i,1] + x[i,2]) with s_i = sum_j x[i,j], so dy/dx[i,j] = [j >= 1] * s_i + (x[i,1] + x[i,2]).
-    expect(x.grad!.toArray()).toEqual([[5, 11, 11], [11, 26, 26]]);
+    expect(x.grad!.toArray()).toEqual([
+      [5, 11, 11],
+      [11, 26, 26],
+    ]);
   });
 
   it('.grad never aliases the gradient passed to backward()', () => {

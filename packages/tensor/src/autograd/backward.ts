@@ -1,5 +1,5 @@
-import { AutogradError, ShapeError, formatShape } from '../errors.js';
 import type { Storage } from '../engine.js';
+import { AutogradError, formatShape, ShapeError } from '../errors.js';
 import { keep, tidy } from '../scope.js';
 import { isContiguous } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -55,28 +55,32 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
   }
   // Inside tidy: every intermediate gradient is freed as soon as backward returns (only the kept `.grad` tensors
   // survive), so backends whose memory the garbage collector cannot see reuse it at once instead of at the next GC.
-  noGrad(() => tidy(() => {
-    const seed = gradient ?? root.onesLike();
-    if (seed.shape.join() !== root.shape.join()) {
-      throw new ShapeError(`backward: gradient shape ${formatShape(seed.shape)} does not match output shape ${formatShape(root.shape)}`);
-    }
-    const grads = new Map<Tensor, Tensor>([[root, seed]]);
-    const given = new Set<Storage>();
-    for (const tensor of reverseTopologicalOrder(root)) {
-      const grad = grads.get(tensor);
-      if (!grad) continue;
-      grads.delete(tensor);
-      const node = tensor.gradFn;
-      if (!node || tensor.retainsGrad) accumulateInto(tensor, grad, seed, given);
-      if (!node) continue;
-      const inputGrads = node.apply(grad);
-      if (!retainGraph) node.release();
-      node.inputs.forEach((input, index) => {
-        const inputGrad = inputGrads[index];
-        if (!inputGrad || !input.requiresGrad) return;
-        const previous = grads.get(input);
-        grads.set(input, previous ? previous.add(inputGrad) : inputGrad);
-      });
-    }
-  }));
+  noGrad(() =>
+    tidy(() => {
+      const seed = gradient ?? root.onesLike();
+      if (seed.shape.join() !== root.shape.join()) {
+        throw new ShapeError(
+          `backward: gradient shape ${formatShape(seed.shape)} does not match output shape ${formatShape(root.shape)}`,
+        );
+      }
+      const grads = new Map<Tensor, Tensor>([[root, seed]]);
+      const given = new Set<Storage>();
+      for (const tensor of reverseTopologicalOrder(root)) {
+        const grad = grads.get(tensor);
+        if (!grad) continue;
+        grads.delete(tensor);
+        const node = tensor.gradFn;
+        if (!node || tensor.retainsGrad) accumulateInto(tensor, grad, seed, given);
+        if (!node) continue;
+        const inputGrads = node.apply(grad);
+        if (!retainGraph) node.release();
+        node.inputs.forEach((input, index) => {
+          const inputGrad = inputGrads[index];
+          if (!inputGrad || !input.requiresGrad) return;
+          const previous = grads.get(input);
+          grads.set(input, previous ? previous.add(inputGrad) : inputGrad);
+        });
+      }
+    }),
+  );
 }

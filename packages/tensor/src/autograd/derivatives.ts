@@ -1,5 +1,5 @@
 import type { BinaryOp, UnaryOp } from '../kernel-names.js';
-import { where } from '../ops/elementwise.js';
+import { where } from '../ops/where.js';
 import type { Tensor } from '../tensor.js';
 
 /**
@@ -19,7 +19,14 @@ export const unaryDerivatives: Partial<Record<UnaryOp, (g: Tensor, x: Tensor, y:
   tanh: (g, _x, y) => g.mul(y.mul(y).neg().add(1)),
   sigmoid: (g, _x, y) => g.mul(y.mul(y.neg().add(1))),
   relu: (g, _x, y) => g.mul(y.gt(0)),
-  erf: (g, x) => g.mul(x.mul(x).neg().exp().mul(2 / Math.sqrt(Math.PI))),
+  erf: (g, x) =>
+    g.mul(
+      x
+        .mul(x)
+        .neg()
+        .exp()
+        .mul(2 / Math.sqrt(Math.PI)),
+    ),
 };
 
 export const zeroGradientUnaryOps: ReadonlySet<UnaryOp> = new Set(['sign', 'floor', 'ceil', 'round']);

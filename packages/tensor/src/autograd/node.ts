@@ -9,7 +9,11 @@ export type BackwardFunction = (gradOutput: Tensor) => ReadonlyArray<Tensor | nu
 export class GradNode {
   private backwardFunction: BackwardFunction | null;
 
-  constructor(readonly name: string, readonly inputs: readonly Tensor[], backward: BackwardFunction) {
+  constructor(
+    readonly name: string,
+    readonly inputs: readonly Tensor[],
+    backward: BackwardFunction,
+  ) {
     this.backwardFunction = backward;
   }
 

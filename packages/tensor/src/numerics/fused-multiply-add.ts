@@ -5,7 +5,7 @@ const bitsView = new Int32Array(float32View.buffer);
 function adjacentFloat32(value: number, direction: number): number {
   if (value === 0) return direction * 2 ** -149;
   float32View[0] = value;
-  bitsView[0]! += (value > 0) === (direction > 0) ? 1 : -1;
+  bitsView[0]! += value > 0 === direction > 0 ? 1 : -1;
   return float32View[0]!;
 }
 

@@ -1,8 +1,8 @@
 import { noGrad } from '../autograd/grad-mode.js';
 import { normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { where } from './elementwise.js';
 import { amax } from './reduce.js';
+import { where } from './where.js';
 
 /** Limits values to [min, max]; the gradient passes where min <= x <= max, as torch.clamp's does. */
 export function clamp(input: Tensor, min?: number | null, max?: number | null): Tensor {

@@ -1,6 +1,6 @@
 import { record } from '../autograd/node.js';
 import { promoteTypes } from '../dtype.js';
-import { ShapeError, formatShape } from '../errors.js';
+import { formatShape, ShapeError } from '../errors.js';
 import { normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { commonBackend, emptyTensor } from './dispatch.js';
@@ -34,7 +34,8 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     start += tensor.shape[axis]!;
   }
   return record('cat', output, tensors, (g) =>
-    tensors.map((tensor, i) => (tensor.requiresGrad ? slice(g, axis, starts[i], starts[i]! + tensor.shape[axis]!) : null)));
+    tensors.map((tensor, i) => (tensor.requiresGrad ? slice(g, axis, starts[i], starts[i]! + tensor.shape[axis]!) : null)),
+  );
 }
 
 /** Joins same-shaped tensors along a new dim, as torch.stack. */
@@ -43,10 +44,15 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   const axis = normalizeDim('stack', dim, tensors[0]!.ndim + 1);
   for (const tensor of tensors) {
     if (tensor.shape.join() !== tensors[0]!.shape.join()) {
-      throw new ShapeError(`stack: expects each tensor to be equal size, got ${formatShape(tensors[0]!.shape)} and ${formatShape(tensor.shape)}`);
+      throw new ShapeError(
+        `stack: expects each tensor to be equal size, got ${formatShape(tensors[0]!.shape)} and ${formatShape(tensor.shape)}`,
+      );
     }
   }
-  return cat(tensors.map((tensor) => tensor.unsqueeze(axis)), axis);
+  return cat(
+    tensors.map((tensor) => tensor.unsqueeze(axis)),
+    axis,
+  );
 }
 
 /**
@@ -62,7 +68,8 @@ export function pad(input: Tensor, padding: readonly number[], value = 0): Tenso
   const windows: Array<[number, number, number]> = [];
   for (let pair = 0; pair < padding.length / 2; pair++) {
     const axis = input.ndim - 1 - pair;
-    const before = padding[2 * pair]!, after = padding[2 * pair + 1]!;
+    const before = padding[2 * pair]!,
+      after = padding[2 * pair + 1]!;
     if (before < 0 || after < 0) throw new ShapeError('pad: negative padding is not supported');
     shape[axis] = input.shape[axis]! + before + after;
     windows.push([axis, before, before + input.shape[axis]!]);

@@ -1,6 +1,6 @@
 import { record } from '../autograd/node.js';
-import { ShapeError, formatShape } from '../errors.js';
 import { getFastKernel } from '../engine.js';
+import { formatShape, ShapeError } from '../errors.js';
 import type { Conv2dAttributes } from '../fast-kernels.js';
 import type { Tensor } from '../tensor.js';
 import { cat, pad, stack } from './combine.js';
@@ -20,8 +20,13 @@ export interface Conv2dOptions {
 export const toPair = (value: Pair): [number, number] => (typeof value === 'number' ? [value, value] : [value[0], value[1]]);
 
 /** Windows of a padded input: for each kernel offset (i, j), the strided view of the positions it touches. */
-export function kernelWindows(padded: Tensor, kernel: [number, number], stride: [number, number], dilation: [number, number],
-  outputSize: [number, number]): Tensor[] {
+export function kernelWindows(
+  padded: Tensor,
+  kernel: [number, number],
+  stride: [number, number],
+  dilation: [number, number],
+  outputSize: [number, number],
+): Tensor[] {
   const windows: Tensor[] = [];
   for (let i = 0; i < kernel[0]; i++) {
     for (let j = 0; j < kernel[1]; j++) {
@@ -39,7 +44,8 @@ function conv2dByComposition(input: Tensor, weight: Tensor, attributes: Conv2dAt
   const [ph, pw] = attributes.padding;
   const padded = ph > 0 || pw > 0 ? pad(input, [pw, pw, ph, ph]) : input;
   const groups = attributes.groups;
-  const perGroupIn = c / groups, perGroupOut = o / groups;
+  const perGroupIn = c / groups,
+    perGroupOut = o / groups;
   const outputs: Tensor[] = [];
   for (let group = 0; group < groups; group++) {
     const groupInput = groups === 1 ? padded : slice(padded, 1, group * perGroupIn, (group + 1) * perGroupIn);
@@ -52,20 +58,28 @@ function conv2dByComposition(input: Tensor, weight: Tensor, attributes: Conv2dAt
   return joined.reshape([n, o, outputSize[0], outputSize[1]]);
 }
 
-function conv2dByFastKernels(input: Tensor, weight: Tensor, bias: Tensor | null, attributes: Conv2dAttributes,
-  outputSize: [number, number]): Tensor | null {
+function conv2dByFastKernels(
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null,
+  attributes: Conv2dAttributes,
+  outputSize: [number, number],
+): Tensor | null {
   const backend = input.backend;
   const forward = getFastKernel(backend, 'conv2d');
   const backwardInput = getFastKernel(backend, 'conv2dBackwardInput');
   const backwardWeight = getFastKernel(backend, 'conv2dBackwardWeight');
   if (!forward || !backwardInput || !backwardWeight) return null;
-  const x = input.contiguous(), w = weight.contiguous(), b = bias?.contiguous() ?? null;
+  const x = input.contiguous(),
+    w = weight.contiguous(),
+    b = bias?.contiguous() ?? null;
   const output = emptyTensor([x.shape[0]!, w.shape[0]!, ...outputSize], x.dtype, backend);
   forward(x.view(), w.view(), b?.view() ?? null, output.view(), attributes);
   const inputs = b ? [x, w, b] : [x, w];
   return record('convolution', output, inputs, (g) => {
     const gradOutput = g.contiguous();
-    let gradInput: Tensor | null = null, gradWeight: Tensor | null = null;
+    let gradInput: Tensor | null = null,
+      gradWeight: Tensor | null = null;
     if (x.requiresGrad) {
       gradInput = emptyTensor(x.shape, x.dtype, backend);
       backwardInput(gradOutput.view(), w.view(), gradInput.view(), attributes);
@@ -88,22 +102,31 @@ function conv2dByFastKernels(input: Tensor, weight: Tensor, bias: Tensor | null,
  */
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
   if (input.ndim !== 4 || weight.ndim !== 4) {
-    throw new ShapeError(`conv2d: expected 4-D input and weight, got input ${formatShape(input.shape)} and weight ${formatShape(weight.shape)}`);
+    throw new ShapeError(
+      `conv2d: expected 4-D input and weight, got input ${formatShape(input.shape)} and weight ${formatShape(weight.shape)}`,
+    );
   }
   const groups = options.groups ?? 1;
   const [, c, h, w] = input.shape as [number, number, number, number];
   const [o, cPerGroup, kh, kw] = weight.shape as [number, number, number, number];
   if (c !== cPerGroup * groups || o % groups !== 0) {
-    throw new ShapeError(`conv2d: input ${formatShape(input.shape)} and weight ${formatShape(weight.shape)} do not match ` +
-      `with groups=${groups} (expected input channels ${cPerGroup * groups} and out channels divisible by ${groups})`);
+    throw new ShapeError(
+      `conv2d: input ${formatShape(input.shape)} and weight ${formatShape(weight.shape)} do not match ` +
+        `with groups=${groups} (expected input channels ${cPerGroup * groups} and out channels divisible by ${groups})`,
+    );
   }
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== o)) {
-    throw new ShapeError(`conv2d: bias ${formatShape(bias.shape)} does not match weight ${formatShape(weight.shape)} (expected [${o}])`);
+    throw new ShapeError(
+      `conv2d: bias ${formatShape(bias.shape)} does not match weight ${formatShape(weight.shape)} (expected [${o}])`,
+    );
   }
-  const stride = toPair(options.stride ?? 1), dilation = toPair(options.dilation ?? 1);
-  let source = input, padding: [number, number];
+  const stride = toPair(options.stride ?? 1),
+    dilation = toPair(options.dilation ?? 1);
+  let source = input,
+    padding: [number, number];
   if (options.padding === 'same') {
-    if (stride[0] !== 1 || stride[1] !== 1) throw new ShapeError("conv2d: padding='same' is not supported for strided convolutions");
+    if (stride[0] !== 1 || stride[1] !== 1)
+      throw new ShapeError("conv2d: padding='same' is not supported for strided convolutions");
     const total = [dilation[0] * (kh - 1), dilation[1] * (kw - 1)];
     padding = [Math.floor(total[0]! / 2), Math.floor(total[1]! / 2)];
     // An even kernel needs one more on the bottom/right, as PyTorch pads it.

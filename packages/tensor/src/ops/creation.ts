@@ -1,8 +1,8 @@
-import { allocateArray, assertDType, dtypeOfArray, type DType, type TypedArray } from '../dtype.js';
-import { ShapeError } from '../errors.js';
+import { allocateArray, assertDType, type DType, dtypeOfArray, type TypedArray } from '../dtype.js';
 import { getBackend } from '../engine.js';
-import { assertValidShape, sizeOf, type Shape } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { ShapeError } from '../errors.js';
+import { assertValidShape, type Shape, sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
 import { emptyTensor } from './dispatch.js';
 
 export interface CreationOptions {
@@ -86,7 +86,10 @@ export function tensor(data: NestedArray | TypedArray, options: CreationOptions 
   }
   // JS cannot tell 2.0 from 2, so a tensor that is asked to require grad is taken as floating (torch would refuse ints).
   const dtype = options.dtype ?? (options.requiresGrad && !isTyped ? 'float32' : inferDType(data, flat));
-  const typed = isTyped && dtypeOfArray(data as TypedArray) === dtype ? (data as TypedArray) : copyInto(allocateArray(dtype, flat.length), flat);
+  const typed =
+    isTyped && dtypeOfArray(data as TypedArray) === dtype
+      ? (data as TypedArray)
+      : copyInto(allocateArray(dtype, flat.length), flat);
   return fromArray(typed, shape, dtype, options);
 }
 
@@ -104,13 +107,18 @@ export const zeros = (shape: Shape, options: CreationOptions = {}) => full(shape
 export const ones = (shape: Shape, options: CreationOptions = {}) => full(shape, 1, { dtype: 'float32', ...options });
 
 /** Values from `start` to `end` (exclusive) by `step`; `arange(n)` counts 0..n-1. Integers give int32, as in torch. */
-export function arange(startOrEnd: number, endOrOptions?: number | CreationOptions, stepOrOptions?: number | CreationOptions,
-  maybeOptions: CreationOptions = {}): Tensor {
+export function arange(
+  startOrEnd: number,
+  endOrOptions?: number | CreationOptions,
+  stepOrOptions?: number | CreationOptions,
+  maybeOptions: CreationOptions = {},
+): Tensor {
   const hasEnd = typeof endOrOptions === 'number';
   const start = hasEnd ? startOrEnd : 0;
   const end = hasEnd ? (endOrOptions as number) : startOrEnd;
   const step = typeof stepOrOptions === 'number' ? stepOrOptions : 1;
-  const options = (typeof stepOrOptions === 'object' ? stepOrOptions : typeof endOrOptions === 'object' ? endOrOptions : maybeOptions) ?? {};
+  const options =
+    (typeof stepOrOptions === 'object' ? stepOrOptions : typeof endOrOptions === 'object' ? endOrOptions : maybeOptions) ?? {};
   if (step === 0) throw new ShapeError('arange: step must be nonzero');
   const count = Math.max(Math.ceil((end - start) / step), 0);
   const dtype = options.dtype ?? ([start, end, step].every(Number.isInteger) ? 'int32' : 'float32');

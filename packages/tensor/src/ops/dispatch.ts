@@ -1,8 +1,8 @@
 import type { Backend } from '../backend.js';
-import { type DType } from '../dtype.js';
-import { LanternError, formatShape } from '../errors.js';
+import type { DType } from '../dtype.js';
 import { Storage } from '../engine.js';
-import { contiguousStrides, sizeOf, type Shape } from '../shape.js';
+import { formatShape, LanternError } from '../errors.js';
+import { contiguousStrides, type Shape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
 /** A fresh contiguous, zero-filled tensor on `backend`; the output of every kernel call. */

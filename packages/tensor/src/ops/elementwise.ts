@@ -1,14 +1,23 @@
 import { binaryDerivatives, unaryDerivatives, zeroGradientUnaryOps } from '../autograd/derivatives.js';
 import { record } from '../autograd/node.js';
 import { type DType, isFloating, promoteTypes, promoteWithScalar } from '../dtype.js';
-import { boolResultOps, type BinaryOp, type UnaryOp } from '../kernel-names.js';
+import { type BinaryOp, boolResultOps, type UnaryOp } from '../kernel-names.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { type Operand, operandToTensor, sumToShape } from './broadcast.js';
 import { commonBackend, emptyTensor } from './dispatch.js';
 
 /** Unary ops that only make sense on floating values: integer inputs are promoted to float32, as in PyTorch. */
 const floatingUnaryOps: ReadonlySet<UnaryOp> = new Set([
-  'exp', 'log', 'sqrt', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid', 'erf',
+  'exp',
+  'log',
+  'sqrt',
+  'reciprocal',
+  'sin',
+  'cos',
+  'tanh',
+  'sigmoid',
+  'erf',
 ]);
 
 export function unary(op: UnaryOp, input: Tensor): Tensor {
@@ -23,8 +32,6 @@ export function unary(op: UnaryOp, input: Tensor): Tensor {
   return output;
 }
 
-export type Operand = Tensor | number | boolean;
-
 function resultDType(op: BinaryOp, a: Operand, b: Operand): DType {
   let dtype: DType;
   if (a instanceof Tensor && b instanceof Tensor) dtype = promoteTypes(a.dtype, b.dtype);
@@ -35,28 +42,11 @@ function resultDType(op: BinaryOp, a: Operand, b: Operand): DType {
   return dtype;
 }
 
-function toTensor(value: Operand, dtype: DType, like: Tensor): Tensor {
-  if (value instanceof Tensor) return value.dtype === dtype ? value : value.cast(dtype);
-  return Tensor.scalar(Number(value), dtype, like.backend);
-}
-
-/** Sums a broadcast gradient back down to the shape of the operand it flows to. */
-export function sumToShape(grad: Tensor, shape: readonly number[]): Tensor {
-  if (grad.shape.length === shape.length && grad.shape.every((extent, axis) => extent === shape[axis])) return grad;
-  const lead = grad.shape.length - shape.length;
-  const axes: number[] = [];
-  grad.shape.forEach((extent, axis) => {
-    if (axis < lead || (shape[axis - lead] === 1 && extent !== 1)) axes.push(axis);
-  });
-  const summed = axes.length > 0 ? grad.sum(axes, true) : grad;
-  return summed.reshape(shape);
-}
-
 export function binary(op: BinaryOp, left: Operand, right: Operand): Tensor {
   const like = (left instanceof Tensor ? left : right) as Tensor;
   const dtype = resultDType(op, left, right);
-  const a = toTensor(left, dtype, like);
-  const b = toTensor(right, dtype, like);
+  const a = operandToTensor(left, dtype, like);
+  const b = operandToTensor(right, dtype, like);
   const backend = commonBackend(op, [a, b]);
   const shape = broadcastShapes(op, a.shape, b.shape);
   const output = emptyTensor(shape, boolResultOps.has(op) ? 'bool' : dtype, backend);
@@ -65,38 +55,7 @@ export function binary(op: BinaryOp, left: Operand, right: Operand): Tensor {
   if (!derivative) return output;
   return record(op, output, [a, b], (g) => {
     const [gradA, gradB] = derivative(g, a, b, output);
-    return [
-      a.requiresGrad ? sumToShape(gradA, a.shape) : null,
-      b.requiresGrad ? sumToShape(gradB, b.shape) : null,
-    ];
-  });
-}
-
-/**
- * Elementwise selection: `condition ? a : b`, broadcasting all three.
- * @example
- * where(x.gt(0), x, x.mul(0.01)) // leaky relu
- */
-export function where(condition: Tensor, left: Operand, right: Operand): Tensor {
-  const like = (left instanceof Tensor ? left : right instanceof Tensor ? right : condition) as Tensor;
-  let dtype: DType;
-  if (left instanceof Tensor && right instanceof Tensor) dtype = promoteTypes(left.dtype, right.dtype);
-  else if (left instanceof Tensor) dtype = promoteWithScalar(left.dtype, right as number);
-  else if (right instanceof Tensor) dtype = promoteWithScalar(right.dtype, left as number);
-  else dtype = Number.isInteger(left) && Number.isInteger(right) ? 'int32' : 'float32';
-  const a = toTensor(left, dtype, like);
-  const b = toTensor(right, dtype, like);
-  const mask = condition.dtype === 'bool' ? condition : condition.ne(0);
-  const backend = commonBackend('where', [mask, a, b]);
-  const shape = broadcastShapes('where', broadcastShapes('where', mask.shape, a.shape), b.shape);
-  const output = emptyTensor(shape, dtype, backend);
-  backend.where(mask.expand(shape).view(), a.expand(shape).view(), b.expand(shape).view(), output.view());
-  return record('where', output, [a, b], (g) => {
-    const zero = g.zerosLike();
-    return [
-      a.requiresGrad ? sumToShape(where(mask, g, zero), a.shape) : null,
-      b.requiresGrad ? sumToShape(where(mask, zero, g), b.shape) : null,
-    ];
+    return [a.requiresGrad ? sumToShape(gradA, a.shape) : null, b.requiresGrad ? sumToShape(gradB, b.shape) : null];
   });
 }
 

@@ -1,9 +1,9 @@
 import { record } from '../autograd/node.js';
-import { ShapeError, formatShape } from '../errors.js';
+import { promoteTypes } from '../dtype.js';
+import { formatShape, ShapeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { commonBackend, emptyTensor } from './dispatch.js';
-import { promoteTypes } from '../dtype.js';
 
 /** True for a [B, R, C] view laid out column-major in its last two dims, as `weight.t()` is. */
 function isTransposedLayout(t: Tensor): boolean {
@@ -25,8 +25,20 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
   const output = emptyTensor([a.shape[0]!, a.shape[1]!, b.shape[2]!], a.dtype, backend);
   backend.matmul(a.view(), b.view(), output.view());
   return record('matmul', output, [a, b], (g) => [
-    a.requiresGrad ? gradientLike(a, () => batchedMatmul(g, b.transpose(1, 2)), () => batchedMatmul(b, g.transpose(1, 2))) : null,
-    b.requiresGrad ? gradientLike(b, () => batchedMatmul(a.transpose(1, 2), g), () => batchedMatmul(g.transpose(1, 2), a)) : null,
+    a.requiresGrad
+      ? gradientLike(
+          a,
+          () => batchedMatmul(g, b.transpose(1, 2)),
+          () => batchedMatmul(b, g.transpose(1, 2)),
+        )
+      : null,
+    b.requiresGrad
+      ? gradientLike(
+          b,
+          () => batchedMatmul(a.transpose(1, 2), g),
+          () => batchedMatmul(g.transpose(1, 2), a),
+        )
+      : null,
   ]);
 }
 
@@ -38,7 +50,9 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
  */
 export function matmul(left: Tensor, right: Tensor): Tensor {
   if (left.ndim === 0 || right.ndim === 0) {
-    throw new ShapeError(`matmul: both arguments need at least 1 dimension, got ${formatShape(left.shape)} and ${formatShape(right.shape)}`);
+    throw new ShapeError(
+      `matmul: both arguments need at least 1 dimension, got ${formatShape(left.shape)} and ${formatShape(right.shape)}`,
+    );
   }
   const dtype = promoteTypes(left.dtype, right.dtype);
   const a = left.ndim === 1 ? left.cast(dtype).unsqueeze(0) : left.cast(dtype);
@@ -46,7 +60,9 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
   const [m, k] = a.shape.slice(-2) as [number, number];
   const [k2, n] = b.shape.slice(-2) as [number, number];
   if (k !== k2) {
-    throw new ShapeError(`matmul: shapes ${formatShape(left.shape)} and ${formatShape(right.shape)} cannot be multiplied (${m}x${k} and ${k2}x${n})`);
+    throw new ShapeError(
+      `matmul: shapes ${formatShape(left.shape)} and ${formatShape(right.shape)} cannot be multiplied (${m}x${k} and ${k2}x${n})`,
+    );
   }
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   const batchSize = batch.reduce((product, extent) => product * extent, 1);
@@ -61,7 +77,9 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
 /** torch.nn.functional.linear: input @ weight.T + bias, weight [out, in]. */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (input.shape[input.ndim - 1] !== weight.shape[1]) {
-    throw new ShapeError(`linear: input ${formatShape(input.shape)} does not match weight ${formatShape(weight.shape)} (expected last dim ${weight.shape[1]})`);
+    throw new ShapeError(
+      `linear: input ${formatShape(input.shape)} does not match weight ${formatShape(weight.shape)} (expected last dim ${weight.shape[1]})`,
+    );
   }
   const output = matmul(input, weight.t());
   return bias ? output.add(bias) : output;

@@ -1,13 +1,19 @@
 import { record } from '../autograd/node.js';
-import { DimError, ShapeError, formatShape } from '../errors.js';
+import { DimError, formatShape, ShapeError } from '../errors.js';
 import { contiguousStrides, inferShape, isContiguous, normalizeDim, normalizeDims } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { sumToShape } from './broadcast.js';
 import { emptyTensor } from './dispatch.js';
-import { sumToShape } from './elementwise.js';
 
 /** A view: same storage, new layout. The gradient of a view is `backward` applied to the view's gradient. */
-function view(input: Tensor, name: string, shape: readonly number[], strides: readonly number[], offset: number,
-  backward: (g: Tensor) => Tensor): Tensor {
+function view(
+  input: Tensor,
+  name: string,
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+  backward: (g: Tensor) => Tensor,
+): Tensor {
   return record(name, input.asView(shape, strides, offset), [input], (g) => [backward(g)]);
 }
 
@@ -15,11 +21,13 @@ function view(input: Tensor, name: string, shape: readonly number[], strides: re
 function viewStrides(input: Tensor, shape: readonly number[]): number[] | null {
   if (isContiguous(input.shape, input.strides)) return contiguousStrides(shape);
   // Split/merge dims chunk by chunk, as torch's computeStride does.
-  const oldShape = input.shape, oldStrides = input.strides;
+  const oldShape = input.shape,
+    oldStrides = input.strides;
   const strides = new Array<number>(shape.length);
   let viewDim = shape.length - 1;
   let chunkBase = oldStrides[oldStrides.length - 1] ?? 1;
-  let tensorElements = 1, viewElements = 1;
+  let tensorElements = 1,
+    viewElements = 1;
   for (let dim = oldShape.length - 1; dim >= 0; dim--) {
     tensorElements *= oldShape[dim]!;
     if (dim === 0 || (oldShape[dim - 1] !== 1 && oldStrides[dim - 1] !== tensorElements * chunkBase)) {
@@ -53,8 +61,10 @@ export function viewAs(input: Tensor, target: readonly number[]): Tensor {
   const shape = inferShape('view', input.shape, target);
   const strides = viewStrides(input, shape);
   if (!strides) {
-    throw new ShapeError(`view: shape ${formatShape(target)} is not compatible with the input's size and strides ` +
-      `(shape ${formatShape(input.shape)}, strides ${formatShape(input.strides)}); use reshape(...) instead`);
+    throw new ShapeError(
+      `view: shape ${formatShape(target)} is not compatible with the input's size and strides ` +
+        `(shape ${formatShape(input.shape)}, strides ${formatShape(input.strides)}); use reshape(...) instead`,
+    );
   }
   return view(input, 'view', shape, strides, input.offset, (g) => g.reshape(input.shape));
 }
@@ -79,14 +89,21 @@ export function permute(input: Tensor, dims: readonly number[]): Tensor {
     throw new DimError(`permute: dims [${dims.join(', ')}] are not a permutation of ${input.ndim} dims`);
   }
   const inverse = new Array<number>(order.length);
-  order.forEach((dim, position) => (inverse[dim] = position));
-  return view(input, 'permute', order.map((dim) => input.shape[dim]!), order.map((dim) => input.strides[dim]!),
-    input.offset, (g) => g.permute(inverse));
+  for (const [position, dim] of order.entries()) inverse[dim] = position;
+  return view(
+    input,
+    'permute',
+    order.map((dim) => input.shape[dim]!),
+    order.map((dim) => input.strides[dim]!),
+    input.offset,
+    (g) => g.permute(inverse),
+  );
 }
 
 export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
   const order = Array.from({ length: input.ndim }, (_, axis) => axis);
-  const a = normalizeDim('transpose', dim0, input.ndim), b = normalizeDim('transpose', dim1, input.ndim);
+  const a = normalizeDim('transpose', dim0, input.ndim),
+    b = normalizeDim('transpose', dim1, input.ndim);
   [order[a], order[b]] = [order[b]!, order[a]!];
   return input.ndim === 0 ? input : permute(input, order);
 }
@@ -94,7 +111,8 @@ export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
 /** Broadcasts size-1 dims (and new leading dims) to `target` without copying; -1 keeps an extent. */
 export function expand(input: Tensor, target: readonly number[]): Tensor {
   const lead = target.length - input.ndim;
-  if (lead < 0) throw new ShapeError(`expand: target ${formatShape(target)} has fewer dims than input ${formatShape(input.shape)}`);
+  if (lead < 0)
+    throw new ShapeError(`expand: target ${formatShape(target)} has fewer dims than input ${formatShape(input.shape)}`);
   const shape = target.map((extent, axis) => (extent === -1 && axis >= lead ? input.shape[axis - lead]! : extent));
   if (shape.every((extent, axis) => axis >= lead && extent === input.shape[axis - lead])) return input;
   const strides = shape.map((extent, axis) => {
@@ -113,13 +131,16 @@ export function slice(input: Tensor, dim: number, start = 0, end = Number.MAX_SA
   if (!Number.isInteger(step) || step <= 0) throw new DimError(`slice: step must be a positive integer, got ${step}`);
   const extent = input.shape[axis]!;
   const clampIndex = (index: number) => Math.min(Math.max(index < 0 ? index + extent : index, 0), extent);
-  const from = clampIndex(start), to = Math.max(clampIndex(end), from);
+  const from = clampIndex(start),
+    to = Math.max(clampIndex(end), from);
   const shape = [...input.shape];
   shape[axis] = Math.ceil((to - from) / step);
   const strides = [...input.strides];
   strides[axis] = input.strides[axis]! * step;
   const offset = input.offset + from * input.strides[axis]!;
-  return view(input, 'slice', shape, strides, offset, (g) => scatterIntoZeros(g, input.shape, (zeros) => slice(zeros, axis, from, to, step)));
+  return view(input, 'slice', shape, strides, offset, (g) =>
+    scatterIntoZeros(g, input.shape, (zeros) => slice(zeros, axis, from, to, step)),
+  );
 }
 
 export function narrow(input: Tensor, dim: number, start: number, length: number): Tensor {
@@ -141,8 +162,9 @@ export function select(input: Tensor, dim: number, index: number): Tensor {
   const position = index < 0 ? index + extent : index;
   const shape = input.shape.filter((_, i) => i !== axis);
   const strides = input.strides.filter((_, i) => i !== axis);
-  return view(input, 'select', shape, strides, input.offset + position * input.strides[axis]!,
-    (g) => scatterIntoZeros(g, input.shape, (zeros) => select(zeros, axis, position)));
+  return view(input, 'select', shape, strides, input.offset + position * input.strides[axis]!, (g) =>
+    scatterIntoZeros(g, input.shape, (zeros) => select(zeros, axis, position)),
+  );
 }
 
 /** Zeros of `shape` with `values` copied into the window `pick` chooses: the gradient of a slice or select. */
@@ -165,9 +187,14 @@ export function flip(input: Tensor, dims: number | readonly number[]): Tensor {
 }
 
 export function squeeze(input: Tensor, dims?: number | readonly number[]): Tensor {
-  const axes = dims === undefined ? input.shape.flatMap((extent, axis) => (extent === 1 ? [axis] : []))
-    : normalizeDims('squeeze', dims, input.ndim).filter((axis) => input.shape[axis] === 1);
-  return reshape(input, input.shape.filter((_, axis) => !axes.includes(axis)));
+  const axes =
+    dims === undefined
+      ? input.shape.flatMap((extent, axis) => (extent === 1 ? [axis] : []))
+      : normalizeDims('squeeze', dims, input.ndim).filter((axis) => input.shape[axis] === 1);
+  return reshape(
+    input,
+    input.shape.filter((_, axis) => !axes.includes(axis)),
+  );
 }
 
 export function unsqueeze(input: Tensor, dim: number): Tensor {
@@ -179,7 +206,8 @@ export function unsqueeze(input: Tensor, dim: number): Tensor {
 
 export function flatten(input: Tensor, startDim = 0, endDim = -1): Tensor {
   if (input.ndim === 0) return reshape(input, [1]);
-  const start = normalizeDim('flatten', startDim, input.ndim), end = normalizeDim('flatten', endDim, input.ndim);
+  const start = normalizeDim('flatten', startDim, input.ndim),
+    end = normalizeDim('flatten', endDim, input.ndim);
   if (start > end) throw new DimError(`flatten: startDim ${startDim} comes after endDim ${endDim}`);
   const merged = input.shape.slice(start, end + 1).reduce((product, extent) => product * extent, 1);
   return reshape(input, [...input.shape.slice(0, start), merged, ...input.shape.slice(end + 1)]);

@@ -1,11 +1,10 @@
 import { record } from '../autograd/node.js';
-import { ShapeError, formatShape } from '../errors.js';
 import { getFastKernel } from '../engine.js';
+import { formatShape, ShapeError } from '../errors.js';
 import type { Pool2dAttributes } from '../fast-kernels.js';
 import type { Tensor } from '../tensor.js';
-import { stack } from './combine.js';
-import { pad } from './combine.js';
-import { kernelWindows, toPair, type Pair } from './conv.js';
+import { pad, stack } from './combine.js';
+import { kernelWindows, type Pair, toPair } from './conv.js';
 import { fromArray } from './creation.js';
 import { emptyTensor } from './dispatch.js';
 import { slice } from './movement.js';
@@ -28,8 +27,10 @@ function pooledExtent(size: number, kernel: number, pad: number, stride: number,
 
 function poolGeometry(op: string, input: Tensor, kernelSize: Pair, options: Pool2dOptions) {
   if (input.ndim !== 4) throw new ShapeError(`${op}: expected a 4-D input [N, C, H, W], got ${formatShape(input.shape)}`);
-  const kernel = toPair(kernelSize), stride = toPair(options.stride ?? kernelSize);
-  const padding = toPair(options.padding ?? 0), dilation = toPair(options.dilation ?? 1);
+  const kernel = toPair(kernelSize),
+    stride = toPair(options.stride ?? kernelSize);
+  const padding = toPair(options.padding ?? 0),
+    dilation = toPair(options.dilation ?? 1);
   if (padding[0] > kernel[0] / 2 || padding[1] > kernel[1] / 2) {
     throw new ShapeError(`${op}: padding ${padding.join('x')} should be at most half of kernel size ${kernel.join('x')}`);
   }
@@ -119,8 +120,10 @@ export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOpt
   const divisors = new Float64Array(outputSize[0] * outputSize[1]);
   for (let oh = 0; oh < outputSize[0]; oh++) {
     for (let ow = 0; ow < outputSize[1]; ow++) {
-      const top = oh * stride[0] - padding[0], left = ow * stride[1] - padding[1];
-      let bottom = Math.min(top + kernel[0], h + padding[0]), right = Math.min(left + kernel[1], w + padding[1]);
+      const top = oh * stride[0] - padding[0],
+        left = ow * stride[1] - padding[1];
+      let bottom = Math.min(top + kernel[0], h + padding[0]),
+        right = Math.min(left + kernel[1], w + padding[1]);
       let count = (bottom - top) * (right - left);
       if (!(options.countIncludePad ?? true)) {
         bottom = Math.min(bottom, h);

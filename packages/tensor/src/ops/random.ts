@@ -1,10 +1,10 @@
 import { allocateArray, isFloating, type TypedArray } from '../dtype.js';
 import { DTypeError, ShapeError } from '../errors.js';
-import { Generator, defaultGenerator } from '../random.js';
-import { assertValidShape, sizeOf, type Shape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
 import { fusedMultiplyAddFloat32 } from '../numerics/fused-multiply-add.js';
-import { fromArray, type CreationOptions } from './creation.js';
+import { defaultGenerator, type Generator } from '../random.js';
+import { assertValidShape, type Shape, sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { type CreationOptions, fromArray } from './creation.js';
 
 export interface RandomOptions extends CreationOptions {
   generator?: Generator;
@@ -21,7 +21,8 @@ export function fillUniform(values: TypedArray, low: number, high: number, gener
     for (let i = 0; i < values.length; i++) values[i] = generator.nextUint64AsFraction53() * (high - low) + low;
     return;
   }
-  const from = Math.fround(low), range = Math.fround(Math.fround(high) - from);
+  const from = Math.fround(low),
+    range = Math.fround(Math.fround(high) - from);
   for (let i = 0; i < values.length; i++) values[i] = fusedMultiplyAddFloat32(generator.nextFloat24(), range, from);
 }
 
@@ -49,7 +50,10 @@ function fillNormalBlocks(values: TypedArray, mean: number, std: number, generat
 }
 
 export function fillNormal(values: TypedArray, mean: number, std: number, generator: Generator): void {
-  if (values.length >= 16) return fillNormalBlocks(values, mean, std, generator);
+  if (values.length >= 16) {
+    fillNormalBlocks(values, mean, std, generator);
+    return;
+  }
   for (let i = 0; i < values.length; i++) values[i] = generator.nextNormal() * std + mean;
 }
 

@@ -1,11 +1,11 @@
 import { record } from '../autograd/node.js';
 import { isFloating } from '../dtype.js';
-import { DTypeError, ShapeError, formatShape } from '../errors.js';
+import { DTypeError, formatShape, ShapeError } from '../errors.js';
 import type { ReduceOp } from '../kernel-names.js';
 import { normalizeDim, normalizeDims } from '../shape.js';
-import { Tensor } from '../tensor.js';
-import { emptyTensor } from './dispatch.js';
+import type { Tensor } from '../tensor.js';
 import { arange } from './creation.js';
+import { emptyTensor } from './dispatch.js';
 
 function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
   return shape.map((extent, axis) => (axes.includes(axis) ? 1 : extent));
@@ -16,15 +16,27 @@ function dropAxes(tensor: Tensor, axes: readonly number[], keepdim: boolean): Te
 }
 
 /** Records a reduction on its final (possibly dim-dropped) output; backward receives the gradient in keepdim shape. */
-function recordReduction(name: string, kept: Tensor, input: Tensor, axes: readonly number[], keepdim: boolean,
-  backward: (gradKept: Tensor) => Tensor): Tensor {
-  const output = keepdim ? kept : kept.asView(kept.shape.filter((_, axis) => !axes.includes(axis)),
-    kept.strides.filter((_, axis) => !axes.includes(axis)), kept.offset);
+function recordReduction(
+  name: string,
+  kept: Tensor,
+  input: Tensor,
+  axes: readonly number[],
+  keepdim: boolean,
+  backward: (gradKept: Tensor) => Tensor,
+): Tensor {
+  const output = keepdim
+    ? kept
+    : kept.asView(
+        kept.shape.filter((_, axis) => !axes.includes(axis)),
+        kept.strides.filter((_, axis) => !axes.includes(axis)),
+        kept.offset,
+      );
   return record(name, output, [input], (g) => [backward(g.reshape(kept.shape))]);
 }
 
 function runReduce(op: ReduceOp, input: Tensor, axes: readonly number[]): Tensor {
-  const outputDType = op === 'argmax' || op === 'argmin' ? 'int32' : op === 'sum' && input.dtype === 'bool' ? 'int32' : input.dtype;
+  const outputDType =
+    op === 'argmax' || op === 'argmin' ? 'int32' : op === 'sum' && input.dtype === 'bool' ? 'int32' : input.dtype;
   const output = emptyTensor(keptShape(input.shape, axes), outputDType, input.backend);
   input.backend.reduce(op, input.view(), axes, output.view());
   return output;
