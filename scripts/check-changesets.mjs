@@ -27,13 +27,18 @@ for (const root of ['packages', 'apps']) {
     if (manifest.private) continue;
     const release = git('log', '-1', '--format=%H', '--', `${directory}/CHANGELOG.md`);
     if (!release) {
-      if (!pending.has(manifest.name)) problems.push(`${manifest.name}: never released and no changeset describes its first release`);
+      if (!pending.has(manifest.name))
+        problems.push(`${manifest.name}: never released and no changeset describes its first release`);
       continue;
     }
     // Committed and uncommitted changes alike, so a contributor sees the failure before pushing.
-    const changed = git('diff', '--name-only', release, '--', directory).split('\n').filter((file) => file && shipped(file));
+    const changed = git('diff', '--name-only', release, '--', directory)
+      .split('\n')
+      .filter((file) => file && shipped(file));
     if (changed.length && !pending.has(manifest.name)) {
-      problems.push(`${manifest.name}: changed since its release in ${release.slice(0, 7)} (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', …' : ''}) with no changeset`);
+      problems.push(
+        `${manifest.name}: changed since its release in ${release.slice(0, 7)} (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', …' : ''}) with no changeset`,
+      );
     }
   }
 }

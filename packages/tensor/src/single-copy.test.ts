@@ -24,7 +24,10 @@ function withVersion(version: string): Plugin {
 
 async function writePackage(folder: string, name: string, entry: string, options: { version: string; external?: string[] }) {
   mkdirSync(join(folder, 'dist'), { recursive: true });
-  writeFileSync(join(folder, 'package.json'), JSON.stringify({ name, version: options.version, type: 'module', exports: './dist/index.js' }));
+  writeFileSync(
+    join(folder, 'package.json'),
+    JSON.stringify({ name, version: options.version, type: 'module', exports: './dist/index.js' }),
+  );
   await build({
     entryPoints: [entry],
     outfile: join(folder, 'dist', 'index.js'),
@@ -56,15 +59,23 @@ describe('two copies of the core', () => {
   beforeAll(async () => {
     layout = mkdtempSync(join(tmpdir(), 'lantern-duplicate-core-'));
     const modules = join(layout, 'node_modules');
-    await writePackage(join(modules, '@lantern', 'tensor'), '@lantern/tensor', join(packageRoot, 'src', 'index.ts'), { version: '0.1.0' });
+    await writePackage(join(modules, '@lantern', 'tensor'), '@lantern/tensor', join(packageRoot, 'src', 'index.ts'), {
+      version: '0.1.0',
+    });
     await writePackage(join(modules, '@lantern', 'backend-cpu'), '@lantern/backend-cpu', join(cpuRoot, 'src', 'index.ts'), {
       version: '0.1.0',
       external: ['@lantern/tensor'],
     });
     const layer = join(modules, 'layer-package');
     mkdirSync(layer, { recursive: true });
-    writeFileSync(join(layer, 'package.json'), JSON.stringify({ name: 'layer-package', version: '1.0.0', type: 'module', exports: './index.js' }));
-    writeFileSync(join(layer, 'index.js'), "import { zeros } from '@lantern/tensor';\nexport const makeWeights = () => zeros([2, 3]);\n");
+    writeFileSync(
+      join(layer, 'package.json'),
+      JSON.stringify({ name: 'layer-package', version: '1.0.0', type: 'module', exports: './index.js' }),
+    );
+    writeFileSync(
+      join(layer, 'index.js'),
+      "import { zeros } from '@lantern/tensor';\nexport const makeWeights = () => zeros([2, 3]);\n",
+    );
   });
   afterAll(() => rmSync(layout, { recursive: true, force: true }));
 

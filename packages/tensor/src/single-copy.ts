@@ -27,10 +27,12 @@ export interface LoadedCore {
 // One list per JavaScript realm, shared by every copy through the global symbol registry.
 const loadedCoresKey = Symbol.for('@lantern/tensor/loaded-copies');
 const globalSlot = globalThis as { [loadedCoresKey]?: LoadedCore[] };
-const loadedCores = (globalSlot[loadedCoresKey] ??= []);
+const loadedCores: LoadedCore[] = globalSlot[loadedCoresKey] ?? [];
+globalSlot[loadedCoresKey] = loadedCores;
 const thisCore: LoadedCore = { version, location: import.meta.url };
 // A module evaluated again from the same file (a dev server's hot reload) is the same copy, not a second one.
-if (!loadedCores.some((core) => core.location === thisCore.location && core.version === thisCore.version)) loadedCores.push(thisCore);
+if (!loadedCores.some((core) => core.location === thisCore.location && core.version === thisCore.version))
+  loadedCores.push(thisCore);
 
 let verified = false;
 
