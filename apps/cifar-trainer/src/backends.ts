@@ -1,4 +1,4 @@
-import { registeredBackends } from '@lantern/tensor';
+import { BackendError, registeredBackends } from '@lantern/tensor';
 import type { TrainerOptions } from './options.js';
 
 /**
@@ -18,14 +18,35 @@ export async function loadBackend(name: TrainerOptions['backend'], threads?: num
     return;
   }
   if (name === 'tfjs') {
-    const { registerTfjsBackend } = await import('@lantern/backend-tfjs');
+    const { registerTfjsBackend } = await importOptional('@lantern/backend-tfjs', () => import('@lantern/backend-tfjs'));
     await registerTfjsBackend({ tfjsBackend: 'cpu' });
     return;
   }
   if (name === 'webgpu') {
-    const { initWebGPU } = await import('@lantern/backend-webgpu');
+    const { initWebGPU } = await importOptional('@lantern/backend-webgpu', () => import('@lantern/backend-webgpu'));
     await initWebGPU();
     return;
   }
   throw new Error(`backend '${name}' is not available in this build (registered: ${registeredBackends().join(', ') || 'none'})`);
+}
+
+/** A backend chosen with --backend whose package is not installed (the optional tfjs and WebGPU backends). */
+export class BackendNotInstalledError extends BackendError {
+  constructor(readonly packageName: string) {
+    super(`--backend needs ${packageName}, which is not installed: npm install ${packageName}`);
+  }
+}
+
+/**
+ * The tfjs and WebGPU backends are optional peer dependencies: installing the trainer does not pull in TensorFlow.js
+ * or Dawn for users who train on wasm or cpu. Choosing one that is not installed says what to install.
+ */
+async function importOptional<Module>(packageName: string, load: () => Promise<Module>): Promise<Module> {
+  try {
+    return await load();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' || !String((error as Error).message).includes(packageName)) throw error;
+    throw new BackendNotInstalledError(packageName);
+  }
 }

@@ -3,44 +3,44 @@
 // the same shapes in the same run, then prints images/s and the ratio to PyTorch. Speed lives here, never in tests.
 // Each round measures every system once, in turn; the best round of each is reported, so a burst of load from a
 // neighbour on a shared machine, which only ever slows a measurement down, does not decide the ratio.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
+
 import { CrossEntropyLoss } from '@lantern/losses';
 import { SGD } from '@lantern/optim';
 import { manualSeed, rand, randint, setBackend, tidy } from '@lantern/tensor';
+import { Command } from 'commander';
 import { loadBackend } from './backends.js';
 import { CourseNet } from './model.js';
 import { backendNames, integer, type TrainerOptions } from './options.js';
-
-export interface Measurement {
-  system: string;
-  batchSize: number;
-  threads: number;
-  imagesPerSecond: number;
-}
+import { type Measurement, measurePytorch } from './pytorch-reference.js';
 
 const defaultSteps = (batchSize: number) => Math.max(5, Math.round(300 / batchSize));
 
 /** Images/s of Lantern training the course CNN on random data: one second of warm-up, then `steps` timed ones. */
-export async function measureLantern(backend: TrainerOptions['backend'], batchSize: number, threads: number, steps: number): Promise<Measurement> {
+export async function measureLantern(
+  backend: TrainerOptions['backend'],
+  batchSize: number,
+  threads: number,
+  steps: number,
+): Promise<Measurement> {
   await loadBackend(backend, threads);
   setBackend(backend);
   manualSeed(0);
-  const model = new CourseNet(), loss = new CrossEntropyLoss();
+  const model = new CourseNet(),
+    loss = new CrossEntropyLoss();
   const optimizer = new SGD(model.parameters(), { lr: 0.01 });
-  const images = rand([batchSize, 3, 32, 32]), labels = randint(0, 10, [batchSize]);
+  const images = rand([batchSize, 3, 32, 32]),
+    labels = randint(0, 10, [batchSize]);
   // The trainer's step: tidy frees activations and intermediate gradients at once.
-  const step = () => tidy(() => {
-    const result = loss(model(images), labels);
-    optimizer.zeroGrad();
-    result.backward();
-    optimizer.step();
-    return result;
-  });
+  const step = () =>
+    tidy(() => {
+      const result = loss(model(images), labels);
+      optimizer.zeroGrad();
+      result.backward();
+      optimizer.step();
+      return result;
+    });
   // Warm up for a second (V8 tiers up the JS and the wasm), then time.
-  for (const warmUpEnd = performance.now() + 1000; performance.now() < warmUpEnd;) await step().data();
+  for (const warmUpEnd = performance.now() + 1000; performance.now() < warmUpEnd; ) await step().data();
   const start = performance.now();
   let last = step();
   for (let i = 1; i < steps; i++) {
@@ -52,23 +52,12 @@ export async function measureLantern(backend: TrainerOptions['backend'], batchSi
   return { system: `lantern-${backend}`, batchSize, threads, imagesPerSecond: (steps * batchSize) / seconds };
 }
 
-const pythonScript = fileURLToPath(new URL('../reference/bench_pytorch.py', import.meta.url));
-
-/** PyTorch on the same shapes, or null when Debian's python3-torch is not installed. */
-export function measurePytorch(batchSize: number, threads: number, steps: number): Measurement | null {
-  if (!existsSync('/usr/bin/python3')) return null;
-  try {
-    const output = execFileSync('/usr/bin/python3', [pythonScript, '--batch-size', String(batchSize), '--steps', String(steps), '--threads', String(threads)],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return JSON.parse(output.trim().split('\n').pop()!) as Measurement;
-  } catch (error) {
-    if (String((error as { stderr?: string }).stderr).includes("No module named 'torch'")) return null;
-    throw error;
-  }
-}
-
 async function main(argv: string[]): Promise<void> {
-  const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
+  const list = (value: string) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
   const options = new Command('bench')
     .option('--backends <list>', `comma-separated, of ${backendNames.join(', ')}`, list, ['cpu'])
     .option('--batch-sizes <list>', 'comma-separated batch sizes', (v) => list(v).map(Number), [1, 64])
@@ -88,7 +77,8 @@ async function main(argv: string[]): Promise<void> {
     };
     for (let round = 0; round < options.rounds; round++) {
       keep(measurePytorch(batchSize, options.threads, steps));
-      for (const backend of options.backends) keep(await measureLantern(backend as TrainerOptions['backend'], batchSize, options.threads, steps));
+      for (const backend of options.backends)
+        keep(await measureLantern(backend as TrainerOptions['backend'], batchSize, options.threads, steps));
     }
     const reference = best.get('pytorch') ?? null;
     const measured = options.backends.map((backend) => best.get(`lantern-${backend}`)!);
@@ -102,8 +92,10 @@ async function main(argv: string[]): Promise<void> {
   if (!rows.some((row) => row.system === 'pytorch')) console.log('(python3-torch not installed: no PyTorch reference)');
   console.log('system            batch  threads  images/s  vs PyTorch');
   for (const row of rows) {
-    console.log(`${row.system.padEnd(18)}${String(row.batchSize).padStart(5)}${String(row.threads).padStart(9)}` +
-      `${row.imagesPerSecond.toFixed(1).padStart(10)}${row.ratio === undefined ? '' : `${row.ratio.toFixed(2).padStart(11)}×`}`);
+    console.log(
+      `${row.system.padEnd(18)}${String(row.batchSize).padStart(5)}${String(row.threads).padStart(9)}` +
+        `${row.imagesPerSecond.toFixed(1).padStart(10)}${row.ratio === undefined ? '' : `${row.ratio.toFixed(2).padStart(11)}×`}`,
+    );
   }
 }
 

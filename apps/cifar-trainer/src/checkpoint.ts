@@ -1,8 +1,8 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { loadSafetensorsFile, saveSafetensorsFile } from '@lantern/nn/node';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Module } from '@lantern/nn';
-import { stateDictFromJson, stateDictToJson, type JsonValue } from '@lantern/optim';
+import { loadSafetensorsFile, saveSafetensorsFile } from '@lantern/nn/node';
+import { type JsonValue, stateDictFromJson, stateDictToJson } from '@lantern/optim';
 
 interface CheckpointOptimizer {
   stateDict(): never;
@@ -14,7 +14,12 @@ interface CheckpointOptimizer {
  * epoch count and the optimizer's state dict. Both are written to temporary names and renamed, so an interrupted
  * write never leaves a half checkpoint.
  */
-export async function saveCheckpoint(path: string, model: Module, optimizer: CheckpointOptimizer, completedEpochs: number): Promise<void> {
+export async function saveCheckpoint(
+  path: string,
+  model: Module,
+  optimizer: CheckpointOptimizer,
+  completedEpochs: number,
+): Promise<void> {
   const meta = { completedEpochs, optimizer: await stateDictToJson(optimizer.stateDict()) };
   await saveSafetensorsFile(`${path}.partial`, model.stateDict());
   await writeFile(`${path}.json.partial`, JSON.stringify(meta));

@@ -3,7 +3,12 @@ import type { Tensor } from '@lantern/tensor';
 /** A non-finite loss: training stops, naming where, as the trainer's contract says. */
 export class DivergedError extends Error {
   override name = 'DivergedError';
-  constructor(readonly epoch: number, readonly step: number, readonly value: number, lr: number) {
+  constructor(
+    readonly epoch: number,
+    readonly step: number,
+    readonly value: number,
+    lr: number,
+  ) {
     super(`loss became ${value} at epoch ${epoch}, step ${step}: training diverged; try a smaller --lr (now ${lr})`);
   }
 }
@@ -18,8 +23,12 @@ export class LossTracker {
   steps = 0;
   private readonly pending: Array<{ step: number; value: Promise<number> }> = [];
 
-  constructor(private readonly epoch: number, private readonly lr: number,
-    private readonly onStep: (step: number, loss: number) => void, private readonly window = 16) {}
+  constructor(
+    private readonly epoch: number,
+    private readonly lr: number,
+    private readonly onStep: (step: number, loss: number) => void,
+    private readonly window = 16,
+  ) {}
 
   /** Reads (then disposes) the step's loss. */
   async record(loss: Tensor): Promise<void> {
@@ -29,7 +38,11 @@ export class LossTracker {
       loss.dispose();
       return this.accept(step, value);
     }
-    this.pending.push({ step, value: loss.data().then((values) => (loss.dispose(), values[0]!)) });
+    const value = loss.data().then((values) => {
+      loss.dispose();
+      return values[0]!;
+    });
+    this.pending.push({ step, value });
     if (this.pending.length > this.window) await this.settleOne();
   }
 

@@ -39,7 +39,8 @@ export class UsageError extends Error {
 export function integer(name: string, minimum: number) {
   return (value: string) => {
     const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < minimum) throw new InvalidArgumentError(`${name} must be an integer >= ${minimum}, got '${value}'.`);
+    if (!Number.isInteger(parsed) || parsed < minimum)
+      throw new InvalidArgumentError(`${name} must be an integer >= ${minimum}, got '${value}'.`);
     return parsed;
   };
 }
@@ -47,7 +48,8 @@ export function integer(name: string, minimum: number) {
 function number(name: string, check: (value: number) => boolean, expected: string) {
   return (value: string) => {
     const parsed = Number(value);
-    if (value.trim() === '' || !Number.isFinite(parsed) || !check(parsed)) throw new InvalidArgumentError(`${name} must be ${expected}, got '${value}'.`);
+    if (value.trim() === '' || !Number.isFinite(parsed) || !check(parsed))
+      throw new InvalidArgumentError(`${name} must be ${expected}, got '${value}'.`);
     return parsed;
   };
 }
@@ -58,26 +60,47 @@ export function createCommand(): Command {
     .description("Trains the course's CIFAR-10 CNN with Lantern, printing each epoch's running loss as the course does.")
     .option('--data <dir>', 'root folder containing cifar-10-batches-bin/', './data')
     .option('--download', 'download CIFAR-10 into --data if it is not there', false)
-    .addOption(new Option('--split <split>', 'which split to train on (the course trains on test)').choices(splitNames).default('test'))
+    .addOption(
+      new Option('--split <split>', 'which split to train on (the course trains on test)').choices(splitNames).default('test'),
+    )
     .option('--limit <n>', 'train on the first N samples only', integer('--limit', 1))
     .option('--epochs <n>', 'number of epochs', integer('--epochs', 1), 20)
     .option('--batch-size <n>', 'samples per batch', integer('--batch-size', 1), 1)
-    .option('--lr <rate>', 'learning rate', number('--lr', (v) => v > 0, 'a number > 0'), 0.01)
+    .option(
+      '--lr <rate>',
+      'learning rate',
+      number('--lr', (v) => v > 0, 'a number > 0'),
+      0.01,
+    )
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(optimizerNames).default('sgd'))
-    .option('--momentum <m>', 'momentum (sgd, rmsprop)', number('--momentum', (v) => v >= 0, 'a number >= 0'), 0)
-    .option('--weight-decay <w>', 'weight decay', number('--weight-decay', (v) => v >= 0, 'a number >= 0'), 0)
+    .option(
+      '--momentum <m>',
+      'momentum (sgd, rmsprop)',
+      number('--momentum', (v) => v >= 0, 'a number >= 0'),
+      0,
+    )
+    .option(
+      '--weight-decay <w>',
+      'weight decay',
+      number('--weight-decay', (v) => v >= 0, 'a number >= 0'),
+      0,
+    )
     .option('--nesterov', 'Nesterov momentum (sgd; needs --momentum > 0)', false)
     .option('--shuffle', 'reshuffle the samples every epoch (the course does not)', false)
     .option('--no-shuffle', 'keep the dataset order (default)')
     .option('--seed <n>', 'seed for initialisation and shuffling (torch.manual_seed)', integer('--seed', 0))
-    .addOption(new Option('--backend <name>', 'compute backend (wasm: SIMD + threads, about 25x cpu on 2 cores)').choices(backendNames).default('wasm'))
+    .addOption(
+      new Option('--backend <name>', 'compute backend (wasm: SIMD + threads, about 25x cpu on 2 cores)')
+        .choices(backendNames)
+        .default('wasm'),
+    )
     .option('--threads <n>', 'worker threads for wasm (default: one per core)', integer('--threads', 1))
     .option('--no-winograd', "wasm: direct 5×5 convolutions (PyTorch's rounding) instead of Winograd F(4×4, 5×5)")
     .option('--init <file>', 'initial weights (.safetensors, PyTorch key names)')
     .option('--save <file>', 'write the final weights (.safetensors)')
     .option('--checkpoint <file>', 'after every epoch, save model and optimizer state to FILE(.safetensors/.json)')
     .option('--resume', 'continue from --checkpoint if it exists', false)
-    .option('--eval', "report accuracy on the other split after each epoch", false)
+    .option('--eval', 'report accuracy on the other split after each epoch', false)
     .option('--json', 'one JSON object per line instead of human-readable output', false)
     .option('--log-every <k>', 'with --json: log every K-th step loss', integer('--log-every', 1))
     .exitOverride()

@@ -14,14 +14,19 @@ type Write = (line: string) => void;
 export function humanReporter(write: Write = (line) => process.stdout.write(`${line}\n`)): Reporter {
   return {
     start: (options, samples) =>
-      write(`training the course CNN on CIFAR-10 ${options.split} (${samples} images), batch ${options.batchSize}, ` +
-        `${options.optimizer} lr ${options.lr}, ${options.epochs} epochs, backend ${options.backend}`),
+      write(
+        `training the course CNN on CIFAR-10 ${options.split} (${samples} images), batch ${options.batchSize}, ` +
+          `${options.optimizer} lr ${options.lr}, ${options.epochs} epochs, backend ${options.backend}`,
+      ),
     resumed: (completed, checkpoint) => write(`resumed from ${checkpoint} after epoch ${completed}`),
     step: () => {},
     epoch: (result, epochs) => {
-      const accuracy = result.testAccuracy === undefined ? '' : `, accuracy on the other split ${(result.testAccuracy * 100).toFixed(2)}%`;
-      write(`epoch ${result.epoch}/${epochs}: running loss ${result.runningLoss.toFixed(4)} (mean ${result.meanLoss.toFixed(4)}), ` +
-        `${result.seconds.toFixed(1)} s, ${result.imagesPerSecond.toFixed(1)} images/s${accuracy}`);
+      const accuracy =
+        result.testAccuracy === undefined ? '' : `, accuracy on the other split ${(result.testAccuracy * 100).toFixed(2)}%`;
+      write(
+        `epoch ${result.epoch}/${epochs}: running loss ${result.runningLoss.toFixed(4)} (mean ${result.meanLoss.toFixed(4)}), ` +
+          `${result.seconds.toFixed(1)} s, ${result.imagesPerSecond.toFixed(1)} images/s${accuracy}`,
+      );
     },
   };
 }

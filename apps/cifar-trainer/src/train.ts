@@ -2,7 +2,7 @@ import { CrossEntropyLoss } from '@lantern/losses';
 import type { Module } from '@lantern/nn';
 import { loadSafetensorsFile, saveSafetensorsFile } from '@lantern/nn/node';
 import { Adam, AdamW, RMSprop, SGD } from '@lantern/optim';
-import { Generator, manualSeed, noGrad, setBackend, tidy, type Tensor } from '@lantern/tensor';
+import { Generator, manualSeed, noGrad, setBackend, type Tensor, tidy } from '@lantern/tensor';
 import { loadBackend } from './backends.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { loadSplit, makeLoader } from './data.js';
@@ -23,16 +23,21 @@ export interface EpochResult {
 function createOptimizer(options: TrainerOptions, model: Module) {
   const { lr, momentum, weightDecay } = options;
   switch (options.optimizer) {
-    case 'sgd': return new SGD(model.parameters(), { lr, momentum, weightDecay, nesterov: options.nesterov });
-    case 'adam': return new Adam(model.parameters(), { lr, weightDecay });
-    case 'adamw': return new AdamW(model.parameters(), { lr, weightDecay });
-    case 'rmsprop': return new RMSprop(model.parameters(), { lr, momentum, weightDecay });
+    case 'sgd':
+      return new SGD(model.parameters(), { lr, momentum, weightDecay, nesterov: options.nesterov });
+    case 'adam':
+      return new Adam(model.parameters(), { lr, weightDecay });
+    case 'adamw':
+      return new AdamW(model.parameters(), { lr, weightDecay });
+    case 'rmsprop':
+      return new RMSprop(model.parameters(), { lr, momentum, weightDecay });
   }
 }
 
 async function accuracy(model: Module, loader: AsyncIterable<[Tensor, Tensor]>): Promise<number> {
   model.eval();
-  let correct = 0, total = 0;
+  let correct = 0,
+    total = 0;
   for await (const [images, labels] of loader) {
     const hits = noGrad(() => tidy(() => (model(images) as Tensor).argmax(1).eq(labels).sum()));
     correct += (await hits.data())[0]!;
@@ -54,7 +59,9 @@ export async function train(options: TrainerOptions, reporter: Reporter): Promis
   const dataset = await loadSplit(options, options.split);
   const generator = options.seed !== undefined ? new Generator(options.seed) : undefined;
   const loader = makeLoader(dataset, options.batchSize, options.shuffle, generator);
-  const evalLoader = options.eval ? makeLoader(await loadSplit(options, options.split === 'test' ? 'train' : 'test'), 256, false) : null;
+  const evalLoader = options.eval
+    ? makeLoader(await loadSplit(options, options.split === 'test' ? 'train' : 'test'), 256, false)
+    : null;
 
   const model = new CourseNet();
   if (options.init) model.loadStateDict((await loadSafetensorsFile(options.init)).tensors);
@@ -86,7 +93,10 @@ export async function train(options: TrainerOptions, reporter: Reporter): Promis
     await tracker.flush();
     const seconds = (performance.now() - start) / 1000;
     const result: EpochResult = {
-      epoch, runningLoss: tracker.runningLoss, meanLoss: tracker.runningLoss / tracker.steps, seconds,
+      epoch,
+      runningLoss: tracker.runningLoss,
+      meanLoss: tracker.runningLoss / tracker.steps,
+      seconds,
       imagesPerSecond: dataset.length / seconds,
     };
     if (evalLoader) result.testAccuracy = await accuracy(model, evalLoader as AsyncIterable<[Tensor, Tensor]>);

@@ -14,7 +14,10 @@ const repeats = Number(process.env.BENCH_REPEATS ?? 3);
 const workerScript = process.argv[2]!;
 const dataset = syntheticCifar(10_000, 0n);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const busy = (ms: number) => { const end = performance.now() + ms; while (performance.now() < end); };
+const busy = (ms: number) => {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+};
 
 const modes = ['serial', 'prefetch', 'workers-1', 'workers-2'] as const;
 type Mode = (typeof modes)[number];
@@ -30,7 +33,8 @@ function makeLoader(mode: Mode) {
 async function run(mode: Mode, step: number, style: Style): Promise<{ total: number; waited: number }> {
   const loader = makeLoader(mode);
   if (mode.startsWith('workers')) for await (const _ of loader) break; // start the workers (and build their datasets) untimed
-  const iterator: Iterator<unknown> | AsyncIterator<unknown> = mode === 'serial' ? loader[Symbol.iterator]() : loader[Symbol.asyncIterator]();
+  const iterator: Iterator<unknown> | AsyncIterator<unknown> =
+    mode === 'serial' ? loader[Symbol.iterator]() : loader[Symbol.asyncIterator]();
   let waited = 0;
   const start = performance.now();
   for (let count = 0; count < batches; count++) {
@@ -51,9 +55,13 @@ let load = Infinity;
 for (let i = 0; i < repeats; i++) load = Math.min(load, (await run('serial', 0, 'compute')).total);
 const step = Math.round(load);
 
-console.log(`batch ${batchSize}, RandomCrop(32, pad 4) + HorizontalFlip + ToTensor + Normalize; ${batches} batches per run, best of ${repeats} interleaved runs`);
+console.log(
+  `batch ${batchSize}, RandomCrop(32, pad 4) + HorizontalFlip + ToTensor + Normalize; ${batches} batches per run, best of ${repeats} interleaved runs`,
+);
 console.log(`${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at start (other processes share them)`);
-console.log(`loader alone: ${load.toFixed(1)} ms/batch; consumer step: ${step} ms/batch (serial ideal ${(step + load).toFixed(1)}, fully hidden ${Math.max(step, load).toFixed(1)})\n`);
+console.log(
+  `loader alone: ${load.toFixed(1)} ms/batch; consumer step: ${step} ms/batch (serial ideal ${(step + load).toFixed(1)}, fully hidden ${Math.max(step, load).toFixed(1)})\n`,
+);
 console.log('| consumer | loader | ms/batch | waited for loader, ms/batch | loader time hidden |');
 console.log('| --- | --- | ---: | ---: | ---: |');
 for (const style of ['await', 'compute'] as Style[]) {
@@ -69,6 +77,8 @@ for (const style of ['await', 'compute'] as Style[]) {
   for (const mode of modes) {
     const { total, waited } = best.get(mode)!;
     const hidden = Math.min(Math.max(1 - waited / serialWait, 0), 1);
-    console.log(`| ${style === 'await' ? 'awaits' : 'computes'} ${step} ms | ${mode} | ${total.toFixed(1)} | ${waited.toFixed(1)} | ${(hidden * 100).toFixed(0)}% |`);
+    console.log(
+      `| ${style === 'await' ? 'awaits' : 'computes'} ${step} ms | ${mode} | ${total.toFixed(1)} | ${waited.toFixed(1)} | ${(hidden * 100).toFixed(0)}% |`,
+    );
   }
 }

@@ -18,9 +18,18 @@ const out = mkdtempSync(join(tmpdir(), 'lantern-data-bench-'));
 try {
   for (const name of ['stage-costs', 'loader-overlap', 'worker']) {
     await build({
-      entryPoints: [join(here, `${name}.ts`)], outfile: join(out, `${name}.mjs`), bundle: true, platform: 'node', format: 'esm',
-      target: 'node20', alias, logLevel: 'error', ignoreAnnotations: true,
-      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+      entryPoints: [join(here, `${name}.ts`)],
+      outfile: join(out, `${name}.mjs`),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      alias,
+      logLevel: 'error',
+      ignoreAnnotations: true,
+      banner: {
+        js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+      },
     });
   }
   execFileSync(process.execPath, [join(out, 'stage-costs.mjs')], { stdio: 'inherit' });

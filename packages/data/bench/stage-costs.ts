@@ -1,7 +1,7 @@
 // Where a CIFAR-10 batch's preparation time goes: microseconds per call of each stage of the usual pipeline.
 import '@lantern/backend-cpu';
 import { Generator, type Tensor } from '@lantern/tensor';
-import { Normalize, RandomCrop, RandomHorizontalFlip, ToTensor, defaultCollate, type RawImage } from '../src/index.js';
+import { defaultCollate, Normalize, RandomCrop, RandomHorizontalFlip, type RawImage, ToTensor } from '../src/index.js';
 import { syntheticCifar } from './cifar-pipeline.js';
 
 const dataset = syntheticCifar(10_000, 0n);

@@ -8,12 +8,39 @@ import { RawImage } from './image.js';
 describe('defaultCollate (PyTorch default_collate)', () => {
   it('stacks tensors along a new dim 0 and turns integer labels into an int32 tensor', () => {
     const [images, labels] = defaultCollate([
-      [tensor([[1, 2], [3, 4]], { dtype: 'float32' }), 3],
-      [tensor([[5, 6], [7, 8]], { dtype: 'float32' }), 7],
+      [
+        tensor(
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          { dtype: 'float32' },
+        ),
+        3,
+      ],
+      [
+        tensor(
+          [
+            [5, 6],
+            [7, 8],
+          ],
+          { dtype: 'float32' },
+        ),
+        7,
+      ],
     ] as Array<[ReturnType<typeof tensor>, number]>);
     expect(images.shape).toEqual([2, 2, 2]);
     expect(images.dtype).toBe('float32');
-    expect(images.toArray()).toEqual([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]);
+    expect(images.toArray()).toEqual([
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [5, 6],
+        [7, 8],
+      ],
+    ]);
     expect(labels.dtype).toBe('int32');
     expect(labels.toArray()).toEqual([3, 7]);
   });

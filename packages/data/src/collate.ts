@@ -1,4 +1,4 @@
-import { Tensor, fromArray, stack, tensor, type TypedArray } from '@lantern/tensor';
+import { fromArray, stack, Tensor, type TypedArray, tensor } from '@lantern/tensor';
 import { CollateError } from './errors.js';
 import { isRawImage } from './image.js';
 
@@ -9,15 +9,20 @@ export type CollateFunction<Sample, Batch> = (samples: Sample[]) => Batch;
  * What `defaultCollate` makes of a sample type: tensors and numbers become tensors with a leading batch dim, tuples
  * and objects keep their structure with each field collated, strings become string lists.
  */
-export type Collated<Sample> = Sample extends Tensor ? Tensor
-  : Sample extends number | boolean | TypedArray ? Tensor
-  : Sample extends string ? string[]
-  : Sample extends readonly unknown[] ? { [K in keyof Sample]: Collated<Sample[K]> }
-  : Sample extends object ? { [K in keyof Sample]: Collated<Sample[K]> }
-  : never;
+export type Collated<Sample> = Sample extends Tensor
+  ? Tensor
+  : Sample extends number | boolean | TypedArray
+    ? Tensor
+    : Sample extends string
+      ? string[]
+      : Sample extends readonly unknown[]
+        ? { [K in keyof Sample]: Collated<Sample[K]> }
+        : Sample extends object
+          ? { [K in keyof Sample]: Collated<Sample[K]> }
+          : never;
 
 const describe = (value: unknown): string =>
-  value === null ? 'null' : typeof value === 'object' ? (value as object).constructor?.name ?? 'object' : typeof value;
+  value === null ? 'null' : typeof value === 'object' ? ((value as object).constructor?.name ?? 'object') : typeof value;
 
 /**
  * PyTorch's `default_collate`: stacks tensors along a new dim 0, turns numbers into a tensor (int32 when every number
@@ -37,7 +42,9 @@ function collate(samples: unknown[], path: string): unknown {
   const first = samples[0];
   for (let i = 1; i < samples.length; i++) {
     if (describe(samples[i]) !== describe(first)) {
-      throw new CollateError(`default collate: ${path} mixes ${describe(first)} (sample 0) and ${describe(samples[i])} (sample ${i})`);
+      throw new CollateError(
+        `default collate: ${path} mixes ${describe(first)} (sample 0) and ${describe(samples[i])} (sample ${i})`,
+      );
     }
   }
   if (first instanceof Tensor) return collateTensors(samples as Tensor[], path);
@@ -52,21 +59,33 @@ function collate(samples: unknown[], path: string): unknown {
     return collateTypedArrays(samples as Array<Float32Array | Float64Array | Int32Array>, path);
   }
   if (isRawImage(first)) {
-    throw new CollateError(`default collate: ${path} holds RawImage samples; add ToTensor() to the dataset's transform to batch them`);
+    throw new CollateError(
+      `default collate: ${path} holds RawImage samples; add ToTensor() to the dataset's transform to batch them`,
+    );
   }
   if (Array.isArray(first)) {
     const size = first.length;
     samples.forEach((sample, i) => {
       if ((sample as unknown[]).length !== size) {
-        throw new CollateError(`default collate: each element in list of batch should be of equal size; ${path} sample 0 has ${size}, sample ${i} has ${(sample as unknown[]).length}`);
+        throw new CollateError(
+          `default collate: each element in list of batch should be of equal size; ${path} sample 0 has ${size}, sample ${i} has ${(sample as unknown[]).length}`,
+        );
       }
     });
-    return first.map((_, field) => collate(samples.map((sample) => (sample as unknown[])[field]), `${path}[${field}]`));
+    return first.map((_, field) =>
+      collate(
+        samples.map((sample) => (sample as unknown[])[field]),
+        `${path}[${field}]`,
+      ),
+    );
   }
   if (first !== null && typeof first === 'object' && Object.getPrototypeOf(first) === Object.prototype) {
     const result: Record<string, unknown> = {};
     for (const key of Object.keys(first)) {
-      result[key] = collate(samples.map((sample) => (sample as Record<string, unknown>)[key]), `${path}.${key}`);
+      result[key] = collate(
+        samples.map((sample) => (sample as Record<string, unknown>)[key]),
+        `${path}.${key}`,
+      );
     }
     return result;
   }
@@ -80,7 +99,9 @@ function collateTensors(samples: Tensor[], path: string): Tensor {
   const shape = samples[0]!.shape.join(', ');
   samples.forEach((sample, i) => {
     if (sample.shape.join(', ') !== shape) {
-      throw new CollateError(`default collate: ${path} has tensors of shape [${shape}] (sample 0) and [${sample.shape.join(', ')}] (sample ${i}); stack needs equal shapes`);
+      throw new CollateError(
+        `default collate: ${path} has tensors of shape [${shape}] (sample 0) and [${sample.shape.join(', ')}] (sample ${i}); stack needs equal shapes`,
+      );
     }
   });
   return stack(samples, 0);
@@ -92,7 +113,9 @@ function collateTypedArrays(samples: Array<Float32Array | Float64Array | Int32Ar
   const values = new Constructor(samples.length * length);
   samples.forEach((sample, i) => {
     if (sample.length !== length) {
-      throw new CollateError(`default collate: ${path} has arrays of length ${length} (sample 0) and ${sample.length} (sample ${i})`);
+      throw new CollateError(
+        `default collate: ${path} has arrays of length ${length} (sample 0) and ${sample.length} (sample ${i})`,
+      );
     }
     values.set(sample, i * length);
   });

@@ -1,9 +1,9 @@
 import { defaultGenerator, type Generator } from '@lantern/tensor';
-import { defaultCollate, type CollateFunction, type Collated } from './collate.js';
-import { isMapDataset, type AnyDataset, type Dataset } from './dataset.js';
+import { type Collated, type CollateFunction, defaultCollate } from './collate.js';
+import { type AnyDataset, type Dataset, isMapDataset } from './dataset.js';
 import { DataLoaderError } from './errors.js';
 import { createSliceTimer, prefetched } from './prefetch.js';
-import { BatchSampler, RandomSampler, SequentialSampler, drawSeed, type Sampler } from './sampler.js';
+import { BatchSampler, drawSeed, RandomSampler, type Sampler, SequentialSampler } from './sampler.js';
 import { WorkerCoordinator } from './worker-coordinator.js';
 import { decodeBatch, type WorkerPool } from './worker-protocol.js';
 
@@ -44,21 +44,38 @@ export class DataLoader<Sample, Batch = Collated<Sample>> implements AsyncIterab
   private readonly generator: Generator | undefined;
   private coordinator: WorkerCoordinator | null = null;
 
-  constructor(readonly dataset: AnyDataset<Sample>, private readonly options: DataLoaderOptions<Sample, Batch> = {}) {
+  constructor(
+    readonly dataset: AnyDataset<Sample>,
+    private readonly options: DataLoaderOptions<Sample, Batch> = {},
+  ) {
     const { shuffle = false, sampler, batchSampler, dropLast = false, prefetch = 2 } = options;
     this.batchSize = options.batchSize ?? 1;
     this.generator = options.generator;
     this.collate = options.collate ?? (defaultCollate as unknown as CollateFunction<Sample, Batch>);
-    if (!Number.isInteger(prefetch) || prefetch < 0) throw new DataLoaderError(`DataLoader: prefetch must be a non-negative integer, got ${prefetch}`);
+    if (!Number.isInteger(prefetch) || prefetch < 0)
+      throw new DataLoaderError(`DataLoader: prefetch must be a non-negative integer, got ${prefetch}`);
     this.prefetch = prefetch;
     if (options.workers && !(Number.isInteger(options.workers.count) && options.workers.count > 0)) {
       throw new DataLoaderError(`DataLoader: workers.count must be a positive integer, got ${options.workers.count}`);
     }
     if (!isMapDataset(dataset)) {
-      const given = shuffle ? `shuffle=${shuffle}` : sampler ? 'a sampler' : batchSampler ? 'a batchSampler' : options.workers ? 'workers' : null;
-      if (given) throw new DataLoaderError(`DataLoader with IterableDataset: expected no shuffle, sampler, batchSampler or workers, but got ${given}`);
+      const given = shuffle
+        ? `shuffle=${shuffle}`
+        : sampler
+          ? 'a sampler'
+          : batchSampler
+            ? 'a batchSampler'
+            : options.workers
+              ? 'workers'
+              : null;
+      if (given)
+        throw new DataLoaderError(
+          `DataLoader with IterableDataset: expected no shuffle, sampler, batchSampler or workers, but got ${given}`,
+        );
       if (!Number.isInteger(this.batchSize) || this.batchSize <= 0) {
-        throw new DataLoaderError(`DataLoader: batchSize should be a positive integer value, but got batchSize=${this.batchSize}`);
+        throw new DataLoaderError(
+          `DataLoader: batchSize should be a positive integer value, but got batchSize=${this.batchSize}`,
+        );
       }
       this.batches = null;
       return;
@@ -66,25 +83,32 @@ export class DataLoader<Sample, Batch = Collated<Sample>> implements AsyncIterab
     if (sampler && shuffle) throw new DataLoaderError('DataLoader: sampler option is mutually exclusive with shuffle');
     if (batchSampler) {
       if (options.batchSize !== undefined || shuffle || sampler || dropLast) {
-        throw new DataLoaderError('DataLoader: batchSampler option is mutually exclusive with batchSize, shuffle, sampler, and dropLast');
+        throw new DataLoaderError(
+          'DataLoader: batchSampler option is mutually exclusive with batchSize, shuffle, sampler, and dropLast',
+        );
       }
       this.batches = batchSampler;
       return;
     }
-    const indices = sampler ?? (shuffle ? new RandomSampler(dataset, { generator: options.generator }) : new SequentialSampler(dataset));
+    const indices =
+      sampler ?? (shuffle ? new RandomSampler(dataset, { generator: options.generator }) : new SequentialSampler(dataset));
     this.batches = new BatchSampler(indices, this.batchSize, dropLast);
   }
 
   /** Batches per epoch (torch's len(loader)); throws for an iterable dataset without a length. */
   get length(): number {
-    const count = this.batches ? this.batches.length : lengthOfBatches(this.dataset.length, this.batchSize, this.options.dropLast ?? false);
-    if (count === undefined) throw new DataLoaderError('DataLoader: the dataset (or sampler) has no length, so the loader has none');
+    const count = this.batches
+      ? this.batches.length
+      : lengthOfBatches(this.dataset.length, this.batchSize, this.options.dropLast ?? false);
+    if (count === undefined)
+      throw new DataLoaderError('DataLoader: the dataset (or sampler) has no length, so the loader has none');
     return count;
   }
 
   /** Synchronous epoch: each batch is built when requested (no prefetch, no workers). */
   [Symbol.iterator](): Iterator<Batch> {
-    if (this.options.workers) throw new DataLoaderError('DataLoader: workers serve only `for await`; iterate with for await, or drop the workers option');
+    if (this.options.workers)
+      throw new DataLoaderError('DataLoader: workers serve only `for await`; iterate with for await, or drop the workers option');
     this.drawBaseSeed();
     return this.iterateSync();
   }
@@ -118,11 +142,15 @@ export class DataLoader<Sample, Batch = Collated<Sample>> implements AsyncIterab
       for (const indices of this.batches) yield this.collate(indices.map((index) => map.getItem(index)));
       return;
     }
-    if (!(Symbol.iterator in dataset)) throw new DataLoaderError('DataLoader: this IterableDataset is only async-iterable; use for await');
+    if (!(Symbol.iterator in dataset))
+      throw new DataLoaderError('DataLoader: this IterableDataset is only async-iterable; use for await');
     let samples: Sample[] = [];
     for (const sample of dataset as Iterable<Sample>) {
       samples.push(sample);
-      if (samples.length === this.batchSize) { yield this.collate(samples); samples = []; }
+      if (samples.length === this.batchSize) {
+        yield this.collate(samples);
+        samples = [];
+      }
     }
     if (samples.length > 0 && !this.options.dropLast) yield this.collate(samples);
   }
@@ -147,7 +175,8 @@ export class DataLoader<Sample, Batch = Collated<Sample>> implements AsyncIterab
 
   private streamProducer(): Producer<Batch> {
     const dataset = this.dataset as AsyncIterable<Sample> | Iterable<Sample>;
-    const source = Symbol.asyncIterator in dataset ? dataset[Symbol.asyncIterator]() : (dataset as Iterable<Sample>)[Symbol.iterator]();
+    const source =
+      Symbol.asyncIterator in dataset ? dataset[Symbol.asyncIterator]() : (dataset as Iterable<Sample>)[Symbol.iterator]();
     let exhausted = false;
     return {
       next: async () => {
@@ -159,7 +188,8 @@ export class DataLoader<Sample, Batch = Collated<Sample>> implements AsyncIterab
           else samples.push(result.value);
           await pause();
         }
-        if (samples.length === 0 || (samples.length < this.batchSize && this.options.dropLast)) return { done: true, value: undefined };
+        if (samples.length === 0 || (samples.length < this.batchSize && this.options.dropLast))
+          return { done: true, value: undefined };
         return { done: false, value: this.collate(samples) };
       },
       stop: () => void source.return?.(),
@@ -167,7 +197,8 @@ export class DataLoader<Sample, Batch = Collated<Sample>> implements AsyncIterab
   }
 
   private async *iterateWithWorkers(pool: WorkerPool, baseSeed: bigint): AsyncGenerator<Batch> {
-    const coordinator = (this.coordinator ??= new WorkerCoordinator(pool, baseSeed));
+    this.coordinator ??= new WorkerCoordinator(pool, baseSeed);
+    const coordinator = this.coordinator;
     coordinator.setActive(true);
     const plan = this.batches![Symbol.iterator]();
     const inFlight: Array<Promise<unknown>> = [];
@@ -185,7 +216,9 @@ export class DataLoader<Sample, Batch = Collated<Sample>> implements AsyncIterab
       const lengths = await coordinator.whenReady();
       lengths.forEach((length, workerId) => {
         if (length !== (this.dataset as Dataset<Sample>).length) {
-          throw new DataLoaderError(`DataLoader: worker ${workerId}'s dataset has ${length} samples, the main thread's has ${(this.dataset as Dataset<Sample>).length}`);
+          throw new DataLoaderError(
+            `DataLoader: worker ${workerId}'s dataset has ${length} samples, the main thread's has ${(this.dataset as Dataset<Sample>).length}`,
+          );
         }
       });
       fill();

@@ -38,7 +38,9 @@ export class TensorDataset implements Dataset<Tensor[]> {
     const size = tensors[0]!.shape[0];
     for (const tensor of tensors) {
       if (tensor.ndim === 0 || tensor.shape[0] !== size) {
-        throw new DataLoaderError(`TensorDataset: size mismatch between tensors, shapes ${tensors.map((t) => `[${t.shape.join(', ')}]`).join(' and ')}`);
+        throw new DataLoaderError(
+          `TensorDataset: size mismatch between tensors, shapes ${tensors.map((t) => `[${t.shape.join(', ')}]`).join(' and ')}`,
+        );
       }
     }
     this.tensors = tensors;

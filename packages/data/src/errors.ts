@@ -8,28 +8,44 @@ export class DataError extends LanternError {}
 
 /** A dataset's files are not where the dataset looked, and downloading was not asked for. */
 export class DatasetNotFoundError extends DataError {
-  constructor(readonly dataset: string, readonly folder: string, readonly missing: readonly string[], hint: string) {
+  constructor(
+    readonly dataset: string,
+    readonly folder: string,
+    readonly missing: readonly string[],
+    hint: string,
+  ) {
     super(`${dataset}: dataset not found in ${folder} (missing ${missing.join(', ')}); ${hint}`);
   }
 }
 
 /** A dataset file that exists but is not in the official format: the message names the file and what is wrong. */
 export class CorruptDatasetError extends DataError {
-  constructor(readonly dataset: string, readonly file: string, readonly problem: string) {
+  constructor(
+    readonly dataset: string,
+    readonly file: string,
+    readonly problem: string,
+  ) {
     super(`${dataset}: ${file} ${problem}`);
   }
 }
 
 /** A download that failed: network error, HTTP status other than 200, or a stream that ended early. */
 export class DownloadError extends DataError {
-  constructor(readonly url: string, problem: string) {
+  constructor(
+    readonly url: string,
+    problem: string,
+  ) {
     super(`download of ${url} failed: ${problem}`);
   }
 }
 
 /** A downloaded (or previously downloaded) file whose MD5 is not the published one. */
 export class ChecksumError extends DataError {
-  constructor(readonly file: string, readonly expected: string, readonly actual: string) {
+  constructor(
+    readonly file: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
     super(`${file} has MD5 ${actual}, expected ${expected}: the file is corrupt or not the official one`);
   }
 }
@@ -45,7 +61,12 @@ export class TransformError extends DataError {}
 
 /** An error raised inside a DataLoader worker, re-raised on the main thread with the worker's message and stack. */
 export class WorkerError extends DataError {
-  constructor(readonly workerId: number, readonly originalName: string, message: string, readonly workerStack?: string) {
+  constructor(
+    readonly workerId: number,
+    readonly originalName: string,
+    message: string,
+    readonly workerStack?: string,
+  ) {
     super(`DataLoader worker ${workerId} raised ${originalName}: ${message}`);
   }
 }

@@ -9,9 +9,19 @@ import { TransformError } from './errors.js';
  * image.pixel(0, 0, 2) // blue value of the top-left pixel
  */
 export class RawImage {
-  constructor(readonly data: Uint8Array, readonly height: number, readonly width: number, readonly channels: number) {
-    for (const [name, value] of [['height', height], ['width', width], ['channels', channels]] as const) {
-      if (!Number.isInteger(value) || value <= 0) throw new TransformError(`RawImage: ${name} must be a positive integer, got ${value}`);
+  constructor(
+    readonly data: Uint8Array,
+    readonly height: number,
+    readonly width: number,
+    readonly channels: number,
+  ) {
+    for (const [name, value] of [
+      ['height', height],
+      ['width', width],
+      ['channels', channels],
+    ] as const) {
+      if (!Number.isInteger(value) || value <= 0)
+        throw new TransformError(`RawImage: ${name} must be a positive integer, got ${value}`);
     }
     if (data.length !== height * width * channels) {
       throw new TransformError(`RawImage: ${data.length} bytes do not fill ${height}x${width}x${channels} (HWC)`);

@@ -3,8 +3,15 @@
  * plus everything the browser-safe entry exports, so one import serves a Node training script.
  */
 export * from './index.js';
-export { CIFAR10, downloadCIFAR10, readCIFAR10Batches, cifar10Download, type CIFAR10Options } from './node/cifar10.js';
-export { FashionMNIST, downloadFashionMNIST, fashionMnistMirrors, type FashionMNISTOptions } from './node/fashion-mnist.js';
-export { downloadFile, fileMd5, type DownloadOptions } from './node/download.js';
+export { CIFAR10, type CIFAR10Options, cifar10Download, downloadCIFAR10, readCIFAR10Batches } from './node/cifar10.js';
+export { type DownloadOptions, downloadFile, fileMd5 } from './node/download.js';
 export { extractTarGz, gunzipFile } from './node/extract.js';
-export { threadWorkers, serveDataset, type ThreadWorkersOptions } from './node/threads.js';
+export { downloadFashionMNIST, FashionMNIST, type FashionMNISTOptions, fashionMnistMirrors } from './node/fashion-mnist.js';
+export {
+  type CIFAR10Split,
+  type SyntheticCIFAR10Files,
+  type SyntheticCIFAR10Options,
+  syntheticCIFAR10Batch,
+  writeSyntheticCIFAR10,
+} from './node/synthetic-cifar10.js';
+export { serveDataset, type ThreadWorkersOptions, threadWorkers } from './node/threads.js';

@@ -3,7 +3,10 @@
  * consumer. Production runs in macrotasks, so it fills the time the consumer spends awaiting (a device readback, a
  * file, a timer); it cannot overlap a consumer that computes synchronously without awaiting — worker threads do that.
  */
-type Slot<T> = { readonly kind: 'value'; readonly value: T } | { readonly kind: 'end' } | { readonly kind: 'error'; readonly error: unknown };
+type Slot<T> =
+  | { readonly kind: 'value'; readonly value: T }
+  | { readonly kind: 'end' }
+  | { readonly kind: 'error'; readonly error: unknown };
 
 const setImmediateIfAny = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
 
@@ -19,11 +22,17 @@ export function createSliceTimer(): () => Promise<void> | undefined {
   let sliceStart = performance.now();
   return () => {
     if (performance.now() - sliceStart < preparationSliceMilliseconds) return undefined;
-    return yieldToEventLoop().then(() => { sliceStart = performance.now(); });
+    return yieldToEventLoop().then(() => {
+      sliceStart = performance.now();
+    });
   };
 }
 
-export async function* prefetched<T>(produce: () => Promise<IteratorResult<T>>, capacity: number, onStop: () => void): AsyncGenerator<T> {
+export async function* prefetched<T>(
+  produce: () => Promise<IteratorResult<T>>,
+  capacity: number,
+  onStop: () => void,
+): AsyncGenerator<T> {
   const ready: Array<Slot<T>> = [];
   let stopped = false;
   let finished = false;

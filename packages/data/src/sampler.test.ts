@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import reference from './__fixtures__/pytorch-reference.json';
 import { DataLoader } from './dataloader.js';
 import { DataLoaderError } from './errors.js';
-import { BatchSampler, RandomSampler, SequentialSampler, drawSeed } from './sampler.js';
+import { BatchSampler, drawSeed, RandomSampler, SequentialSampler } from './sampler.js';
 
 const range = (n: number) => ({ length: n, getItem: (index: number) => index });
 
@@ -30,14 +30,21 @@ describe('shuffle order matches PyTorch 1.13 DataLoader', () => {
   });
 
   it('with dropLast', () => {
-    const loader = new DataLoader(range(10), { batchSize: 4, shuffle: true, dropLast: true, generator: new Generator().manualSeed(1) });
+    const loader = new DataLoader(range(10), {
+      batchSize: 4,
+      shuffle: true,
+      dropLast: true,
+      generator: new Generator().manualSeed(1),
+    });
     expect(loader.length).toBe(2);
     expect(epochsSync(loader, 2)).toEqual(reference.generatorSeed1Batch4DropLast);
   });
 
   it('with no generator, drawing from the default generator after manualSeed', async () => {
     manualSeed(7);
-    expect(await epochsAsync(new DataLoader(range(10), { batchSize: 4, shuffle: true, prefetch: 0 }), 2)).toEqual(reference.manualSeed7Batch4);
+    expect(await epochsAsync(new DataLoader(range(10), { batchSize: 4, shuffle: true, prefetch: 0 }), 2)).toEqual(
+      reference.manualSeed7Batch4,
+    );
   });
 
   it('leaves the trailing randperm undrawn when an epoch is left early, as the Python generator does', () => {
@@ -54,15 +61,19 @@ describe('shuffle order matches PyTorch 1.13 DataLoader', () => {
     expect([...sampler]).toEqual(reference.replacementSeed3);
     expect(sampler.length).toBe(40);
     // A whole number of blocks: the trailing draw is empty, as torch.randint(size=(0,)) is.
-    expect([...new RandomSampler(range(10), { replacement: true, numSamples: 32, generator: new Generator().manualSeed(3) })])
-      .toEqual(reference.replacementSeed3.slice(0, 32));
+    expect([
+      ...new RandomSampler(range(10), { replacement: true, numSamples: 32, generator: new Generator().manualSeed(3) }),
+    ]).toEqual(reference.replacementSeed3.slice(0, 32));
   });
 });
 
 describe('samplers', () => {
   it('SequentialSampler and BatchSampler keep or drop the short last batch', () => {
     expect([...new BatchSampler(new SequentialSampler(range(7)), 3, false)]).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
-    expect([...new BatchSampler(new SequentialSampler(range(7)), 3, true)]).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect([...new BatchSampler(new SequentialSampler(range(7)), 3, true)]).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
     expect(new BatchSampler(new SequentialSampler(range(7)), 3, false).length).toBe(3);
   });
 

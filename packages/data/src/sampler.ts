@@ -1,4 +1,4 @@
-import { Generator, defaultGenerator, getBackend, randint, randperm, registeredBackends, type Tensor } from '@lantern/tensor';
+import { defaultGenerator, Generator, getBackend, randint, randperm, registeredBackends, type Tensor } from '@lantern/tensor';
 import { DataLoaderError } from './errors.js';
 
 /** Yields dataset indices; `length` (when known) is how many. PyTorch's `Sampler[int]`. */
@@ -10,7 +10,9 @@ export interface Sampler {
 /** 0, 1, …, length - 1, as torch's SequentialSampler. */
 export class SequentialSampler implements Sampler {
   constructor(readonly source: { readonly length: number }) {}
-  get length(): number { return this.source.length; }
+  get length(): number {
+    return this.source.length;
+  }
   *[Symbol.iterator](): Iterator<number> {
     for (let index = 0; index < this.source.length; index++) yield index;
   }
@@ -34,12 +36,17 @@ export class RandomSampler implements Sampler {
   private readonly generator: Generator | undefined;
   private readonly requestedSamples: number | undefined;
 
-  constructor(readonly source: { readonly length: number }, options: RandomSamplerOptions = {}) {
+  constructor(
+    readonly source: { readonly length: number },
+    options: RandomSamplerOptions = {},
+  ) {
     this.replacement = options.replacement ?? false;
     this.generator = options.generator;
     this.requestedSamples = options.numSamples;
     if (this.requestedSamples !== undefined && !(Number.isInteger(this.requestedSamples) && this.requestedSamples > 0)) {
-      throw new DataLoaderError(`RandomSampler: numSamples should be a positive integer value, but got numSamples=${this.requestedSamples}`);
+      throw new DataLoaderError(
+        `RandomSampler: numSamples should be a positive integer value, but got numSamples=${this.requestedSamples}`,
+      );
     }
   }
 
@@ -52,18 +59,24 @@ export class RandomSampler implements Sampler {
     const generator = this.generator ?? new Generator(Number(drawSeed(defaultGenerator) & 0xffffffffn));
     const total = this.length;
     if (this.replacement) {
-      for (let block = 0; block < Math.floor(total / 32); block++) yield* hostValues(randint(0, n, [32], { generator, backend: hostBackend() }));
+      for (let block = 0; block < Math.floor(total / 32); block++)
+        yield* hostValues(randint(0, n, [32], { generator, backend: hostBackend() }));
       yield* hostValues(randint(0, n, [total % 32], { generator, backend: hostBackend() }));
       return;
     }
-    for (let pass = 0; pass < Math.floor(total / n); pass++) yield* hostValues(randperm(n, { generator, backend: hostBackend() }));
+    for (let pass = 0; pass < Math.floor(total / n); pass++)
+      yield* hostValues(randperm(n, { generator, backend: hostBackend() }));
     yield* hostValues(randperm(n, { generator, backend: hostBackend() })).slice(0, total % n);
   }
 }
 
 /** Groups a sampler's indices into batches, as torch's BatchSampler (the last short batch kept unless dropLast). */
 export class BatchSampler {
-  constructor(readonly sampler: Iterable<number> & { readonly length?: number }, readonly batchSize: number, readonly dropLast: boolean) {
+  constructor(
+    readonly sampler: Iterable<number> & { readonly length?: number },
+    readonly batchSize: number,
+    readonly dropLast: boolean,
+  ) {
     if (!Number.isInteger(batchSize) || batchSize <= 0) {
       throw new DataLoaderError(`BatchSampler: batchSize should be a positive integer value, but got batchSize=${batchSize}`);
     }
@@ -110,7 +123,9 @@ function hostBackend(): string {
   if (active.supportsSyncRead) return active.name;
   const readable = registeredBackends().find((name) => getBackend(name).supportsSyncRead);
   if (readable === undefined) {
-    throw new DataLoaderError(`RandomSampler: no registered backend reads synchronously (active: '${active.name}'); import '@lantern/backend-cpu' as well`);
+    throw new DataLoaderError(
+      `RandomSampler: no registered backend reads synchronously (active: '${active.name}'); import '@lantern/backend-cpu' as well`,
+    );
   }
   return readable;
 }

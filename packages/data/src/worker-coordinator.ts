@@ -24,10 +24,18 @@ export class WorkerCoordinator {
       const handle = pool.spawn({ workerId, numWorkers: pool.count, seed: baseSeed + BigInt(workerId) });
       let announce!: (length: number) => void;
       let refuse!: (error: Error) => void;
-      lengths.push(new Promise<number>((resolve, reject) => ((announce = resolve), (refuse = reject))));
+      lengths.push(
+        new Promise<number>((resolve, reject) => {
+          announce = resolve;
+          refuse = reject;
+        }),
+      );
       handle.listen(
         (message) => this.receive(workerId, message, announce, refuse),
-        (error) => { refuse(error); this.fail(new WorkerError(workerId, error.name, error.message, error.stack)); },
+        (error) => {
+          refuse(error);
+          this.fail(new WorkerError(workerId, error.name, error.message, error.stack));
+        },
       );
       this.handles.push(handle);
     }
@@ -58,16 +66,30 @@ export class WorkerCoordinator {
 
   async close(): Promise<void> {
     this.fail(new WorkerError(-1, 'Error', 'the DataLoader was closed'));
-    await Promise.all(this.handles.map((handle) => { handle.post({ type: 'close' }); return handle.terminate(); }));
+    await Promise.all(
+      this.handles.map((handle) => {
+        handle.post({ type: 'close' });
+        return handle.terminate();
+      }),
+    );
   }
 
-  private receive(workerId: number, message: WorkerResponse, announce: (length: number) => void, refuse: (error: Error) => void): void {
-    if (message.type === 'ready') return announce(message.length);
+  private receive(
+    workerId: number,
+    message: WorkerResponse,
+    announce: (length: number) => void,
+    refuse: (error: Error) => void,
+  ): void {
+    if (message.type === 'ready') {
+      announce(message.length);
+      return;
+    }
     if (message.type === 'failed') {
       // The worker failed before serving anything (its dataset factory threw): the pool is unusable.
       const error = new WorkerError(workerId, message.name, message.message, message.stack);
       refuse(error);
-      return this.fail(error);
+      this.fail(error);
+      return;
     }
     const request = this.pending.get(message.id);
     if (!request) return;

@@ -1,4 +1,4 @@
-import { Tensor, fromArray, type DType, type TypedArray } from '@lantern/tensor';
+import { type DType, fromArray, Tensor, type TypedArray } from '@lantern/tensor';
 import type { CollateFunction } from './collate.js';
 import type { Dataset } from './dataset.js';
 
@@ -110,4 +110,3 @@ export function describeError(error: unknown): { name: string; message: string; 
   if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
   return { name: 'Error', message: String(error) };
 }
-

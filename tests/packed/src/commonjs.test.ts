@@ -26,8 +26,13 @@ const scopeFolder = join(installFolder, 'node_modules', '@lantern');
 const specifiers = readdirSync(scopeFolder)
   .sort()
   .flatMap((name) => {
-    const manifest = JSON.parse(readFileSync(join(scopeFolder, name, 'package.json'), 'utf8')) as { exports?: unknown };
+    const manifest = JSON.parse(readFileSync(join(scopeFolder, name, 'package.json'), 'utf8')) as {
+      exports?: unknown;
+      main?: string;
+    };
     const exports = manifest.exports;
+    // A command-line package (the trainer) has bins and no entry point to require.
+    if (exports === undefined && manifest.main === undefined) return [];
     const subpaths =
       exports &&
       typeof exports === 'object' &&

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { environmentWithTestNode } from './programs.js';
+import { npmEnvironment } from './programs.js';
 import { expectSuccess, runCommand } from './run-command.js';
 import { readTarball } from './tarball.js';
 import { type Manifest, pnpmCommand, publicPackages, workspaceRangeOf, workspaceRoot } from './workspace.js';
@@ -26,16 +26,6 @@ declare module 'vitest' {
   export interface ProvidedContext {
     packed: PackedInstall;
   }
-}
-
-/**
- * npm reads npm_config_* from the environment; pnpm sets its own there when it runs this script, so drop them. npm
- * runs on the tests' Node (22 under pnpm), which the packages' engines field asks for.
- */
-function npmEnvironment(): NodeJS.ProcessEnv {
-  return environmentWithTestNode(
-    Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_(config|package|lifecycle)_/i.test(key))),
-  );
 }
 
 /**

@@ -25,3 +25,13 @@ export function runNode(installFolder: string, args: readonly string[], timeoutM
 export function environmentWithTestNode(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return { ...base, PATH: `${dirname(process.execPath)}${delimiter}${base.PATH ?? ''}` };
 }
+
+/**
+ * npm reads npm_config_* from the environment; pnpm sets its own there when it runs this script, so drop them. npm
+ * runs on the tests' Node (22 under pnpm), which the packages' engines field asks for.
+ */
+export function npmEnvironment(): NodeJS.ProcessEnv {
+  return environmentWithTestNode(
+    Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_(config|package|lifecycle)_/i.test(key))),
+  );
+}

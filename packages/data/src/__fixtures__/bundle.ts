@@ -1,6 +1,6 @@
 // Worker threads run plain JavaScript, while tests import TypeScript sources: bundle a worker script (and the sources
 // it imports, @lantern/* resolved to packages/*/src as vitest.shared.ts does) into one .mjs file Node can start.
-import { readdirSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -26,7 +26,9 @@ export async function bundleForNode(entry: string, outfile: string): Promise<str
     // drop the registering `import '@lantern/backend-cpu'` as unused.
     ignoreAnnotations: true,
     // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
   });
   return outfile;
 }

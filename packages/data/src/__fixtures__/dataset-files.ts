@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { create as tarCreate } from 'tar';
 
-export const cifarFiles = ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin', 'test_batch.bin'];
+export const cifarFiles = [
+  'data_batch_1.bin',
+  'data_batch_2.bin',
+  'data_batch_3.bin',
+  'data_batch_4.bin',
+  'data_batch_5.bin',
+  'test_batch.bin',
+];
 
 /**
  * A full-size official batch (10,000 records of 3,073 bytes), mostly zeros so it compresses to almost nothing. Record r
@@ -72,21 +79,27 @@ export const gzip = (bytes: Uint8Array) => gzipSync(bytes, { level: 1 });
 export type Route = (request: IncomingMessage, response: ServerResponse) => void;
 
 /** Serves `bytes` with its Content-Length. */
-export const serveBytes = (bytes: Uint8Array): Route => (_request, response) => {
-  response.writeHead(200, { 'content-length': bytes.length, 'content-type': 'application/octet-stream' });
-  response.end(bytes);
-};
+export const serveBytes =
+  (bytes: Uint8Array): Route =>
+  (_request, response) => {
+    response.writeHead(200, { 'content-length': bytes.length, 'content-type': 'application/octet-stream' });
+    response.end(bytes);
+  };
 
 /** Announces the full length, sends the first half, then drops the connection. */
-export const serveTruncated = (bytes: Uint8Array): Route => (_request, response) => {
-  response.writeHead(200, { 'content-length': bytes.length });
-  response.write(bytes.subarray(0, bytes.length >> 1), () => setTimeout(() => response.socket?.destroy(), 20));
-};
+export const serveTruncated =
+  (bytes: Uint8Array): Route =>
+  (_request, response) => {
+    response.writeHead(200, { 'content-length': bytes.length });
+    response.write(bytes.subarray(0, bytes.length >> 1), () => setTimeout(() => response.socket?.destroy(), 20));
+  };
 
-export const serveStatus = (status: number): Route => (_request, response) => {
-  response.writeHead(status);
-  response.end('no');
-};
+export const serveStatus =
+  (status: number): Route =>
+  (_request, response) => {
+    response.writeHead(status);
+    response.end('no');
+  };
 
 /** An HTTP server on 127.0.0.1 (random port) with fixed routes; counts the requests each path got. */
 export async function startServer(routes: Record<string, Route>) {
@@ -101,6 +114,10 @@ export async function startServer(routes: Record<string, Route>) {
   return {
     url: (path: string) => `http://127.0.0.1:${port}${path}`,
     hits,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

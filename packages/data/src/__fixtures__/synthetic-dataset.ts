@@ -1,4 +1,4 @@
-import { tensor, type Tensor } from '@lantern/tensor';
+import { type Tensor, tensor } from '@lantern/tensor';
 import type { Dataset } from '../dataset.js';
 
 export interface SyntheticOptions {
@@ -17,7 +17,12 @@ export function syntheticDataset(options: SyntheticOptions): Dataset<SyntheticSa
     length: options.length,
     getItem(index) {
       if (index === options.failAt) throw new RangeError(`sample ${index} is unreadable`);
-      return { features: tensor(new Float32Array(6).fill(index), { shape: [2, 3] }), label: index % 10, workerId: options.workerId ?? -1, seed: String(options.seed ?? -1n) };
+      return {
+        features: tensor(new Float32Array(6).fill(index), { shape: [2, 3] }),
+        label: index % 10,
+        workerId: options.workerId ?? -1,
+        seed: String(options.seed ?? -1n),
+      };
     },
   };
 }

@@ -1,7 +1,7 @@
 // The script each test worker thread runs (bundled by bundle.ts): serves a synthetic dataset.
 import '@lantern/backend-cpu';
 import { serveDataset } from '../node/threads.js';
-import { syntheticDataset, type SyntheticOptions } from './synthetic-dataset.js';
+import { type SyntheticOptions, syntheticDataset } from './synthetic-dataset.js';
 
 serveDataset((info, workerData) => {
   const options = workerData as SyntheticOptions & { failFactory?: boolean };

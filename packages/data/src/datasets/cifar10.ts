@@ -1,4 +1,4 @@
-import { resolveIndex, type Dataset } from '../dataset.js';
+import { type Dataset, resolveIndex } from '../dataset.js';
 import { CorruptDatasetError } from '../errors.js';
 import { RawImage } from '../image.js';
 import type { Transform } from '../transforms/basic.js';
@@ -36,8 +36,11 @@ export interface DatasetTransforms<ImageOutput, TargetOutput> {
 export function validateCifar10Batch(batch: CIFAR10Batch): void {
   const { recordBytes, recordsPerBatch, batchBytes } = cifar10Format;
   if (batch.bytes.length !== batchBytes) {
-    throw new CorruptDatasetError('CIFAR10', batch.name,
-      `is ${batch.bytes.length} bytes, expected ${batchBytes} (${recordsPerBatch} records of ${recordBytes} bytes)`);
+    throw new CorruptDatasetError(
+      'CIFAR10',
+      batch.name,
+      `is ${batch.bytes.length} bytes, expected ${batchBytes} (${recordsPerBatch} records of ${recordBytes} bytes)`,
+    );
   }
   for (let record = 0; record < recordsPerBatch; record++) {
     const label = batch.bytes[record * recordBytes]!;
@@ -71,7 +74,8 @@ export class CIFAR10Dataset<ImageOutput = RawImage, TargetOutput = number> imple
     const { recordBytes, recordsPerBatch } = cifar10Format;
     this.targets = new Uint8Array(batches.length * recordsPerBatch);
     this.batches.forEach((bytes, b) => {
-      for (let record = 0; record < recordsPerBatch; record++) this.targets[b * recordsPerBatch + record] = bytes[record * recordBytes]!;
+      for (let record = 0; record < recordsPerBatch; record++)
+        this.targets[b * recordsPerBatch + record] = bytes[record * recordBytes]!;
     });
   }
 

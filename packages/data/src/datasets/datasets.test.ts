@@ -20,16 +20,27 @@ describe('CIFAR10Dataset (in memory, browser-safe)', () => {
   it('turns each CHW record into an HWC RawImage with its label', () => {
     const [image, label] = dataset.getItem(42);
     expect(label).toBe((42 + 3) % 10);
-    for (const [row, column] of [[0, 0], [5, 17], [31, 31]] as const) {
+    for (const [row, column] of [
+      [0, 0],
+      [5, 17],
+      [31, 31],
+    ] as const) {
       const pixel = row * 32 + column;
-      expect([0, 1, 2].map((channel) => image.pixel(row, column, channel))).toEqual([pixel % 251, (pixel * 7) % 256, 255 - (pixel % 256)]);
+      expect([0, 1, 2].map((channel) => image.pixel(row, column, channel))).toEqual([
+        pixel % 251,
+        (pixel * 7) % 256,
+        255 - (pixel % 256),
+      ]);
     }
     expect(dataset.targets.length).toBe(10_000);
     expect(dataset.classes[dataset.targets[0]!]).toBe('cat'); // label 3
   });
 
   it('applies transform and targetTransform, takes negative indices, rejects out-of-range ones', () => {
-    const transformed = new CIFAR10Dataset([{ name: 'b', bytes }], { transform: (image) => image.height, targetTransform: (label) => `class ${label}` });
+    const transformed = new CIFAR10Dataset([{ name: 'b', bytes }], {
+      transform: (image) => image.height,
+      targetTransform: (label) => `class ${label}`,
+    });
     expect(transformed.getItem(-1)).toEqual([32, `class ${(9999 + 3) % 10}`]);
     expect(() => dataset.getItem(10_000)).toThrow(RangeError);
   });
@@ -41,9 +52,18 @@ describe('CIFAR10Dataset (in memory, browser-safe)', () => {
 
 describe('FashionMNISTDataset and TensorDataset', () => {
   it('reads IDX bytes into 28x28x1 images', () => {
-    const dataset = new FashionMNISTDataset({ name: 'images', bytes: idxImages(3) }, { name: 'labels', bytes: idxLabels([4, 5, 6]) });
+    const dataset = new FashionMNISTDataset(
+      { name: 'images', bytes: idxImages(3) },
+      { name: 'labels', bytes: idxLabels([4, 5, 6]) },
+    );
     const [image, label] = dataset.getItem(2);
-    expect([image.shape, image.pixel(0, 0), image.pixel(1, 1), label, dataset.classes[label]]).toEqual([[28, 28, 1], 253, 2, 6, 'Shirt']);
+    expect([image.shape, image.pixel(0, 0), image.pixel(1, 1), label, dataset.classes[label]]).toEqual([
+      [28, 28, 1],
+      253,
+      2,
+      6,
+      'Shirt',
+    ]);
   });
 
   it('TensorDataset indexes every tensor along dim 0 and checks their sizes', () => {

@@ -1,10 +1,21 @@
-import { resolveIndex, type Dataset } from '../dataset.js';
+import { type Dataset, resolveIndex } from '../dataset.js';
 import { CorruptDatasetError } from '../errors.js';
 import { RawImage } from '../image.js';
 import type { Transform } from '../transforms/basic.js';
 import type { DatasetTransforms } from './cifar10.js';
 
-export const fashionMnistClasses = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
+export const fashionMnistClasses = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+] as const;
 
 /** The four official files (gzip-compressed IDX) with their published MD5s, as torchvision lists them. */
 export const fashionMnistResources = [
@@ -30,16 +41,25 @@ export function parseIdx(file: IdxFile, kind: 'images' | 'labels'): { dims: numb
   const { name, bytes } = file;
   const rank = kind === 'images' ? 3 : 1;
   const header = 4 + 4 * rank;
-  if (bytes.length < header) throw new CorruptDatasetError('FashionMNIST', name, `is ${bytes.length} bytes, shorter than its ${header}-byte IDX header`);
+  if (bytes.length < header)
+    throw new CorruptDatasetError('FashionMNIST', name, `is ${bytes.length} bytes, shorter than its ${header}-byte IDX header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);
   if (magic !== idxMagic[kind]) {
-    throw new CorruptDatasetError('FashionMNIST', name, `has IDX magic 0x${magic.toString(16).padStart(8, '0')}, expected 0x${idxMagic[kind].toString(16).padStart(8, '0')} (uint8 ${kind})`);
+    throw new CorruptDatasetError(
+      'FashionMNIST',
+      name,
+      `has IDX magic 0x${magic.toString(16).padStart(8, '0')}, expected 0x${idxMagic[kind].toString(16).padStart(8, '0')} (uint8 ${kind})`,
+    );
   }
   const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
   const expected = header + dims.reduce((product, dim) => product * dim, 1);
   if (bytes.length !== expected) {
-    throw new CorruptDatasetError('FashionMNIST', name, `is ${bytes.length} bytes, expected ${expected} for dims [${dims.join(', ')}]`);
+    throw new CorruptDatasetError(
+      'FashionMNIST',
+      name,
+      `is ${bytes.length} bytes, expected ${expected} for dims [${dims.join(', ')}]`,
+    );
   }
   if (kind === 'images' && (dims[1] !== 28 || dims[2] !== 28)) {
     throw new CorruptDatasetError('FashionMNIST', name, `holds ${dims[1]}x${dims[2]} images, expected 28x28`);
@@ -63,11 +83,19 @@ export class FashionMNISTDataset<ImageOutput = RawImage, TargetOutput = number> 
     const parsedImages = parseIdx(images, 'images');
     const parsedLabels = parseIdx(labels, 'labels');
     if (parsedImages.dims[0] !== parsedLabels.dims[0]) {
-      throw new CorruptDatasetError('FashionMNIST', labels.name, `holds ${parsedLabels.dims[0]} labels but ${images.name} holds ${parsedImages.dims[0]} images`);
+      throw new CorruptDatasetError(
+        'FashionMNIST',
+        labels.name,
+        `holds ${parsedLabels.dims[0]} labels but ${images.name} holds ${parsedImages.dims[0]} images`,
+      );
     }
     const badLabel = parsedLabels.data.findIndex((label) => label > 9);
     if (badLabel >= 0) {
-      throw new CorruptDatasetError('FashionMNIST', labels.name, `label ${badLabel} is ${parsedLabels.data[badLabel]}, expected 0..9`);
+      throw new CorruptDatasetError(
+        'FashionMNIST',
+        labels.name,
+        `label ${badLabel} is ${parsedLabels.data[badLabel]}, expected 0..9`,
+      );
     }
     this.pixels = parsedImages.data;
     this.targets = parsedLabels.data;

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForNode } from '../__fixtures__/bundle.js';
 import { writeCifarFolder } from '../__fixtures__/dataset-files.js';
 import { DataLoader } from '../dataloader.js';
-import { DatasetNotFoundError } from '../errors.js';
 import { CIFAR10Dataset } from '../datasets/cifar10.js';
+import { DatasetNotFoundError } from '../errors.js';
 import { ToTensor } from '../transforms/basic.js';
 import { readCIFAR10Batches } from './cifar10.js';
 import { threadWorkers } from './threads.js';
@@ -18,7 +18,10 @@ let script: string;
 beforeAll(async () => {
   workspace = await mkdtemp(join(tmpdir(), 'lantern-cifar-shared-'));
   await writeCifarFolder(join(workspace, 'cifar-10-batches-bin'));
-  script = await bundleForNode(new URL('../__fixtures__/cifar-worker.ts', import.meta.url).pathname, join(workspace, 'worker.mjs'));
+  script = await bundleForNode(
+    new URL('../__fixtures__/cifar-worker.ts', import.meta.url).pathname,
+    join(workspace, 'worker.mjs'),
+  );
 }, 60_000);
 
 afterAll(() => rm(workspace, { recursive: true, force: true }));
@@ -38,7 +41,10 @@ describe('readCIFAR10Batches', () => {
   it('shared batches give worker threads the main thread memory, not copies', async () => {
     const batches = await readCIFAR10Batches(workspace, { train: false, shared: true });
     const dataset = new CIFAR10Dataset(batches, { transform: ToTensor() });
-    const loader = new DataLoader(dataset, { batchSize: 2, workers: threadWorkers(script, { count: 2, workerData: { batches } }) });
+    const loader = new DataLoader(dataset, {
+      batchSize: 2,
+      workers: threadWorkers(script, { count: 2, workerData: { batches } }),
+    });
     const firstPixels = async () => {
       const pixels: number[] = [];
       for await (const [images] of loader) {

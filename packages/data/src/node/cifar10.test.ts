@@ -7,7 +7,14 @@ import { PassThrough } from 'node:stream';
 import { create as tarCreate } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildCifarArchive, cifarBatch, md5, serveBytes, serveStatus, serveTruncated, startServer, writeCifarFolder,
+  buildCifarArchive,
+  cifarBatch,
+  md5,
+  serveBytes,
+  serveStatus,
+  serveTruncated,
+  startServer,
+  writeCifarFolder,
 } from '../__fixtures__/dataset-files.js';
 import { ChecksumError, CorruptDatasetError, DatasetNotFoundError, DownloadError } from '../errors.js';
 import { ToTensor } from '../transforms/basic.js';
@@ -24,12 +31,17 @@ beforeAll(async () => {
   // An archive whose MD5 is right (as given) but which holds no batches: extraction must refuse it.
   await mkdir(join(workspace, 'broken', 'cifar-10-batches-bin'), { recursive: true });
   await writeFile(join(workspace, 'broken', 'cifar-10-batches-bin', 'readme.txt'), 'nothing here');
-  await tarCreate({ gzip: true, cwd: join(workspace, 'broken'), file: join(workspace, 'broken.tar.gz') }, ['cifar-10-batches-bin']);
+  await tarCreate({ gzip: true, cwd: join(workspace, 'broken'), file: join(workspace, 'broken.tar.gz') }, [
+    'cifar-10-batches-bin',
+  ]);
   const brokenBytes = await import('node:fs/promises').then((fs) => fs.readFile(join(workspace, 'broken.tar.gz')));
   broken = { bytes: brokenBytes, md5: md5(brokenBytes) };
   server = await startServer({
     '/cifar-10-binary.tar.gz': serveBytes(archive.bytes),
-    '/moved': (_request, response) => { response.writeHead(302, { location: '/cifar-10-binary.tar.gz' }); response.end(); },
+    '/moved': (_request, response) => {
+      response.writeHead(302, { location: '/cifar-10-binary.tar.gz' });
+      response.end();
+    },
     '/truncated': serveTruncated(archive.bytes),
     '/error': serveStatus(500),
     '/broken': serveBytes(broken.bytes),
@@ -41,7 +53,11 @@ afterAll(async () => {
   await rm(workspace, { recursive: true, force: true });
 });
 
-const freshRoot = async (name: string) => { const root = join(workspace, name); await mkdir(root, { recursive: true }); return root; };
+const freshRoot = async (name: string) => {
+  const root = join(workspace, name);
+  await mkdir(root, { recursive: true });
+  return root;
+};
 
 /** Everything left in `root`: a failed download must leave neither a partial archive nor a half-extracted folder. */
 const listing = async (root: string) => (await readdir(root)).sort();
@@ -58,7 +74,13 @@ describe('CIFAR10 download (local server)', () => {
     expect(test.length).toBe(10_000);
     const [image, label] = test.getItem(0);
     expect(label).toBe(5); // record 0 of batch 5 (test_batch.bin)
-    expect([image.shape, image.pixel(0, 0, 0), image.pixel(0, 1, 0), image.pixel(0, 0, 1), image.pixel(31, 31, 2)]).toEqual([[32, 32, 3], 0, 5, 100, 200]);
+    expect([image.shape, image.pixel(0, 0, 0), image.pixel(0, 1, 0), image.pixel(0, 0, 1), image.pixel(31, 31, 2)]).toEqual([
+      [32, 32, 3],
+      0,
+      5,
+      100,
+      200,
+    ]);
 
     const train = await CIFAR10({ root, transform: ToTensor() });
     expect(train.length).toBe(50_000);
@@ -85,7 +107,11 @@ describe('CIFAR10 download (local server)', () => {
     await writeFile(join(root, 'cifar-10-batches-bin', 'data_batch_1.bin'), Buffer.alloc(100));
     const train = await CIFAR10({ root, download: true, url: server.url('/cifar-10-binary.tar.gz'), md5: archive.md5 });
     expect(train.length).toBe(50_000);
-    expect((await readdir(join(root, 'cifar-10-batches-bin'))).sort()).toEqual(['batches.meta.txt', ...[1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`), 'test_batch.bin']);
+    expect((await readdir(join(root, 'cifar-10-batches-bin'))).sort()).toEqual([
+      'batches.meta.txt',
+      ...[1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`),
+      'test_batch.bin',
+    ]);
     expect(await listing(root)).toEqual(['cifar-10-batches-bin', 'cifar-10-binary.tar.gz']);
   }, 30_000);
 
@@ -99,8 +125,9 @@ describe('CIFAR10 download (local server)', () => {
 
   it('rejects a truncated stream and a server error with DownloadError, leaving nothing behind', async () => {
     const root = await freshRoot('truncated');
-    await expect(CIFAR10({ root, download: true, url: server.url('/truncated'), md5: archive.md5 }))
-      .rejects.toThrow(new RegExp(`download of .*/truncated failed: .*after \\d+ of ${archive.bytes.length} bytes`));
+    await expect(CIFAR10({ root, download: true, url: server.url('/truncated'), md5: archive.md5 })).rejects.toThrow(
+      new RegExp(`download of .*/truncated failed: .*after \\d+ of ${archive.bytes.length} bytes`),
+    );
     await expect(CIFAR10({ root, download: true, url: server.url('/error') })).rejects.toThrow(/HTTP 500/);
     await expect(CIFAR10({ root, download: true, url: server.url('/error') })).rejects.toBeInstanceOf(DownloadError);
     expect(await listing(root)).toEqual([]);
@@ -120,8 +147,9 @@ describe('CIFAR10 download (local server)', () => {
 
   it('refuses an archive without valid batches and leaves no half-extracted folder', async () => {
     const root = await freshRoot('bad-archive');
-    await expect(CIFAR10({ root, download: true, url: server.url('/broken'), md5: broken.md5 }))
-      .rejects.toThrow(/does not hold valid cifar-10-batches-bin\/data_batch_1.bin/);
+    await expect(CIFAR10({ root, download: true, url: server.url('/broken'), md5: broken.md5 })).rejects.toThrow(
+      /does not hold valid cifar-10-batches-bin\/data_batch_1.bin/,
+    );
     expect(await listing(root)).toEqual(['cifar-10-binary.tar.gz']);
   });
 });
@@ -132,8 +160,10 @@ describe('CIFAR10 files', () => {
     const attempt = CIFAR10({ root, train: false });
     await expect(attempt).rejects.toBeInstanceOf(DatasetNotFoundError);
     const error = (await attempt.catch((caught: Error) => caught)) as Error;
-    expect(error.message).toBe(`CIFAR10: dataset not found in ${join(root, 'cifar-10-batches-bin')} (missing test_batch.bin); `
-      + `pass download: true, or extract the official binary archive (https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz) into ${root}`);
+    expect(error.message).toBe(
+      `CIFAR10: dataset not found in ${join(root, 'cifar-10-batches-bin')} (missing test_batch.bin); ` +
+        `pass download: true, or extract the official binary archive (https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz) into ${root}`,
+    );
     expect(error.message).not.toContain('\n');
   });
 
@@ -144,10 +174,14 @@ describe('CIFAR10 files', () => {
     await writeFile(join(folder, 'test_batch.bin'), Buffer.alloc(1000));
     const sizeError = CIFAR10({ root, train: false });
     await expect(sizeError).rejects.toBeInstanceOf(CorruptDatasetError);
-    await expect(sizeError).rejects.toThrow(`CIFAR10: ${join(folder, 'test_batch.bin')} is 1000 bytes, expected 30730000 (10000 records of 3073 bytes)`);
+    await expect(sizeError).rejects.toThrow(
+      `CIFAR10: ${join(folder, 'test_batch.bin')} is 1000 bytes, expected 30730000 (10000 records of 3073 bytes)`,
+    );
     const badLabel = cifarBatch(5);
     badLabel[17 * 3073] = 200;
     await writeFile(join(folder, 'test_batch.bin'), badLabel);
-    await expect(CIFAR10({ root, train: false })).rejects.toThrow(`CIFAR10: ${join(folder, 'test_batch.bin')} record 17 has label byte 200, expected 0..9`);
+    await expect(CIFAR10({ root, train: false })).rejects.toThrow(
+      `CIFAR10: ${join(folder, 'test_batch.bin')} record 17 has label byte 200, expected 0..9`,
+    );
   });
 });

@@ -1,9 +1,15 @@
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { CIFAR10Dataset, cifar10Format, validateCifar10Batch, type CIFAR10Batch, type DatasetTransforms } from '../datasets/cifar10.js';
+import {
+  type CIFAR10Batch,
+  CIFAR10Dataset,
+  cifar10Format,
+  type DatasetTransforms,
+  validateCifar10Batch,
+} from '../datasets/cifar10.js';
 import { CorruptDatasetError, DatasetNotFoundError } from '../errors.js';
 import type { RawImage } from '../image.js';
-import { downloadFile, fileMd5, type DownloadOptions } from './download.js';
+import { type DownloadOptions, downloadFile, fileMd5 } from './download.js';
 import { extractTarGz } from './extract.js';
 import { exists, removeAbandoned, removeQuietly, replaceFolder, sizeOf, stagingFolder } from './files.js';
 
@@ -40,7 +46,10 @@ async function invalidFiles(folder: string, files: readonly string[]): Promise<s
  * else downloads the archive (reusing an already downloaded one whose MD5 matches), extracts it into a staging folder
  * inside `root`, validates every batch there and only then renames the folder into place.
  */
-export async function downloadCIFAR10(root: string, options: Pick<CIFAR10Options<unknown, unknown>, 'url' | 'md5' | 'progress'> = {}): Promise<void> {
+export async function downloadCIFAR10(
+  root: string,
+  options: Pick<CIFAR10Options<unknown, unknown>, 'url' | 'md5' | 'progress'> = {},
+): Promise<void> {
   const folder = join(root, cifar10Format.folder);
   if ((await invalidFiles(folder, allFiles)).length === 0) return;
   await mkdir(root, { recursive: true });
@@ -55,8 +64,10 @@ export async function downloadCIFAR10(root: string, options: Pick<CIFAR10Options
     await extractTarGz('CIFAR10', archive, staging);
     const extracted = join(staging, cifar10Format.folder);
     const bad = await invalidFiles(extracted, allFiles);
-    if (bad.length > 0) throw new CorruptDatasetError('CIFAR10', archive, `does not hold valid ${cifar10Format.folder}/${bad.join(', ')}`);
-    for (const file of allFiles) validateCifar10Batch({ name: `${archive}:${cifar10Format.folder}/${file}`, bytes: await readFile(join(extracted, file)) });
+    if (bad.length > 0)
+      throw new CorruptDatasetError('CIFAR10', archive, `does not hold valid ${cifar10Format.folder}/${bad.join(', ')}`);
+    for (const file of allFiles)
+      validateCifar10Batch({ name: `${archive}:${cifar10Format.folder}/${file}`, bytes: await readFile(join(extracted, file)) });
     await replaceFolder(extracted, folder, staging);
   } catch (error) {
     // Another process may have put a complete copy in place while this one worked: that is success, not failure.
@@ -86,7 +97,7 @@ export async function CIFAR10<ImageOutput = RawImage, TargetOutput = number>(
 async function readInto(path: string, bytes: Uint8Array): Promise<void> {
   const handle = await open(path, 'r');
   try {
-    for (let at = 0; at < bytes.length;) {
+    for (let at = 0; at < bytes.length; ) {
       const { bytesRead } = await handle.read(bytes, at, bytes.length - at, at);
       if (bytesRead === 0) throw new CorruptDatasetError('CIFAR10', path, `ended after ${at} of ${bytes.length} bytes`);
       at += bytesRead;
@@ -106,18 +117,27 @@ async function readInto(path: string, bytes: Uint8Array): Promise<void> {
  * const workers = threadWorkers(new URL('./cifar-worker.js', import.meta.url), { count: 2, workerData: { batches } });
  * // cifar-worker.js: serveDataset((info, { batches }) => new CIFAR10Dataset(batches, { transform: ToTensor() }));
  */
-export async function readCIFAR10Batches(root: string, options: { train?: boolean; shared?: boolean } = {}): Promise<CIFAR10Batch[]> {
+export async function readCIFAR10Batches(
+  root: string,
+  options: { train?: boolean; shared?: boolean } = {},
+): Promise<CIFAR10Batch[]> {
   const folder = join(resolve(root), cifar10Format.folder);
   const files = options.train === false ? cifar10Format.testFiles : cifar10Format.trainFiles;
   const sizes = await Promise.all(files.map((file) => sizeOf(join(folder, file))));
   const missing = files.filter((_, i) => sizes[i] === null);
   if (missing.length > 0) {
-    throw new DatasetNotFoundError('CIFAR10', folder, missing,
-      `pass download: true, or extract the official binary archive (${cifar10Download.url}) into ${resolve(root)}`);
+    throw new DatasetNotFoundError(
+      'CIFAR10',
+      folder,
+      missing,
+      `pass download: true, or extract the official binary archive (${cifar10Download.url}) into ${resolve(root)}`,
+    );
   }
-  return Promise.all(files.map(async (file, i) => {
-    const bytes = new Uint8Array(options.shared ? new SharedArrayBuffer(sizes[i]!) : new ArrayBuffer(sizes[i]!));
-    await readInto(join(folder, file), bytes);
-    return { name: join(folder, file), bytes };
-  }));
+  return Promise.all(
+    files.map(async (file, i) => {
+      const bytes = new Uint8Array(options.shared ? new SharedArrayBuffer(sizes[i]!) : new ArrayBuffer(sizes[i]!));
+      await readInto(join(folder, file), bytes);
+      return { name: join(folder, file), bytes };
+    }),
+  );
 }

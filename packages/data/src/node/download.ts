@@ -36,7 +36,8 @@ function request(url: string, idleTimeoutMs: number): Promise<IncomingMessage> {
     } catch {
       return reject(new DownloadError(url, 'not a valid URL'));
     }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return reject(new DownloadError(url, `unsupported protocol ${parsed.protocol}`));
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+      return reject(new DownloadError(url, `unsupported protocol ${parsed.protocol}`));
     const get = parsed.protocol === 'https:' ? httpsGet : httpGet;
     const outgoing = get(parsed, { headers: { 'user-agent': 'lantern-data' } }, resolve);
     outgoing.setTimeout(idleTimeoutMs, () => outgoing.destroy(new Error(`no data for ${idleTimeoutMs} ms`)));
@@ -44,7 +45,11 @@ function request(url: string, idleTimeoutMs: number): Promise<IncomingMessage> {
   });
 }
 
-async function open(url: string, redirectsLeft: number, idleTimeoutMs: number): Promise<{ response: IncomingMessage; finalUrl: string }> {
+async function open(
+  url: string,
+  redirectsLeft: number,
+  idleTimeoutMs: number,
+): Promise<{ response: IncomingMessage; finalUrl: string }> {
   const response = await request(url, idleTimeoutMs);
   const status = response.statusCode ?? 0;
   if (status >= 300 && status < 400 && response.headers.location) {
@@ -63,12 +68,15 @@ function progressBar(option: DownloadOptions['progress'], label: string, total: 
   const stream = option === undefined || option === true ? process.stderr : option === false ? null : option;
   // A bar needs a known size; on a non-terminal stderr it would only litter logs, unless a stream was given explicitly.
   if (!stream || !(total > 0) || (stream === process.stderr && !process.stderr.isTTY)) return null;
-  const bar = new cliProgress.SingleBar({
-    stream: stream as NodeJS.WritableStream & { isTTY?: boolean },
-    noTTYOutput: stream !== process.stderr,
-    format: `${label} [{bar}] {percentage}% | {receivedMb}/{totalMb} MB | {eta_formatted}`,
-    hideCursor: stream === process.stderr,
-  }, cliProgress.Presets.legacy);
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: stream as NodeJS.WritableStream & { isTTY?: boolean },
+      noTTYOutput: stream !== process.stderr,
+      format: `${label} [{bar}] {percentage}% | {receivedMb}/{totalMb} MB | {eta_formatted}`,
+      hideCursor: stream === process.stderr,
+    },
+    cliProgress.Presets.legacy,
+  );
   const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
   bar.start(total, 0, { receivedMb: megabytes(0), totalMb: megabytes(total) });
   return {
@@ -105,9 +113,11 @@ export async function downloadFile(url: string, destination: string, options: Do
       const detail = Number.isFinite(total) ? ` after ${received} of ${total} bytes` : ` after ${received} bytes`;
       throw new DownloadError(finalUrl, `${(error as Error).message}${detail}`);
     }
-    if (Number.isFinite(total) && received !== total) throw new DownloadError(finalUrl, `stream ended after ${received} of ${total} bytes`);
+    if (Number.isFinite(total) && received !== total)
+      throw new DownloadError(finalUrl, `stream ended after ${received} of ${total} bytes`);
     const actual = hash.digest('hex');
-    if (options.md5 !== undefined && actual !== options.md5.toLowerCase()) throw new ChecksumError(`${basename(destination)} (from ${finalUrl})`, options.md5, actual);
+    if (options.md5 !== undefined && actual !== options.md5.toLowerCase())
+      throw new ChecksumError(`${basename(destination)} (from ${finalUrl})`, options.md5, actual);
     await rename(temporary, destination);
   } finally {
     bar?.stop();

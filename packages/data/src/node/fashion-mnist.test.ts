@@ -3,7 +3,16 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gzip, idxImages, idxLabels, md5, serveBytes, serveStatus, serveTruncated, startServer } from '../__fixtures__/dataset-files.js';
+import {
+  gzip,
+  idxImages,
+  idxLabels,
+  md5,
+  serveBytes,
+  serveStatus,
+  serveTruncated,
+  startServer,
+} from '../__fixtures__/dataset-files.js';
 import { ChecksumError, CorruptDatasetError, DatasetNotFoundError, DownloadError } from '../errors.js';
 import { ToTensor } from '../transforms/basic.js';
 import { FashionMNIST } from './fashion-mnist.js';
@@ -38,14 +47,22 @@ const rawFolder = (root: string) => join(root, 'FashionMNIST', 'raw');
 describe('FashionMNIST', () => {
   it('downloads the four .gz files (falling back to a second mirror), verifies, decompresses and loads', async () => {
     const root = join(workspace, 'good');
-    const train = await FashionMNIST({ root, download: true, mirrors: [server.url('/down/'), server.url('/good')], md5: checksums, progress: false });
+    const train = await FashionMNIST({
+      root,
+      download: true,
+      mirrors: [server.url('/down/'), server.url('/good')],
+      md5: checksums,
+      progress: false,
+    });
     expect(train.length).toBe(30);
     const [image, label] = train.getItem(13);
     expect([image.shape, image.pixel(0, 0), image.pixel(27, 27), label]).toEqual([[28, 28, 1], 255 - 13, 13, 3]);
     const test = await FashionMNIST({ root, train: false, transform: ToTensor() });
     const [tensor, testLabel] = test.getItem(-1);
     expect([test.length, tensor.shape, testLabel]).toEqual([12, [1, 28, 28], 9 - 1]);
-    expect((await readdir(rawFolder(root))).sort()).toEqual([...Object.keys(files), ...Object.keys(files).map((name) => name.slice(0, -3))].sort());
+    expect((await readdir(rawFolder(root))).sort()).toEqual(
+      [...Object.keys(files), ...Object.keys(files).map((name) => name.slice(0, -3))].sort(),
+    );
     // Everything valid is there now: a second call downloads nothing.
     const before = { ...server.hits };
     await FashionMNIST({ root, download: true, mirrors: [server.url('/down/')], md5: checksums });
@@ -54,9 +71,17 @@ describe('FashionMNIST', () => {
 
   it('rejects a wrong checksum, a truncated stream and a server error, leaving no partial file', async () => {
     const root = join(workspace, 'bad');
-    await expect(FashionMNIST({ root, download: true, mirrors: [server.url('/good/')], md5: { 'train-images-idx3-ubyte.gz': 'f'.repeat(32) } }))
-      .rejects.toBeInstanceOf(ChecksumError);
-    await expect(FashionMNIST({ root, download: true, mirrors: [server.url('/truncated/')], md5: checksums })).rejects.toThrow(/after \d+ of \d+ bytes/);
+    await expect(
+      FashionMNIST({
+        root,
+        download: true,
+        mirrors: [server.url('/good/')],
+        md5: { 'train-images-idx3-ubyte.gz': 'f'.repeat(32) },
+      }),
+    ).rejects.toBeInstanceOf(ChecksumError);
+    await expect(FashionMNIST({ root, download: true, mirrors: [server.url('/truncated/')], md5: checksums })).rejects.toThrow(
+      /after \d+ of \d+ bytes/,
+    );
     await expect(FashionMNIST({ root, download: true, mirrors: [server.url('/down/')] })).rejects.toBeInstanceOf(DownloadError);
     expect(await readdir(rawFolder(root))).toEqual([]);
   });
@@ -65,17 +90,21 @@ describe('FashionMNIST', () => {
     const root = join(workspace, 'none');
     await expect(FashionMNIST({ root })).rejects.toBeInstanceOf(DatasetNotFoundError);
     await expect(FashionMNIST({ root })).rejects.toThrow(
-      `FashionMNIST: dataset not found in ${rawFolder(root)} (missing train-images-idx3-ubyte, train-labels-idx1-ubyte); pass download: true`);
+      `FashionMNIST: dataset not found in ${rawFolder(root)} (missing train-images-idx3-ubyte, train-labels-idx1-ubyte); pass download: true`,
+    );
   });
 
   it('names the file and the problem for corrupt IDX files', async () => {
     const root = join(workspace, 'corrupt');
     const folder = rawFolder(root);
     await mkdir(folder, { recursive: true });
-    const images = join(folder, 'train-images-idx3-ubyte'), labels = join(folder, 'train-labels-idx1-ubyte');
+    const images = join(folder, 'train-images-idx3-ubyte'),
+      labels = join(folder, 'train-labels-idx1-ubyte');
     await writeFile(labels, idxLabels([1, 2, 3]));
     await writeFile(images, idxImages(3).subarray(0, 100));
-    await expect(FashionMNIST({ root })).rejects.toThrow(`FashionMNIST: ${images} is 100 bytes, expected ${16 + 3 * 784} for dims [3, 28, 28]`);
+    await expect(FashionMNIST({ root })).rejects.toThrow(
+      `FashionMNIST: ${images} is 100 bytes, expected ${16 + 3 * 784} for dims [3, 28, 28]`,
+    );
     await writeFile(images, idxLabels(new Array(20).fill(1)));
     await expect(FashionMNIST({ root })).rejects.toThrow(/has IDX magic 0x00000801, expected 0x00000803 \(uint8 images\)/);
     await writeFile(images, Buffer.alloc(10));

@@ -1,10 +1,10 @@
-import { open, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DatasetTransforms } from '../datasets/cifar10.js';
 import { FashionMNISTDataset, fashionMnistResources } from '../datasets/fashion-mnist.js';
 import { DatasetNotFoundError, DownloadError } from '../errors.js';
 import type { RawImage } from '../image.js';
-import { downloadFile, fileMd5, type DownloadOptions } from './download.js';
+import { type DownloadOptions, downloadFile, fileMd5 } from './download.js';
 import { gunzipFile } from './extract.js';
 import { exists, removeAbandoned, sizeOf } from './files.js';
 
@@ -12,7 +12,9 @@ import { exists, removeAbandoned, sizeOf } from './files.js';
  * Where the four .gz files are fetched from, tried in order. The default is the Fashion-MNIST project's own
  * repository over HTTPS (torchvision's default mirror serves plain HTTP only).
  */
-export const fashionMnistMirrors = ['https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/'] as const;
+export const fashionMnistMirrors = [
+  'https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/',
+] as const;
 
 export interface FashionMNISTOptions<ImageOutput, TargetOutput> extends DatasetTransforms<ImageOutput, TargetOutput> {
   /** The folder that holds (or will hold) `FashionMNIST/raw/`, as torchvision's `root`. */
@@ -56,7 +58,10 @@ function parseIdxHeaderOnly(header: Uint8Array, kind: 'images' | 'labels', size:
  * downloaded as .gz (an existing .gz with the right MD5 is reused), checked, and decompressed through a temporary
  * file renamed into place, so a file there is always whole. Mirrors are tried in order when a download fails.
  */
-export async function downloadFashionMNIST(root: string, options: Pick<FashionMNISTOptions<unknown, unknown>, 'mirrors' | 'md5' | 'progress'> = {}): Promise<void> {
+export async function downloadFashionMNIST(
+  root: string,
+  options: Pick<FashionMNISTOptions<unknown, unknown>, 'mirrors' | 'md5' | 'progress'> = {},
+): Promise<void> {
   const folder = join(root, 'FashionMNIST', 'raw');
   await mkdir(folder, { recursive: true });
   await removeAbandoned(folder);
@@ -65,17 +70,26 @@ export async function downloadFashionMNIST(root: string, options: Pick<FashionMN
     if (await isCompleteIdx(target, kindOf(resource.file))) continue;
     const archive = join(folder, resource.file);
     const md5 = options.md5?.[resource.file] ?? resource.md5;
-    if (!((await exists(archive)) && (await fileMd5(archive)) === md5)) await downloadFromMirrors(resource.file, archive, md5, options);
+    if (!((await exists(archive)) && (await fileMd5(archive)) === md5))
+      await downloadFromMirrors(resource.file, archive, md5, options);
     await gunzipFile('FashionMNIST', archive, target);
   }
 }
 
-async function downloadFromMirrors(file: string, archive: string, md5: string, options: Pick<FashionMNISTOptions<unknown, unknown>, 'mirrors' | 'progress'>): Promise<void> {
+async function downloadFromMirrors(
+  file: string,
+  archive: string,
+  md5: string,
+  options: Pick<FashionMNISTOptions<unknown, unknown>, 'mirrors' | 'progress'>,
+): Promise<void> {
   const failures: Error[] = [];
   const mirrors = options.mirrors ?? fashionMnistMirrors;
   for (const mirror of mirrors) {
     try {
-      return await downloadFile(new URL(file, mirror.endsWith('/') ? mirror : `${mirror}/`).href, archive, { md5, progress: options.progress });
+      return await downloadFile(new URL(file, mirror.endsWith('/') ? mirror : `${mirror}/`).href, archive, {
+        md5,
+        progress: options.progress,
+      });
     } catch (error) {
       // A checksum mismatch means the mirror served other bytes; a later mirror may still have the right ones.
       failures.push(error as Error);
@@ -103,9 +117,15 @@ export async function FashionMNIST<ImageOutput = RawImage, TargetOutput = number
   const missing: string[] = [];
   for (const file of files) if ((await sizeOf(join(folder, file))) === null) missing.push(file);
   if (missing.length > 0) {
-    throw new DatasetNotFoundError('FashionMNIST', folder, missing, 'pass download: true, or put the decompressed official IDX files there');
+    throw new DatasetNotFoundError(
+      'FashionMNIST',
+      folder,
+      missing,
+      'pass download: true, or put the decompressed official IDX files there',
+    );
   }
-  const [images, labels] = await Promise.all(files.map(async (file) => ({ name: join(folder, file), bytes: await readFile(join(folder, file)) })));
+  const [images, labels] = await Promise.all(
+    files.map(async (file) => ({ name: join(folder, file), bytes: await readFile(join(folder, file)) })),
+  );
   return new FashionMNISTDataset(images!, labels!, options);
 }
-

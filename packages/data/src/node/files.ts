@@ -12,7 +12,10 @@ export async function sizeOf(path: string): Promise<number | null> {
 }
 
 export async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 // Temporaries carry the writing process's id, so a later run can tell one abandoned by a killed process (its id no

@@ -1,8 +1,16 @@
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { defaultCollate, type CollateFunction } from '../collate.js';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { type CollateFunction, defaultCollate } from '../collate.js';
 import type { Dataset } from '../dataset.js';
 import { DataLoaderError } from '../errors.js';
-import { createBatchServer, describeError, type WorkerHandle, type WorkerInfo, type WorkerPool, type WorkerRequest, type WorkerResponse } from '../worker-protocol.js';
+import {
+  createBatchServer,
+  describeError,
+  type WorkerHandle,
+  type WorkerInfo,
+  type WorkerPool,
+  type WorkerRequest,
+  type WorkerResponse,
+} from '../worker-protocol.js';
 
 const infoKey = 'lanternDataWorker';
 
@@ -25,7 +33,10 @@ export function threadWorkers(script: string | URL, options: ThreadWorkersOption
   return {
     count: options.count,
     spawn(info: WorkerInfo): WorkerHandle {
-      const worker = new Worker(script, { workerData: { [infoKey]: info, user: options.workerData }, execArgv: options.execArgv });
+      const worker = new Worker(script, {
+        workerData: { [infoKey]: info, user: options.workerData },
+        execArgv: options.execArgv,
+      });
       let closing = false;
       return {
         post: (message: WorkerRequest) => worker.postMessage(message),

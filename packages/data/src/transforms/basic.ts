@@ -1,4 +1,4 @@
-import { Tensor, isFloating, keep, tensor } from '@lantern/tensor';
+import { isFloating, keep, Tensor, tensor } from '@lantern/tensor';
 import { TransformError } from '../errors.js';
 import { RawImage } from '../image.js';
 
@@ -13,6 +13,7 @@ export type Transform<Input, Output> = (input: Input) => Output;
  * @example
  * const transform = Compose([ToTensor(), Normalize([0.5], [0.5])]);
  */
+// biome-ignore lint/suspicious/noExplicitAny: as torchvision's Compose, steps of any types chain; callers name the ends.
 export function Compose<Input = any, Output = any>(transforms: ReadonlyArray<Transform<any, any>>): Transform<Input, Output> {
   const steps = [...transforms];
   return (input) => steps.reduce((value, step) => step(value), input as unknown) as Output;
@@ -33,13 +34,16 @@ export function Lambda<Input, Output>(fn: (input: Input) => Output): Transform<I
 export function ToTensor(): Transform<RawImage, Tensor> {
   return (image) => {
     if (!(image instanceof RawImage)) {
-      throw new TransformError(`ToTensor: expected a RawImage (uint8, HWC), got ${image === null ? 'null' : (image as object)?.constructor?.name ?? typeof image}`);
+      throw new TransformError(
+        `ToTensor: expected a RawImage (uint8, HWC), got ${image === null ? 'null' : ((image as object)?.constructor?.name ?? typeof image)}`,
+      );
     }
     const { data, height, width, channels } = image;
     const plane = height * width;
     const values = new Float32Array(plane * channels);
     for (let pixel = 0; pixel < plane; pixel++) {
-      for (let channel = 0; channel < channels; channel++) values[channel * plane + pixel] = data[pixel * channels + channel]! / 255;
+      for (let channel = 0; channel < channels; channel++)
+        values[channel * plane + pixel] = data[pixel * channels + channel]! / 255;
     }
     return tensor(values, { shape: [channels, height, width] });
   };
@@ -55,18 +59,26 @@ export function Normalize(mean: readonly number[], std: readonly number[]): Tran
     throw new TransformError(`Normalize: mean and std need the same non-zero length, got ${mean.length} and ${std.length}`);
   }
   if (std.some((value) => Math.fround(value) === 0)) {
-    throw new TransformError(`Normalize: std evaluated to zero after conversion to float32, leading to division by zero (std ${std.join(', ')})`);
+    throw new TransformError(
+      `Normalize: std evaluated to zero after conversion to float32, leading to division by zero (std ${std.join(', ')})`,
+    );
   }
   // Built once per backend and dtype (a pipeline normalises thousands of images with the same two small tensors) and
   // kept out of any enclosing tidy(), which would otherwise dispose them under the next call.
   const constants = new Map<string, { mean: Tensor; std: Tensor }>();
   return (input) => {
     if (!(input instanceof Tensor)) throw new TransformError('Normalize: expected a Tensor; apply ToTensor() first');
-    if (!isFloating(input.dtype)) throw new TransformError(`Normalize: input tensor should be a float tensor, got ${input.dtype}`);
-    if (input.ndim < 3) throw new TransformError(`Normalize: expected a tensor image of size (..., C, H, W), got shape [${input.shape.join(', ')}]`);
+    if (!isFloating(input.dtype))
+      throw new TransformError(`Normalize: input tensor should be a float tensor, got ${input.dtype}`);
+    if (input.ndim < 3)
+      throw new TransformError(
+        `Normalize: expected a tensor image of size (..., C, H, W), got shape [${input.shape.join(', ')}]`,
+      );
     const channels = input.shape[input.ndim - 3]!;
     if (mean.length !== 1 && mean.length !== channels) {
-      throw new TransformError(`Normalize: ${mean.length} means/stds for an input of shape [${input.shape.join(', ')}] with ${channels} channels`);
+      throw new TransformError(
+        `Normalize: ${mean.length} means/stds for an input of shape [${input.shape.join(', ')}] with ${channels} channels`,
+      );
     }
     const key = `${input.backend.name}:${input.dtype}`;
     let pair = constants.get(key);

@@ -1,17 +1,16 @@
 import '@lantern/backend-cpu';
-import { Generator, tensor, type Tensor } from '@lantern/tensor';
+import { Generator, type Tensor, tensor } from '@lantern/tensor';
 import { describe, expect, it } from 'vitest';
 import reference from '../__fixtures__/pytorch-reference.json';
 import { TransformError } from '../errors.js';
 import { RawImage } from '../image.js';
 import { Compose, Lambda, Normalize, ToTensor } from './basic.js';
-import { RandomCrop, RandomHorizontalFlip, type PaddingMode } from './random.js';
+import { type PaddingMode, RandomCrop, RandomHorizontalFlip } from './random.js';
 
 const fixture = reference.transforms;
 const [height, width, channels] = fixture.shape as [number, number, number];
 const image = new RawImage(Uint8Array.from(fixture.image), height, width, channels);
 const values = (t: Tensor) => Array.from(t.dataSync());
-
 
 describe('torchvision pipeline RandomCrop(padding=2) → RandomHorizontalFlip → ToTensor → Normalize', () => {
   for (const mode of ['constant', 'edge', 'reflect', 'symmetric'] as PaddingMode[]) {
@@ -63,7 +62,10 @@ describe('transform details', () => {
     const draws = new Generator().manualSeed(0);
     draws.nextUint32(); // the top: randint(0, 1), drawn although it can only be 0
     const left = draws.nextUint32() % 3;
-    const padded = [[9, 9, 1, 2, 9, 9], [9, 9, 3, 4, 9, 9]];
+    const padded = [
+      [9, 9, 1, 2, 9, 9],
+      [9, 9, 3, 4, 9, 9],
+    ];
     expect(result.shape).toEqual([2, 4, 1]);
     expect(Array.from(result.data)).toEqual(padded.flatMap((row) => row.slice(left, left + 4)));
   });
@@ -84,7 +86,14 @@ describe('transform details', () => {
     expect(() => Normalize([0.5], [0])).toThrow(/division by zero/);
     expect(() => Normalize([0.5], [0.5])(tensor([[[1]]], { dtype: 'int32' }))).toThrow(/should be a float tensor/);
     expect(() => ToTensor()(tensor([1]) as unknown as RawImage)).toThrow(TransformError);
-    expect(() => RandomCrop<Tensor>(2, { padding: 1, paddingMode: 'reflect' })(tensor([[1, 2], [3, 4]]))).toThrow(/RawImage input only/);
+    expect(() =>
+      RandomCrop<Tensor>(2, { padding: 1, paddingMode: 'reflect' })(
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+      ),
+    ).toThrow(/RawImage input only/);
     expect(() => RandomCrop(2, { padding: [1, 2, 3] })).toThrow(/padding must be/);
     expect(() => new RawImage(new Uint8Array(5), 2, 2, 1)).toThrow(/5 bytes do not fill 2x2x1/);
   });

@@ -8,6 +8,7 @@ const specifiers = [];
 for (const [scope, folder] of scopes) {
   for (const name of readdirSync(folder)) {
     const manifest = JSON.parse(readFileSync(join(folder, name, 'package.json'), 'utf8'));
+    if (manifest.exports === undefined && manifest.main === undefined) continue; // bins only (the trainer)
     const subpaths =
       manifest.exports &&
       typeof manifest.exports === 'object' &&
