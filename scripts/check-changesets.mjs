@@ -28,7 +28,7 @@ for (const root of ['packages', 'apps']) {
     const release = git('log', '-1', '--format=%H', '--', `${directory}/CHANGELOG.md`);
     if (!release) {
       if (!pending.has(manifest.name))
-        problems.push(`${manifest.name}: never released and no changeset describes its first release`);
+        problems.push(`${manifest.name}: never versioned (no CHANGELOG.md) and no changeset describes its first release`);
       continue;
     }
     // Committed and uncommitted changes alike, so a contributor sees the failure before pushing.
@@ -37,7 +37,7 @@ for (const root of ['packages', 'apps']) {
       .filter((file) => file && shipped(file));
     if (changed.length && !pending.has(manifest.name)) {
       problems.push(
-        `${manifest.name}: changed since its release in ${release.slice(0, 7)} (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', …' : ''}) with no changeset`,
+        `${manifest.name}: changed since its version commit ${release.slice(0, 7)} (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', …' : ''}) with no changeset`,
       );
     }
   }
