@@ -32,9 +32,13 @@ for (const [c, o, size] of [
     gradInput = zeros([1, c, size, size]),
     gradWeight = zeros([o, c, 5, 5]);
   const flops = 2 * c * 25 * o * size * size;
-  const forward = time(() => conv2dKernel(input.view(), weight.view(), bias.view(), output.view(), attributes));
-  const backInput = time(() => conv2dBackwardInput(output.view(), weight.view(), gradInput.view(), attributes));
-  const backWeight = time(() => conv2dBackwardWeight(output.view(), input.view(), gradWeight.view(), attributes));
+  const forward = time(() =>
+    conv2dKernel(input.kernelView(), weight.kernelView(), bias.kernelView(), output.kernelView(), attributes),
+  );
+  const backInput = time(() => conv2dBackwardInput(output.kernelView(), weight.kernelView(), gradInput.kernelView(), attributes));
+  const backWeight = time(() =>
+    conv2dBackwardWeight(output.kernelView(), input.kernelView(), gradWeight.kernelView(), attributes),
+  );
   const rate = (ms) => (flops / ms / 1e6).toFixed(2);
   console.log(
     `  ${c}->${o} on ${size}x${size}: forward ${rate(forward)}, backward-input ${rate(backInput)}, backward-weight ${rate(backWeight)}`,

@@ -7,17 +7,15 @@ import '@lantern/backend-cpu';
 import { setThreads } from '@lantern/backend-wasm';
 import {
   conv2d,
-  getBackend,
-  getFastKernel,
   keep,
   linear,
   manualSeed,
   maxPool2d,
-  noGrad,
   rand,
   randint,
   randn,
   setBackend,
+  sgdUpdate_,
   softmaxCrossEntropy,
   tidy,
 } from '@lantern/tensor';
@@ -70,17 +68,11 @@ function forward(parameters, images) {
 }
 
 function sgdStep(parameters, lr) {
-  const backend = getBackend();
-  const update = getFastKernel(backend, 'sgdUpdate');
-  const attributes = { lr, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, firstStep: false };
-  noGrad(() => {
-    for (const parameter of parameters.flat()) {
-      if (update) update(parameter.view(), parameter.grad.view(), null, attributes);
-      else parameter.copy_(parameter.sub(parameter.grad.mul(lr)));
-      parameter.grad.dispose(); // gradients are kept out of tidy() scopes
-      parameter.grad = null;
-    }
-  });
+  for (const parameter of parameters.flat()) {
+    sgdUpdate_(parameter, parameter.grad, null, { lr }); // the backend's fused sgdUpdate when it has one
+    parameter.grad.dispose(); // gradients are kept out of tidy() scopes
+    parameter.grad = null;
+  }
 }
 
 /**

@@ -47,9 +47,11 @@ async function measureConv(layer, threadCounts) {
   const gradWeight = emptyTensor(w.shape, 'float32', getBackend('wasm'));
   const backend = getBackend('wasm');
   const kernels = {
-    forward: () => getFastKernel(backend, 'conv2d')(x.view(), w.view(), b.view(), out.view(), attributes),
-    backwardInput: () => getFastKernel(backend, 'conv2dBackwardInput')(g.view(), w.view(), gradInput.view(), attributes),
-    backwardWeight: () => getFastKernel(backend, 'conv2dBackwardWeight')(g.view(), x.view(), gradWeight.view(), attributes),
+    forward: () => getFastKernel(backend, 'conv2d')(x.kernelView(), w.kernelView(), b.kernelView(), out.kernelView(), attributes),
+    backwardInput: () =>
+      getFastKernel(backend, 'conv2dBackwardInput')(g.kernelView(), w.kernelView(), gradInput.kernelView(), attributes),
+    backwardWeight: () =>
+      getFastKernel(backend, 'conv2dBackwardWeight')(g.kernelView(), x.kernelView(), gradWeight.kernelView(), attributes),
   };
   const cx = typedView(x),
     cw = typedView(w),

@@ -4,7 +4,7 @@
 // with their per-step milliseconds at 1 and 2 threads and the speedup.
 
 import { setThreads, threadsReady } from '@lantern/backend-wasm';
-import { fastKernelNames, getBackend, getFastKernel, registerFastKernel } from '@lantern/tensor';
+import { fastKernelNames, getBackend, registerFastKernel, unregisterFastKernel } from '@lantern/tensor';
 import { measureTraining } from './cnn-step.mjs';
 
 const backend = getBackend('wasm');
@@ -18,7 +18,10 @@ const timed =
     totals.set(name, (totals.get(name) ?? 0) + performance.now() - start);
     return result;
   };
-for (const name of Object.keys(fastKernelNames)) registerFastKernel('wasm', name, timed(name, getFastKernel(backend, name)));
+for (const name of Object.keys(fastKernelNames)) {
+  const kernel = unregisterFastKernel('wasm', name); // replaced by its timed wrapper
+  if (kernel) registerFastKernel('wasm', name, timed(name, kernel));
+}
 for (const name of ['unary', 'binary', 'reduce', 'copy', 'fill', 'matmul', 'where', 'allocate', 'free', 'write']) {
   const primitive = backend[name];
   backend[name] = (...args) => {

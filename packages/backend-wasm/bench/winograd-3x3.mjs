@@ -27,9 +27,9 @@ for (const threads of [1, 2]) {
       gi = emptyTensor(x.shape, 'float32', backend),
       gw = emptyTensor(w.shape, 'float32', backend);
     const k = {
-      fwd: () => getFastKernel(backend, 'conv2d')(x.view(), w.view(), null, y.view(), attributes),
-      bi: () => getFastKernel(backend, 'conv2dBackwardInput')(g.view(), w.view(), gi.view(), attributes),
-      bw: () => getFastKernel(backend, 'conv2dBackwardWeight')(g.view(), x.view(), gw.view(), attributes),
+      fwd: () => getFastKernel(backend, 'conv2d')(x.kernelView(), w.kernelView(), null, y.kernelView(), attributes),
+      bi: () => getFastKernel(backend, 'conv2dBackwardInput')(g.kernelView(), w.kernelView(), gi.kernelView(), attributes),
+      bw: () => getFastKernel(backend, 'conv2dBackwardWeight')(g.kernelView(), x.kernelView(), gw.kernelView(), attributes),
     };
     const flops = 2 * B * O * C * S * S * 9,
       out = [];

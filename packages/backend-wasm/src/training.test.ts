@@ -2,17 +2,15 @@ import { describe, expect, it } from 'vitest';
 import '@lantern/backend-cpu';
 import {
   conv2d,
-  getBackend,
-  getFastKernel,
   keep,
   linear,
   manualSeed,
   maxPool2d,
-  noGrad,
   rand,
   randint,
   randn,
   setBackend,
+  sgdUpdate_,
   softmaxCrossEntropy,
   type Tensor,
   tidy,
@@ -59,22 +57,11 @@ function trainingStep(parameters: Tensor[], images: Tensor, labels: Tensor): num
     h = maxPool2d(conv2d(h, w3, b3, { padding }), 2).values;
     const loss = softmaxCrossEntropy(linear(linear(h.flatten(1), w4, b4), w5, b5), labels).mean();
     loss.backward();
-    const update = getFastKernel(getBackend(images.backend.name), 'sgdUpdate')!;
-    noGrad(() => {
-      for (const parameter of parameters) {
-        update(parameter.view(), parameter.grad!.view(), null, {
-          lr: 0.05,
-          momentum: 0,
-          dampening: 0,
-          weightDecay: 0,
-          nesterov: false,
-          maximize: false,
-          firstStep: false,
-        });
-        parameter.grad!.dispose(); // gradients are kept out of tidy() scopes, so they are released explicitly
-        parameter.grad = null;
-      }
-    });
+    for (const parameter of parameters) {
+      sgdUpdate_(parameter, parameter.grad!, null, { lr: 0.05 }); // wasm's fused sgdUpdate
+      parameter.grad!.dispose(); // gradients are kept out of tidy() scopes, so they are released explicitly
+      parameter.grad = null;
+    }
     return loss.item();
   });
 }

@@ -1,7 +1,7 @@
 // The course CNN written with core's functional ops (shared by the training test and bench/train.mjs):
 // Conv2d(3,32,5,p=2) → MaxPool2d(2) → Conv2d(32,32,5,p=2) → MaxPool2d(2) → Conv2d(32,64,5,p=2) → MaxPool2d(2) →
 // Flatten → Linear(1024,64) → Linear(64,10); cross entropy; SGD (lr 0.01) through the backend's fused sgdUpdate.
-import { conv2d, fromArray, getFastKernel, linear, maxPool2d, noGrad, softmaxCrossEntropy, tidy } from '@lantern/tensor';
+import { conv2d, fromArray, linear, maxPool2d, sgdUpdate_, softmaxCrossEntropy, tidy } from '@lantern/tensor';
 
 /** [shape, fanIn] of each parameter: conv weight, conv bias, ..., linear weight, linear bias. */
 const parameterShapes = [
@@ -46,8 +46,6 @@ export function forward(parameters, images) {
   return linear(linear(x.flatten(1), w4, b4), w5, b5);
 }
 
-const sgd = { lr: 0.01, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, firstStep: true };
-
 /**
  * One training step on host data; returns the mean loss (a tensor the caller disposes). Every intermediate is freed by
  * tidy(), and nothing here waits on a GPU: reading the loss is the caller's choice.
@@ -59,17 +57,12 @@ export function trainStep(parameters, batch, lr = 0.01) {
     const labels = fromArray(batch.labels, [batch.labels.length], 'int32', { backend });
     const loss = softmaxCrossEntropy(forward(parameters, images), labels).mean();
     loss.backward();
-    noGrad(() => {
-      const update = getFastKernel(parameters[0].backend, 'sgdUpdate');
-      for (const parameter of parameters) {
-        const grad = parameter.grad.contiguous();
-        if (update) update(parameter.view(), grad.view(), null, { ...sgd, lr });
-        else parameter.copy_(parameter.sub(grad.mul(lr)));
-        // Gradients are kept out of tidy() (they outlive backward); free them now rather than when collected.
-        parameter.grad.dispose();
-        parameter.grad = null;
-      }
-    });
+    for (const parameter of parameters) {
+      sgdUpdate_(parameter, parameter.grad, null, { lr });
+      // Gradients are kept out of tidy() (they outlive backward); free them now rather than when collected.
+      parameter.grad.dispose();
+      parameter.grad = null;
+    }
     return loss;
   });
 }

@@ -5,8 +5,10 @@ import {
   DTypeError,
   fromArray,
   Generator,
+  getFastKernel,
   registeredBackends,
   SyncReadError,
+  sgdUpdate_,
   type Tensor,
   tensor,
   zeros,
@@ -108,9 +110,15 @@ describe.skipIf(!backend)('webgpu storage, batching and errors', () => {
     expect(doomed.isLost).toBe(true);
     expect(() => x.add(1)).toThrow(WebGPUDeviceLostError);
     await expect(x.data()).rejects.toThrow(/device was lost \(destroyed\)/);
+    const doomedUpdate = getFastKernel(doomed, 'sgdUpdate');
     const replacement = await initWebGPU({ name: 'webgpu-doomed' });
     expect(replacement).not.toBe(doomed);
     expect(Array.from(await tensor([4, 5], { backend: 'webgpu-doomed' }).data())).toEqual([4, 5]);
+    // The fast kernels are bound to the new device, replacing the lost one's.
+    expect(getFastKernel(replacement, 'sgdUpdate')).not.toBe(doomedUpdate);
+    const param = tensor([1, 2], { backend: 'webgpu-doomed', dtype: 'float32' });
+    sgdUpdate_(param, tensor([0.5, -0.5], { backend: 'webgpu-doomed', dtype: 'float32' }), null, { lr: 2 });
+    expect(Array.from(await param.data())).toEqual([0, 3]);
     replacement.destroy();
   });
 });

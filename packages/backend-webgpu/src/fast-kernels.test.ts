@@ -174,7 +174,7 @@ describe.skipIf(!backend)('webgpu fast kernels match the cpu backend', () => {
         ['webgpu', gpu],
       ] as const) {
         const kernel = getFastKernel(getBackend(name), 'sgdUpdate')!;
-        kernel(set[0]!.view(), set[1]!.view(), settings.momentum ? set[2]!.view() : null, settings);
+        kernel(set[0]!.kernelView(), set[1]!.kernelView(), settings.momentum ? set[2]!.kernelView() : null, settings);
       }
       await expectClose(gpu[0]!, cpu[0]!, `sgd ${JSON.stringify(settings)} parameter`, 1e-6, 1e-7);
       await expectClose(gpu[2]!, cpu[2]!, `sgd ${JSON.stringify(settings)} momentum`, 1e-6, 1e-7);
@@ -187,11 +187,11 @@ describe.skipIf(!backend)('webgpu fast kernels match the cpu backend', () => {
       ] as const) {
         const kernel = getFastKernel(getBackend(name), 'adamUpdate')!;
         kernel(
-          set[0]!.view(),
-          set[1]!.view(),
-          set[2]!.view(),
-          set[3]!.view(),
-          settings.amsgrad ? set[4]!.view() : null,
+          set[0]!.kernelView(),
+          set[1]!.kernelView(),
+          set[2]!.kernelView(),
+          set[3]!.kernelView(),
+          settings.amsgrad ? set[4]!.kernelView() : null,
           settings,
         );
       }

@@ -1,4 +1,11 @@
-import { type FastKernelSignatures, registerBackend, registerFastKernel } from '@lantern/tensor';
+import {
+  type FastKernelName,
+  type FastKernelSignatures,
+  registerBackend,
+  registeredBackends,
+  registerFastKernel,
+  unregisterFastKernel,
+} from '@lantern/tensor';
 import type { WebGPUBackend } from './backend.js';
 import { conv2d } from './kernels/conv2d.js';
 import { conv2dBackwardInput } from './kernels/conv2d-backward-input.js';
@@ -22,8 +29,14 @@ export const fastKernels: FastKernelFactories = {
   adamUpdate,
 };
 
-/** Registers a WebGPU backend (synchronously, once its device exists) together with its fast kernels. */
+/**
+ * Registers a WebGPU backend (synchronously, once its device exists) together with its fast kernels. A backend that
+ * takes over a registered name (initWebGPU reopening a lost device) replaces the kernels bound to the old device.
+ */
 export function registerWebGPUBackend(backend: WebGPUBackend): void {
+  if (registeredBackends().includes(backend.name)) {
+    for (const name of Object.keys(fastKernels)) unregisterFastKernel(backend.name, name as FastKernelName);
+  }
   registerBackend(backend);
   for (const [name, factory] of Object.entries(fastKernels)) {
     registerFastKernel(backend.name, name as 'conv2d', (factory as (runtime: KernelRuntime) => never)(backend.runtime));

@@ -136,3 +136,19 @@ def define_cases(case, f):
     case('softmaxCrossEntropy -inf logit', 'softmaxCrossEntropy', [
         f([2, 3], values=[0.0, float('-inf'), 1.0, 2.0, 0.5, float('-inf')]),
         f([2], grad=False, dtype='int32', values=[0, 1])])
+
+    # Optimizer updates (sgdUpdate_, adamUpdate_): a parameter and one gradient per step, from fresh state, so the
+    # first step and the later ones are both covered. Strided parameters and gradients are updated where they lie.
+    update = lambda shape, steps, param_layout=None, grad_layout=None: [
+        f(shape, grad=False, layout=param_layout), f([steps] + shape, grad=False, layout=grad_layout)]
+    case('sgdUpdate plain', 'sgdUpdate', update([3, 4], 2), {'lr': 0.1})
+    case('sgdUpdate momentum dampening weight decay', 'sgdUpdate', update([3, 5], 3, param_layout='transposed'),
+         {'lr': 0.05, 'momentum': 0.9, 'dampening': 0.3, 'weightDecay': 0.01})
+    case('sgdUpdate nesterov maximize', 'sgdUpdate', update([2, 6], 3, param_layout='strided', grad_layout='transposed'),
+         {'lr': 0.05, 'momentum': 0.8, 'weightDecay': 0.1, 'nesterov': True, 'maximize': True})
+    case('adamUpdate', 'adamUpdate', update([4, 3], 3), {'lr': 0.01})
+    case('adamUpdate amsgrad maximize weight decay', 'adamUpdate', update([3, 5], 3, param_layout='transposed'),
+         {'lr': 0.02, 'betas': [0.8, 0.99], 'eps': 1e-6, 'weightDecay': 0.1, 'amsgrad': True, 'maximize': True})
+    case('adamUpdate decoupled weight decay (AdamW) amsgrad', 'adamUpdate',
+         update([2, 6], 3, param_layout='strided', grad_layout='transposed'),
+         {'lr': 0.02, 'betas': [0.9, 0.95], 'weightDecay': 0.05, 'decoupledWeightDecay': True, 'amsgrad': True})

@@ -75,7 +75,39 @@ OPS = {
                                            a.get('countIncludePad', True), a.get('divisorOverride')),
     'adaptiveAvgPool2d': lambda x, a: F.adaptive_avg_pool2d(x[0], a['size']),
     'softmaxCrossEntropy': lambda x, a: F.cross_entropy(x[0], x[1].long(), reduction='none'),
+    # optimizer updates: one step per entry of x[1] (the gradients), from fresh state; outputs the parameter and state
+    'sgdUpdate': lambda x, a: sgd_steps(x, a),
+    'adamUpdate': lambda x, a: adam_steps(x, a),
 }
+
+
+def optimizer_steps(optimizer, param, grads):
+    for grad in grads:
+        param.grad = grad.clone()
+        optimizer.step()
+    return optimizer.state[param]
+
+
+def sgd_steps(x, a):
+    """torch.optim.SGD's single-tensor path; attributes spelled as Lantern's sgdUpdate_ options."""
+    param = x[0].detach().clone().requires_grad_(True)
+    optimizer = torch.optim.SGD([param], lr=a['lr'], momentum=a.get('momentum', 0), dampening=a.get('dampening', 0),
+                                weight_decay=a.get('weightDecay', 0), nesterov=a.get('nesterov', False),
+                                maximize=a.get('maximize', False), foreach=False)
+    buffer = optimizer_steps(optimizer, param, x[1]).get('momentum_buffer')
+    return (param.detach(),) + ((buffer,) if buffer is not None else ())
+
+
+def adam_steps(x, a):
+    """torch.optim.Adam's (AdamW's when decoupledWeightDecay) single-tensor path; attributes as adamUpdate_'s."""
+    param = x[0].detach().clone().requires_grad_(True)
+    kind = torch.optim.AdamW if a.get('decoupledWeightDecay', False) else torch.optim.Adam
+    optimizer = kind([param], lr=a['lr'], betas=tuple(a.get('betas', (0.9, 0.999))), eps=a.get('eps', 1e-8),
+                     weight_decay=a.get('weightDecay', 0), amsgrad=a.get('amsgrad', False),
+                     maximize=a.get('maximize', False), foreach=False)
+    state = optimizer_steps(optimizer, param, x[1])
+    moments = ('exp_avg', 'exp_avg_sq') + (('max_exp_avg_sq',) if a.get('amsgrad', False) else ())
+    return (param.detach(),) + tuple(state[name] for name in moments)
 
 
 def dims(a):

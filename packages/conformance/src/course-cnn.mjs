@@ -1,16 +1,15 @@
 // The course CNN written with core functional ops, shared by the backends' benchmarks and training tests (plain JS,
 // so `node bench/*.mjs` runs it without a build): 3 × (conv 5×5 pad 2 + max-pool 2), flatten, Linear(1024, 64),
-// Linear(64, 10), cross-entropy, plain SGD (lr 0.01) through the backend's fused sgdUpdate kernel when it registers one.
+// Linear(64, 10), cross-entropy, plain SGD (lr 0.01) by core's sgdUpdate_ (the backend's fused kernel when it has one).
 // Weights and batches come from Lantern's host-side generator, so one seed gives the same values on every backend.
 import {
   conv2d,
-  getFastKernel,
   linear,
   manualSeed,
   maxPool2d,
-  noGrad,
   randint,
   randn,
+  sgdUpdate_,
   softmaxCrossEntropy,
   tidy,
   zeros,
@@ -52,24 +51,11 @@ export function trainStep(model, images, labels, lr = 0.01) {
   return tidy(() => {
     const loss = softmaxCrossEntropy(model.forward(images), labels).mean();
     loss.backward();
-    noGrad(() => {
-      for (const parameter of model.parameters) {
-        const fused = getFastKernel(parameter.backend, 'sgdUpdate');
-        if (fused) {
-          fused(parameter.view(), parameter.grad.view(), null, {
-            lr,
-            momentum: 0,
-            dampening: 0,
-            weightDecay: 0,
-            nesterov: false,
-            maximize: false,
-            firstStep: true,
-          });
-        } else parameter.copy_(parameter.sub(parameter.grad.mul(lr)));
-        parameter.grad.dispose();
-        parameter.grad = null;
-      }
-    });
+    for (const parameter of model.parameters) {
+      sgdUpdate_(parameter, parameter.grad, null, { lr });
+      parameter.grad.dispose();
+      parameter.grad = null;
+    }
     return loss;
   });
 }

@@ -1,4 +1,6 @@
 import {
+  type AdamUpdateOptions,
+  adamUpdate_,
   adaptiveAvgPool2d,
   avgPool2d,
   cat,
@@ -7,6 +9,8 @@ import {
   linear,
   maxPool2d,
   pad,
+  type SgdUpdateOptions,
+  sgdUpdate_,
   softmaxCrossEntropy,
   stack,
   type Tensor,
@@ -16,6 +20,26 @@ import {
 // biome-ignore lint/suspicious/noExplicitAny: fixture attributes, a different set per op, each read by its op.
 export type Attributes = Record<string, any>;
 export type OpCall = (inputs: Tensor[], attributes: Attributes) => Tensor | Tensor[];
+
+/** One update of `param` per entry of `grads` along dim 0, from fresh state (so the first step is covered). */
+function sgdSteps(param: Tensor, grads: Tensor, a: Attributes): Tensor[] {
+  let buffer: Tensor | null = null;
+  for (let step = 0; step < grads.shape[0]!; step++) {
+    buffer = sgdUpdate_(param, grads.select(0, step), buffer, a as SgdUpdateOptions);
+  }
+  return buffer ? [param, buffer] : [param];
+}
+
+function adamSteps(param: Tensor, grads: Tensor, a: Attributes): Tensor[] {
+  const moments = [param.zerosLike(), param.zerosLike(), ...(a.amsgrad ? [param.zerosLike()] : [])];
+  for (let step = 0; step < grads.shape[0]!; step++) {
+    adamUpdate_(param, grads.select(0, step), moments[0]!, moments[1]!, moments[2] ?? null, {
+      ...(a as AdamUpdateOptions),
+      step: step + 1,
+    });
+  }
+  return [param, ...moments];
+}
 
 const dims = (a: Attributes): [number | number[] | undefined, boolean] => [a.dim, a.keepdim ?? false];
 
@@ -115,4 +139,6 @@ export const ops: Record<string, OpCall> = {
     }),
   adaptiveAvgPool2d: ([x], a) => adaptiveAvgPool2d(x!, a.size),
   softmaxCrossEntropy: ([x, t]) => softmaxCrossEntropy(x!, t!),
+  sgdUpdate: ([param, grads], a) => sgdSteps(param!, grads!, a),
+  adamUpdate: ([param, grads], a) => adamSteps(param!, grads!, a),
 };

@@ -1,9 +1,10 @@
 import { createCpuBackend } from '@lantern/backend-cpu';
-import { InvalidArgumentError } from '@lantern/nn';
+import { InvalidArgumentError as InvalidArgumentErrorFromNn } from '@lantern/nn';
 import {
   DTypeError,
   getBackend,
   getFastKernel,
+  InvalidArgumentError,
   randn,
   registerBackend,
   registerFastKernel,
@@ -18,6 +19,8 @@ import {
   binaryCrossEntropyWithLogits,
   CrossEntropyLoss,
   crossEntropy,
+  huberLoss,
+  InvalidArgumentError as InvalidArgumentErrorFromLosses,
   KLDivLoss,
   klDiv,
   MSELoss,
@@ -61,6 +64,11 @@ describe('losses on a backend that only reads asynchronously', () => {
 });
 
 describe('bad input gets typed errors naming the loss and the shapes', () => {
+  it("throws the core's InvalidArgumentError, re-exported by losses and nn under the same name", () => {
+    expect(InvalidArgumentErrorFromLosses).toBe(InvalidArgumentError);
+    expect(InvalidArgumentErrorFromNn).toBe(InvalidArgumentError);
+    expect(() => huberLoss(zeros([2]), zeros([2]), { delta: 0 })).toThrow(InvalidArgumentErrorFromLosses);
+  });
   it('rejects reductions, targets and weights that do not fit', () => {
     const logits = randn([2, 3]);
     expect(() => crossEntropy(logits, int32([0, 3]))).toThrow(/crossEntropy: target 3 is out of bounds for 3 classes/);

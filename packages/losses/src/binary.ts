@@ -1,5 +1,4 @@
-import { InvalidArgumentError } from '@lantern/nn';
-import { broadcastShapes, formatShape, noGrad, record, ShapeError, type Tensor } from '@lantern/tensor';
+import { broadcastShapes, formatShape, InvalidArgumentError, noGrad, record, ShapeError, type Tensor } from '@lantern/tensor';
 import { type Reduction, reduce } from './reduction.js';
 
 export interface BinaryCrossEntropyOptions {

@@ -1,9 +1,9 @@
-import { InvalidArgumentError } from '@lantern/nn';
 import {
   arange,
   cast,
   DTypeError,
   formatShape,
+  InvalidArgumentError,
   isFloating,
   ShapeError,
   softmaxCrossEntropy,

@@ -3,6 +3,8 @@
  * options, reductions and numerics. Needs a registered backend (e.g. `import '@lantern/backend-cpu'`).
  */
 
+// The core's class, re-exported so that one import gives the losses and the errors they throw.
+export { InvalidArgumentError } from '@lantern/tensor';
 export {
   type BinaryCrossEntropyOptions,
   type BinaryCrossEntropyWithLogitsOptions,

@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from '@lantern/nn';
 import type { Tensor } from '@lantern/tensor';
+import { InvalidArgumentError } from '@lantern/tensor';
 
 /** How per-element losses become the result, as PyTorch's `reduction` argument. */
 export type Reduction = 'none' | 'mean' | 'sum';

@@ -1,5 +1,4 @@
-import { InvalidArgumentError } from '@lantern/nn';
-import { type Tensor, where } from '@lantern/tensor';
+import { InvalidArgumentError, type Tensor, where } from '@lantern/tensor';
 import { type Reduction, reduce } from './reduction.js';
 
 export interface ReductionOptions {

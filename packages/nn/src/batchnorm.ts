@@ -1,5 +1,4 @@
-import { formatShape, noGrad, ones, ShapeError, type Tensor, zeros } from '@lantern/tensor';
-import { InvalidArgumentError } from './errors.js';
+import { formatShape, InvalidArgumentError, noGrad, ones, ShapeError, type Tensor, zeros } from '@lantern/tensor';
 import { constant } from './init.js';
 import { emptyParameter, formatFloat, type LayerOptions } from './layer-options.js';
 import { Module } from './module.js';

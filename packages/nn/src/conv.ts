@@ -1,7 +1,6 @@
-import { conv2d, type Tensor } from '@lantern/tensor';
-import { InvalidArgumentError } from './errors.js';
+import { conv2d, InvalidArgumentError, type Pair, type Tensor, toPair } from '@lantern/tensor';
 import { defaultLayerInit } from './init.js';
-import { acceptingUnbatched, emptyParameter, formatPair, type LayerOptions, type Pair, toPair } from './layer-options.js';
+import { acceptingUnbatched, emptyParameter, formatPair, type LayerOptions } from './layer-options.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
 

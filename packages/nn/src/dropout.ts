@@ -1,5 +1,4 @@
-import { type Generator, rand, type Tensor } from '@lantern/tensor';
-import { InvalidArgumentError } from './errors.js';
+import { type Generator, InvalidArgumentError, rand, type Tensor } from '@lantern/tensor';
 import { formatFloat } from './layer-options.js';
 import { Module } from './module.js';
 

@@ -54,6 +54,3 @@ export class SafetensorsError extends LanternError {
     super(`safetensors: ${message}`);
   }
 }
-
-/** A layer argument outside its valid range (a dropout probability above 1, channels not divisible by groups). */
-export class InvalidArgumentError extends LanternError {}

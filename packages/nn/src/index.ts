@@ -4,20 +4,22 @@
  * File helpers for Node live in '@lantern/nn/node'.
  */
 
+export type { Pair } from '@lantern/tensor';
+// Declared in the core; re-exported so that code importing it from '@lantern/nn' keeps working.
+export { InvalidArgumentError } from '@lantern/tensor';
 export { GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activation.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormLayerOptions, type BatchNormOptions, batchNorm } from './batchnorm.js';
 export { ModuleList, Sequential } from './containers.js';
 export { Conv2d, type Conv2dLayerOptions } from './conv.js';
 export { Dropout, dropout } from './dropout.js';
 export {
-  InvalidArgumentError,
   SafetensorsError,
   type SafetensorsErrorReason,
   type ShapeMismatch,
   StateDictError,
 } from './errors.js';
 export * as init from './init.js';
-export type { LayerOptions, Pair } from './layer-options.js';
+export type { LayerOptions } from './layer-options.js';
 export { Flatten, Identity, Linear, type LinearOptions } from './linear.js';
 export { type AnyModule, Module } from './module.js';
 export { Parameter } from './parameter.js';

@@ -1,4 +1,4 @@
-import { type DType, type Generator, type Tensor, zeros } from '@lantern/tensor';
+import { type DType, type Generator, type Pair, type Tensor, toPair, zeros } from '@lantern/tensor';
 import { Parameter } from './parameter.js';
 
 /** Where a layer's parameters live and how they are drawn (torch's device/dtype factory arguments, plus a generator). */
@@ -14,10 +14,6 @@ export interface LayerOptions {
 export function emptyParameter(shape: readonly number[], options: LayerOptions): Parameter {
   return new Parameter(zeros(shape, { dtype: options.dtype ?? 'float32', backend: options.backend }));
 }
-
-export type Pair = number | readonly [number, number];
-
-export const toPair = (value: Pair): [number, number] => (typeof value === 'number' ? [value, value] : [value[0], value[1]]);
 
 /** PyTorch's repr of a pair argument: `(5, 5)`. */
 export const formatPair = (value: Pair): string => `(${toPair(value).join(', ')})`;

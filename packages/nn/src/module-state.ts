@@ -1,5 +1,4 @@
-import { LanternError, type Tensor } from '@lantern/tensor';
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError, LanternError, type Tensor } from '@lantern/tensor';
 import type { AnyModule } from './module.js';
 import { Parameter } from './parameter.js';
 

@@ -1,5 +1,14 @@
 import { createCpuBackend } from '@lantern/backend-cpu';
-import { LanternError, ones, randn, registerBackend, type Tensor, tensor, zeros } from '@lantern/tensor';
+import {
+  InvalidArgumentError as CoreInvalidArgumentError,
+  LanternError,
+  ones,
+  randn,
+  registerBackend,
+  type Tensor,
+  tensor,
+  zeros,
+} from '@lantern/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   type AnyModule,
@@ -259,6 +268,11 @@ describe('stateDict and loadStateDict', () => {
 });
 
 describe('layer argument checks', () => {
+  it("throw the core's InvalidArgumentError, which nn re-exports under the same name", () => {
+    expect(InvalidArgumentError).toBe(CoreInvalidArgumentError);
+    expect(() => new Dropout(-0.1)).toThrow(CoreInvalidArgumentError);
+    expect(new InvalidArgumentError('x')).toBeInstanceOf(LanternError);
+  });
   it('rejects bad configurations with typed errors', () => {
     expect(() => new Conv2d(3, 4, 3, { groups: 2 })).toThrow(InvalidArgumentError);
     expect(() => new Conv2d(4, 3, 3, { groups: 2 })).toThrow(/out_channels \(3\) must be divisible by groups \(2\)/);

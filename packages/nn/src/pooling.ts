@@ -1,5 +1,5 @@
-import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type Tensor } from '@lantern/tensor';
-import { acceptingUnbatched, formatPair, type Pair, toPair } from './layer-options.js';
+import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type Pair, type Tensor, toPair } from '@lantern/tensor';
+import { acceptingUnbatched, formatPair } from './layer-options.js';
 import { Module } from './module.js';
 
 export interface MaxPool2dOptions {

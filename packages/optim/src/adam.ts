@@ -1,5 +1,5 @@
-import { getFastKernel, noGrad, type Tensor, tidy } from '@lantern/tensor';
-import { checkLists, gradForKernel, updateContiguous } from './in-place.js';
+import { adamUpdate_, type Tensor } from '@lantern/tensor';
+import { checkLists } from './check-lists.js';
 
 export interface AdamOptions {
   lr: number;
@@ -26,8 +26,8 @@ export interface AdamOptions {
  *     p ← p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + eps)
  *
  * So the first step moves each element by lr·sign(g) (up to eps). Parameters, moments and `stateSteps` (one count per
- * parameter) are updated in place; `maxExpAvgSqs` is read only when amsgrad. Uses the backend's fused `adamUpdate`
- * kernel when it registers one, else tensor ops.
+ * parameter) are updated in place; `maxExpAvgSqs` is read only when amsgrad. Each parameter's step is the core op
+ * `adamUpdate_`, which runs the backend's fused `adamUpdate` kernel when it registers one, else tensor ops.
  * @example
  * const [expAvg, expAvgSq] = [weight.zerosLike(), weight.zerosLike()];
  * const steps = [0];
@@ -85,73 +85,14 @@ function adamFamily(
   decoupled: boolean,
 ): void {
   checkLists(op, params, { grads, expAvgs, expAvgSqs, stateSteps, ...(options.amsgrad ? { maxExpAvgSqs } : {}) });
-  noGrad(() => {
-    params.forEach((param, index) => {
-      tidy(() => {
-        const step = stateSteps[index]! + 1;
-        stateSteps[index] = step;
-        const kernel = getFastKernel(param.backend, 'adamUpdate');
-        const moments = {
-          expAvg: expAvgs[index]!,
-          expAvgSq: expAvgSqs[index]!,
-          maxExpAvgSq: options.amsgrad ? maxExpAvgSqs[index]! : null,
-        };
-        if (kernel) {
-          const grad = gradForKernel(grads[index]!, param);
-          const attributes = {
-            lr: options.lr,
-            beta1: options.betas[0],
-            beta2: options.betas[1],
-            eps: options.eps,
-            weightDecay: options.weightDecay,
-            decoupledWeightDecay: decoupled,
-            amsgrad: options.amsgrad,
-            maximize: options.maximize,
-            step,
-          };
-          updateContiguous(
-            [param, moments.expAvg, moments.expAvgSq, moments.maxExpAvgSq],
-            ([parameter, expAvg, expAvgSq, maxExpAvgSq]) =>
-              kernel(parameter!, grad.view(), expAvg!, expAvgSq!, maxExpAvgSq ?? null, attributes),
-          );
-        } else {
-          adamComposed(param, grads[index]!, moments, step, options, decoupled);
-        }
-      });
+  params.forEach((param, index) => {
+    const step = stateSteps[index]! + 1;
+    const maxExpAvgSq = options.amsgrad ? maxExpAvgSqs[index]! : null;
+    adamUpdate_(param, grads[index]!, expAvgs[index]!, expAvgSqs[index]!, maxExpAvgSq, {
+      ...options,
+      decoupledWeightDecay: decoupled,
+      step,
     });
+    stateSteps[index] = step;
   });
-}
-
-interface Moments {
-  readonly expAvg: Tensor;
-  readonly expAvgSq: Tensor;
-  readonly maxExpAvgSq: Tensor | null;
-}
-
-/** The rule in tensor ops, in torch.optim's order, written back with copy_. */
-function adamComposed(
-  param: Tensor,
-  rawGrad: Tensor,
-  moments: Moments,
-  step: number,
-  options: AdamOptions,
-  decoupled: boolean,
-): void {
-  const { lr, eps, weightDecay } = options;
-  const [beta1, beta2] = options.betas;
-  let grad = options.maximize ? rawGrad.neg() : rawGrad;
-  if (decoupled) param.copy_(param.mul(1 - lr * weightDecay));
-  else if (weightDecay !== 0) grad = grad.add(param, weightDecay);
-  const { expAvg, expAvgSq, maxExpAvgSq } = moments;
-  expAvg.copy_(expAvg.mul(beta1).add(grad, 1 - beta1));
-  expAvgSq.copy_(expAvgSq.mul(beta2).add(grad.mul(grad), 1 - beta2));
-  const biasCorrection1 = 1 - beta1 ** step;
-  const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
-  let secondMoment = expAvgSq;
-  if (maxExpAvgSq) {
-    maxExpAvgSq.copy_(maxExpAvgSq.maximum(expAvgSq));
-    secondMoment = maxExpAvgSq;
-  }
-  const denominator = secondMoment.sqrt().div(biasCorrection2Sqrt).add(eps);
-  param.copy_(param.add(expAvg.div(denominator), -lr / biasCorrection1));
 }

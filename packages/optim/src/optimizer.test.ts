@@ -23,7 +23,10 @@ import { Adagrad, Adam, AdamW, type Optimizer, OptimizerError, RMSprop, SGD, sgd
 const cpu = getBackend('cpu');
 const originalKernels = { sgdUpdate: getFastKernel(cpu, 'sgdUpdate')!, adamUpdate: getFastKernel(cpu, 'adamUpdate')! };
 
+// Some tests unregister the fused kernels to force the composition; each test starts with the originals again.
 afterEach(() => {
+  unregisterFastKernel('cpu', 'sgdUpdate');
+  unregisterFastKernel('cpu', 'adamUpdate');
   registerFastKernel('cpu', 'sgdUpdate', originalKernels.sgdUpdate);
   registerFastKernel('cpu', 'adamUpdate', originalKernels.adamUpdate);
 });

@@ -59,6 +59,7 @@ describe.each([
     }
   });
   afterAll(() => {
+    for (const name of fusedNames) unregisterFastKernel('cpu', name); // the counting wrappers, if any
     registerFastKernel('cpu', 'sgdUpdate', originalKernels.sgdUpdate);
     registerFastKernel('cpu', 'adamUpdate', originalKernels.adamUpdate);
   });

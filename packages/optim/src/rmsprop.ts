@@ -1,6 +1,6 @@
 import { noGrad, type Tensor, tidy } from '@lantern/tensor';
+import { checkLists } from './check-lists.js';
 import { OptimizerError } from './errors.js';
-import { checkLists } from './in-place.js';
 import { Optimizer, type ParamGroup, type Params, stateTensor, zerosLikeParam } from './optimizer.js';
 
 export interface RmspropOptions {

@@ -1,6 +1,6 @@
-import { getFastKernel, keep, noGrad, type Tensor, tidy } from '@lantern/tensor';
+import { sgdUpdate_, type Tensor } from '@lantern/tensor';
+import { checkLists } from './check-lists.js';
 import { OptimizerError } from './errors.js';
-import { checkLists, gradForKernel, updateContiguous } from './in-place.js';
 import { Optimizer, type ParamGroup, type Params } from './optimizer.js';
 
 export interface SgdOptions {
@@ -29,7 +29,8 @@ export interface SgdOptions {
  *     p ← p − lr·g
  *
  * Parameters and buffers are updated in place. A null entry of `momentumBuffers` is the first step: the new buffer
- * is stored back into the list. Uses the backend's fused `sgdUpdate` kernel when it registers one, else tensor ops.
+ * is stored back into the list. Each parameter's step is the core op `sgdUpdate_`, which runs the backend's fused
+ * `sgdUpdate` kernel when it registers one, else tensor ops.
  * @example
  * const buffers: (Tensor | null)[] = [null];
  * sgd([weight], [weight.grad!], buffers, { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, maximize: false });
@@ -41,50 +42,9 @@ export function sgd(
   options: SgdOptions,
 ): void {
   checkLists('sgd', params, { grads, momentumBuffers });
-  noGrad(() => {
-    params.forEach((param, index) => {
-      tidy(() => {
-        const kernel = getFastKernel(param.backend, 'sgdUpdate');
-        if (kernel) {
-          const firstStep = options.momentum !== 0 && momentumBuffers[index] === null;
-          if (firstStep) momentumBuffers[index] = keep(param.zerosLike());
-          const buffer = options.momentum !== 0 ? momentumBuffers[index]! : null;
-          const grad = gradForKernel(grads[index]!, param);
-          const attributes = {
-            lr: options.lr,
-            momentum: options.momentum,
-            dampening: options.dampening,
-            weightDecay: options.weightDecay,
-            nesterov: options.nesterov,
-            maximize: options.maximize,
-            firstStep,
-          };
-          updateContiguous([param, buffer], ([parameter, momentumBuffer]) =>
-            kernel(parameter!, grad.view(), momentumBuffer ?? null, attributes),
-          );
-        } else {
-          sgdComposed(param, grads[index]!, momentumBuffers, index, options);
-        }
-      });
-    });
+  params.forEach((param, index) => {
+    momentumBuffers[index] = sgdUpdate_(param, grads[index]!, momentumBuffers[index] ?? null, options);
   });
-}
-
-/** The same rule in tensor ops, in the order torch.optim applies them, written back with copy_. */
-function sgdComposed(param: Tensor, grad: Tensor, momentumBuffers: (Tensor | null)[], index: number, options: SgdOptions): void {
-  let direction = options.maximize ? grad.neg() : grad;
-  if (options.weightDecay !== 0) direction = direction.add(param, options.weightDecay);
-  if (options.momentum !== 0) {
-    let buffer = momentumBuffers[index] ?? null;
-    if (buffer === null) {
-      buffer = keep(direction.clone());
-      momentumBuffers[index] = buffer;
-    } else {
-      buffer.copy_(buffer.mul(options.momentum).add(direction, 1 - options.dampening));
-    }
-    direction = options.nesterov ? direction.add(buffer, options.momentum) : buffer;
-  }
-  param.copy_(param.add(direction, -options.lr));
 }
 
 /**

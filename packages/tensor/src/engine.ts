@@ -1,6 +1,6 @@
 import type { Backend } from './backend.js';
 import type { DType } from './dtype.js';
-import { BackendError } from './errors.js';
+import { BackendError, DuplicateKernelError } from './errors.js';
 import type { FastKernel } from './fast-kernels.js';
 import type { FastKernelName } from './kernel-names.js';
 import { assertSingleCore } from './single-copy.js';
@@ -59,18 +59,37 @@ export function registeredBackends(): string[] {
   return [...backends.keys()];
 }
 
-/** Registers an optional fast kernel for a backend; ops use it instead of their composition of primitives. */
+/**
+ * Registers an optional fast kernel for a backend; ops use it instead of their composition of primitives. Another
+ * kernel under a name the backend already has throws DuplicateKernelError: replacing one is explicit, by
+ * `unregisterFastKernel` first. Registering the very same function again changes nothing, so a backend's register
+ * call can run twice.
+ * @example
+ * registerFastKernel('cpu', 'softmaxCrossEntropy', mySoftmaxCrossEntropy);
+ */
 export function registerFastKernel<Name extends FastKernelName>(backendName: string, name: Name, kernel: FastKernel<Name>): void {
   let table = fastKernels.get(backendName);
   if (!table) {
     table = new Map();
     fastKernels.set(backendName, table);
   }
+  const registered = table.get(name);
+  if (registered !== undefined && registered !== kernel) throw new DuplicateKernelError(name, backendName);
   table.set(name, kernel);
 }
 
-export function unregisterFastKernel(backendName: string, name: FastKernelName): void {
-  fastKernels.get(backendName)?.delete(name);
+/**
+ * Removes a backend's fast kernel and returns it (undefined when there was none), so the op falls back to its
+ * composition, or another kernel can be registered in its place.
+ * @example
+ * const fused = unregisterFastKernel('cpu', 'sgdUpdate'); // sgdUpdate_ now runs its composition on 'cpu'
+ * registerFastKernel('cpu', 'sgdUpdate', fused!); // and the fused kernel again
+ */
+export function unregisterFastKernel<Name extends FastKernelName>(backendName: string, name: Name): FastKernel<Name> | undefined {
+  const table = fastKernels.get(backendName);
+  const kernel = table?.get(name) as FastKernel<Name> | undefined;
+  table?.delete(name);
+  return kernel;
 }
 
 export function getFastKernel<Name extends FastKernelName>(backend: Backend, name: Name): FastKernel<Name> | undefined {

@@ -31,6 +31,19 @@ export class KernelNotFoundError extends LanternError {
 /** A backend name that was never registered, or a backend that failed to initialise. */
 export class BackendError extends LanternError {}
 
+/** A second, different fast kernel registered under a name the backend already has (unregister the first one). */
+export class DuplicateKernelError extends BackendError {
+  constructor(
+    readonly kernelName: string,
+    readonly backendName: string,
+  ) {
+    super(
+      `fast kernel '${kernelName}' is already registered for backend '${backendName}'; ` +
+        `call unregisterFastKernel('${backendName}', '${kernelName}') first to replace it`,
+    );
+  }
+}
+
 /** Misuse of autograd: backward on a non-scalar without a gradient, or through a freed graph, and so on. */
 export class AutogradError extends LanternError {}
 
@@ -39,6 +52,12 @@ export class DisposedError extends LanternError {}
 
 /** A synchronous read on a backend that can only read asynchronously. */
 export class SyncReadError extends LanternError {}
+
+/**
+ * An argument outside its valid range: a dropout probability above 1, channels not divisible by groups, an unknown
+ * reduction. Declared in the core so that every package above it throws the same class (nn and losses re-export it).
+ */
+export class InvalidArgumentError extends LanternError {}
 
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;

@@ -29,7 +29,9 @@ export {
   DimError,
   DisposedError,
   DTypeError,
+  DuplicateKernelError,
   formatShape,
+  InvalidArgumentError,
   KernelNotFoundError,
   LanternError,
   ShapeError,
@@ -40,7 +42,7 @@ export * from './kernel-names.js';
 export { clamp, gelu, leakyRelu, logSoftmax, softmax } from './ops/activation.js';
 export { type Operand, sumToShape } from './ops/broadcast.js';
 export { cat, chunk, pad, split, stack } from './ops/combine.js';
-export { type Conv2dOptions, conv2d, type Pair } from './ops/conv.js';
+export { type Conv2dOptions, conv2d, type Pair, toPair } from './ops/conv.js';
 export {
   arange,
   type CreationOptions,
@@ -57,6 +59,7 @@ export { emptyTensor } from './ops/dispatch.js';
 export { cast } from './ops/elementwise.js';
 export { linear, matmul } from './ops/linalg.js';
 export { softmaxCrossEntropy } from './ops/loss.js';
+export { type AdamUpdateOptions, adamUpdate_, type SgdUpdateOptions, sgdUpdate_ } from './ops/optimizer.js';
 export {
   type AvgPool2dOptions,
   adaptiveAvgPool2d,

@@ -102,7 +102,16 @@ export interface Tensor {
 
   // --- movement (views) ---
   reshape(...shape: number[] | [readonly number[]]): Tensor;
-  viewAs(...shape: number[] | [readonly number[]]): Tensor;
+  /**
+   * PyTorch's `view`: the same storage with another shape, never a copy. One extent may be -1 (inferred); a layout
+   * that cannot be viewed without copying throws a ShapeError (use reshape, which copies then).
+   * @example
+   * arange(6).view(2, 3); // tensor([[0, 1, 2], [3, 4, 5]]), sharing arange's storage
+   */
+  view(...shape: [number, ...number[]]): Tensor;
+  view(shape: readonly number[]): Tensor;
+  /** PyTorch's `view_as(other)`: `view(other.shape)`. */
+  viewAs(other: Tensor): Tensor;
   permute(...dims: number[] | [readonly number[]]): Tensor;
   transpose(dim0: number, dim1: number): Tensor;
   t(): Tensor;
@@ -209,8 +218,12 @@ export class Tensor {
     this.requiresGradFlag = true;
   }
 
-  /** The strided layout handed to kernels. */
-  view(): TensorView {
+  /**
+   * @internal For backends and ops, not for models: the strided layout (storage handle, dtype, shape, strides,
+   * offset) that kernels read and write. Throws DisposedError once the tensor is disposed. PyTorch's `view` is
+   * `view(...shape)`.
+   */
+  kernelView(): TensorView {
     if (this.disposed || this.storage.freed) {
       throw new DisposedError(`tensor of shape [${this.shape.join(', ')}] was used after dispose()`);
     }
@@ -219,7 +232,7 @@ export class Tensor {
 
   /** @internal A tensor over the same storage with another layout (no autograd recording). */
   asView(shape: readonly number[], strides: readonly number[], offset: number): Tensor {
-    this.view();
+    this.kernelView();
     return new Tensor(this.storage, shape, strides, offset);
   }
 

@@ -79,9 +79,9 @@ describe('fused kernels match the cpu backend', () => {
               ...variant,
             };
             getFastKernel(getBackend(name), 'sgdUpdate')!(
-              p.view(),
-              g.view(),
-              attributes.momentum ? buffer!.view() : null,
+              p.kernelView(),
+              g.kernelView(),
+              attributes.momentum ? buffer!.kernelView() : null,
               attributes,
             );
           }),
@@ -122,11 +122,11 @@ describe('fused kernels match the cpu backend', () => {
               ...variant,
             };
             getFastKernel(getBackend(name), 'adamUpdate')!(
-              p.view(),
-              g.view(),
-              m!.view(),
-              v!.view(),
-              attributes.amsgrad ? vMax!.view() : null,
+              p.kernelView(),
+              g.kernelView(),
+              m!.kernelView(),
+              v!.kernelView(),
+              attributes.amsgrad ? vMax!.kernelView() : null,
               attributes,
             );
           }),

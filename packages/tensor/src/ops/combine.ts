@@ -30,7 +30,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   let start = 0;
   for (const tensor of tensors) {
     starts.push(start);
-    backend.copy(tensor.view(), slice(output, axis, start, start + tensor.shape[axis]!).view());
+    backend.copy(tensor.kernelView(), slice(output, axis, start, start + tensor.shape[axis]!).kernelView());
     start += tensor.shape[axis]!;
   }
   return record('cat', output, tensors, (g) =>
@@ -75,9 +75,9 @@ export function pad(input: Tensor, padding: readonly number[], value = 0): Tenso
     windows.push([axis, before, before + input.shape[axis]!]);
   }
   const output = emptyTensor(shape, input.dtype, input.backend);
-  if (value !== 0) input.backend.fill(output.view(), value);
+  if (value !== 0) input.backend.fill(output.kernelView(), value);
   const interior = (tensor: Tensor) => windows.reduce((view, [axis, from, to]) => slice(view, axis, from, to), tensor);
-  input.backend.copy(input.view(), interior(output).view());
+  input.backend.copy(input.kernelView(), interior(output).kernelView());
   return record('pad', output, [input], (g) => [interior(g)]);
 }
 

@@ -17,6 +17,7 @@ export interface Conv2dOptions {
   groups?: number;
 }
 
+/** A pair argument (kernel size, stride, padding) as two numbers: `3` is `[3, 3]`, as PyTorch's `_pair` reads it. */
 export const toPair = (value: Pair): [number, number] => (typeof value === 'number' ? [value, value] : [value[0], value[1]]);
 
 /** Windows of a padded input: for each kernel offset (i, j), the strided view of the positions it touches. */
@@ -74,7 +75,7 @@ function conv2dByFastKernels(
     w = weight.contiguous(),
     b = bias?.contiguous() ?? null;
   const output = emptyTensor([x.shape[0]!, w.shape[0]!, ...outputSize], x.dtype, backend);
-  forward(x.view(), w.view(), b?.view() ?? null, output.view(), attributes);
+  forward(x.kernelView(), w.kernelView(), b?.kernelView() ?? null, output.kernelView(), attributes);
   const inputs = b ? [x, w, b] : [x, w];
   return record('convolution', output, inputs, (g) => {
     const gradOutput = g.contiguous();
@@ -82,11 +83,11 @@ function conv2dByFastKernels(
       gradWeight: Tensor | null = null;
     if (x.requiresGrad) {
       gradInput = emptyTensor(x.shape, x.dtype, backend);
-      backwardInput(gradOutput.view(), w.view(), gradInput.view(), attributes);
+      backwardInput(gradOutput.kernelView(), w.kernelView(), gradInput.kernelView(), attributes);
     }
     if (w.requiresGrad) {
       gradWeight = emptyTensor(w.shape, w.dtype, backend);
-      backwardWeight(gradOutput.view(), x.view(), gradWeight.view(), attributes);
+      backwardWeight(gradOutput.kernelView(), x.kernelView(), gradWeight.kernelView(), attributes);
     }
     const gradBias = b?.requiresGrad ? gradOutput.sum([0, 2, 3]) : null;
     return [gradInput, gradWeight, gradBias];

@@ -98,7 +98,7 @@ export function full(shape: Shape, value: number, options: CreationOptions = {})
   // torch.full infers the dtype from the fill value; zeros/ones pass float32.
   const dtype = options.dtype ?? (Number.isInteger(value) ? 'int32' : 'float32');
   const output = emptyTensor(shape, dtype, getBackend(options.backend));
-  if (value !== 0) output.backend.fill(output.view(), value);
+  if (value !== 0) output.backend.fill(output.kernelView(), value);
   if (options.requiresGrad) output.requiresGrad = true;
   return output;
 }

@@ -25,7 +25,7 @@ export function unary(op: UnaryOp, input: Tensor): Tensor {
   if (floatingUnaryOps.has(op) && !isFloating(x.dtype)) x = x.cast('float32');
   const outputDType: DType = op === 'logicalNot' ? 'bool' : x.dtype;
   const output = emptyTensor(x.shape, outputDType, x.backend);
-  x.backend.unary(op, x.view(), output.view());
+  x.backend.unary(op, x.kernelView(), output.kernelView());
   const derivative = unaryDerivatives[op];
   if (derivative) return record(op, output, [x], (g) => [derivative(g, x, output)]);
   if (zeroGradientUnaryOps.has(op)) return record(op, output, [x], (g) => [g.zerosLike()]);
@@ -50,7 +50,7 @@ export function binary(op: BinaryOp, left: Operand, right: Operand): Tensor {
   const backend = commonBackend(op, [a, b]);
   const shape = broadcastShapes(op, a.shape, b.shape);
   const output = emptyTensor(shape, boolResultOps.has(op) ? 'bool' : dtype, backend);
-  backend.binary(op, a.expand(shape).view(), b.expand(shape).view(), output.view());
+  backend.binary(op, a.expand(shape).kernelView(), b.expand(shape).kernelView(), output.kernelView());
   const derivative = binaryDerivatives[op];
   if (!derivative) return output;
   return record(op, output, [a, b], (g) => {
@@ -63,7 +63,7 @@ export function binary(op: BinaryOp, left: Operand, right: Operand): Tensor {
 export function cast(input: Tensor, dtype: DType): Tensor {
   if (input.dtype === dtype) return input;
   const output = emptyTensor(input.shape, dtype, input.backend);
-  input.backend.copy(input.view(), output.view());
+  input.backend.copy(input.kernelView(), output.kernelView());
   if (!isFloating(dtype) || !isFloating(input.dtype)) return output;
   return record('cast', output, [input], (g) => [g.cast(input.dtype)]);
 }

@@ -23,7 +23,7 @@ function gradientLike(operand: Tensor, product: () => Tensor, transposedProduct:
 function batchedMatmul(a: Tensor, b: Tensor): Tensor {
   const backend = commonBackend('matmul', [a, b]);
   const output = emptyTensor([a.shape[0]!, a.shape[1]!, b.shape[2]!], a.dtype, backend);
-  backend.matmul(a.view(), b.view(), output.view());
+  backend.matmul(a.kernelView(), b.kernelView(), output.kernelView());
   return record('matmul', output, [a, b], (g) => [
     a.requiresGrad
       ? gradientLike(

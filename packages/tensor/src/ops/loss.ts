@@ -26,6 +26,6 @@ export function softmaxCrossEntropy(logits: Tensor, targets: Tensor): Tensor {
     t = targets.contiguous();
   const losses = emptyTensor([x.shape[0]!], x.dtype, x.backend);
   const probabilities = emptyTensor(x.shape, x.dtype, x.backend);
-  fused(x.view(), t.view(), losses.view(), probabilities.view());
+  fused(x.kernelView(), t.kernelView(), losses.kernelView(), probabilities.kernelView());
   return record('softmaxCrossEntropy', losses, [x], (g) => [probabilities.sub(oneHot).mul(g.unsqueeze(1))]);
 }

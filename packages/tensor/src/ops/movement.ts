@@ -6,7 +6,7 @@ import { sumToShape } from './broadcast.js';
 import { emptyTensor } from './dispatch.js';
 
 /** A view: same storage, new layout. The gradient of a view is `backward` applied to the view's gradient. */
-function view(
+function makeView(
   input: Tensor,
   name: string,
   shape: readonly number[],
@@ -53,33 +53,37 @@ export function reshape(input: Tensor, target: readonly number[]): Tensor {
   const shape = inferShape('reshape', input.shape, target);
   const strides = viewStrides(input, shape);
   const source = strides ? input : contiguous(input);
-  return view(source, 'reshape', shape, strides ?? contiguousStrides(shape), source.offset, (g) => g.reshape(input.shape));
+  return makeView(source, 'reshape', shape, strides ?? contiguousStrides(shape), source.offset, (g) => g.reshape(input.shape));
 }
 
-/** Like torch.view: never copies, and says so when the layout does not allow it. */
-export function viewAs(input: Tensor, target: readonly number[]): Tensor {
+/**
+ * Like torch.view: the same storage with another shape, never a copy. One extent may be -1. When the layout cannot
+ * express the shape without copying, throws a ShapeError in PyTorch's words, naming both shapes.
+ */
+export function view(input: Tensor, target: readonly number[]): Tensor {
   const shape = inferShape('view', input.shape, target);
   const strides = viewStrides(input, shape);
   if (!strides) {
     throw new ShapeError(
-      `view: shape ${formatShape(target)} is not compatible with the input's size and strides ` +
-        `(shape ${formatShape(input.shape)}, strides ${formatShape(input.strides)}); use reshape(...) instead`,
+      `view: view size ${formatShape(shape)} is not compatible with input tensor's size and stride (shape ` +
+        `${formatShape(input.shape)}, strides ${formatShape(input.strides)}): at least one dimension spans across ` +
+        'two contiguous subspaces. Use .reshape(...) instead.',
     );
   }
-  return view(input, 'view', shape, strides, input.offset, (g) => g.reshape(input.shape));
+  return makeView(input, 'view', shape, strides, input.offset, (g) => g.reshape(input.shape));
 }
 
 export function contiguous(input: Tensor): Tensor {
   if (isContiguous(input.shape, input.strides)) return input;
   const output = emptyTensor(input.shape, input.dtype, input.backend);
-  input.backend.copy(input.view(), output.view());
+  input.backend.copy(input.kernelView(), output.kernelView());
   return record('contiguous', output, [input], (g) => [g]);
 }
 
 /** A contiguous copy with its own storage, differentiable (torch.clone). */
 export function clone(input: Tensor): Tensor {
   const output = emptyTensor(input.shape, input.dtype, input.backend);
-  input.backend.copy(input.view(), output.view());
+  input.backend.copy(input.kernelView(), output.kernelView());
   return record('clone', output, [input], (g) => [g]);
 }
 
@@ -90,7 +94,7 @@ export function permute(input: Tensor, dims: readonly number[]): Tensor {
   }
   const inverse = new Array<number>(order.length);
   for (const [position, dim] of order.entries()) inverse[dim] = position;
-  return view(
+  return makeView(
     input,
     'permute',
     order.map((dim) => input.shape[dim]!),
@@ -122,7 +126,7 @@ export function expand(input: Tensor, target: readonly number[]): Tensor {
     if (own !== 1) throw new ShapeError(`expand: cannot expand shape ${formatShape(input.shape)} to ${formatShape(target)}`);
     return 0;
   });
-  return view(input, 'expand', shape, strides, input.offset, (g) => sumToShape(g, input.shape));
+  return makeView(input, 'expand', shape, strides, input.offset, (g) => sumToShape(g, input.shape));
 }
 
 /** torch's `x[..., start:end:step, ...]` along one dim; negative bounds count from the end. */
@@ -138,7 +142,7 @@ export function slice(input: Tensor, dim: number, start = 0, end = Number.MAX_SA
   const strides = [...input.strides];
   strides[axis] = input.strides[axis]! * step;
   const offset = input.offset + from * input.strides[axis]!;
-  return view(input, 'slice', shape, strides, offset, (g) =>
+  return makeView(input, 'slice', shape, strides, offset, (g) =>
     scatterIntoZeros(g, input.shape, (zeros) => slice(zeros, axis, from, to, step)),
   );
 }
@@ -162,7 +166,7 @@ export function select(input: Tensor, dim: number, index: number): Tensor {
   const position = index < 0 ? index + extent : index;
   const shape = input.shape.filter((_, i) => i !== axis);
   const strides = input.strides.filter((_, i) => i !== axis);
-  return view(input, 'select', shape, strides, input.offset + position * input.strides[axis]!, (g) =>
+  return makeView(input, 'select', shape, strides, input.offset + position * input.strides[axis]!, (g) =>
     scatterIntoZeros(g, input.shape, (zeros) => select(zeros, axis, position)),
   );
 }
@@ -170,7 +174,7 @@ export function select(input: Tensor, dim: number, index: number): Tensor {
 /** Zeros of `shape` with `values` copied into the window `pick` chooses: the gradient of a slice or select. */
 export function scatterIntoZeros(values: Tensor, shape: readonly number[], pick: (zeros: Tensor) => Tensor): Tensor {
   const zeros = emptyTensor(shape, values.dtype, values.backend);
-  values.backend.copy(values.view(), pick(zeros).view());
+  values.backend.copy(values.kernelView(), pick(zeros).kernelView());
   return zeros;
 }
 
@@ -183,7 +187,7 @@ export function flip(input: Tensor, dims: number | readonly number[]): Tensor {
     return -stride;
   });
   if (input.size === 0) offset = input.offset;
-  return view(input, 'flip', input.shape, strides, offset, (g) => g.flip(axes));
+  return makeView(input, 'flip', input.shape, strides, offset, (g) => g.flip(axes));
 }
 
 export function squeeze(input: Tensor, dims?: number | readonly number[]): Tensor {

@@ -70,10 +70,10 @@ export function maxPool2d(input: Tensor, kernelSize: Pair, options: Pool2dOption
     const x = input.contiguous();
     const values = emptyTensor([n, c, ...geometry.outputSize], x.dtype, x.backend);
     const indices = emptyTensor([n, c, ...geometry.outputSize], 'int32', x.backend);
-    fast(x.view(), values.view(), indices.view(), geometry.attributes);
+    fast(x.kernelView(), values.kernelView(), indices.kernelView(), geometry.attributes);
     record('maxPool2d', values, [x], (g) => {
       const gradInput = emptyTensor(x.shape, x.dtype, x.backend);
-      fastBackward(g.contiguous().view(), indices.view(), gradInput.view());
+      fastBackward(g.contiguous().kernelView(), indices.kernelView(), gradInput.kernelView());
       return [gradInput];
     });
     return { values, indices };

@@ -38,7 +38,7 @@ function runReduce(op: ReduceOp, input: Tensor, axes: readonly number[]): Tensor
   const outputDType =
     op === 'argmax' || op === 'argmin' ? 'int32' : op === 'sum' && input.dtype === 'bool' ? 'int32' : input.dtype;
   const output = emptyTensor(keptShape(input.shape, axes), outputDType, input.backend);
-  input.backend.reduce(op, input.view(), axes, output.view());
+  input.backend.reduce(op, input.kernelView(), axes, output.kernelView());
   return output;
 }
 

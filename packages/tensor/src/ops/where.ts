@@ -23,7 +23,7 @@ export function where(condition: Tensor, left: Operand, right: Operand): Tensor 
   const backend = commonBackend('where', [mask, a, b]);
   const shape = broadcastShapes('where', broadcastShapes('where', mask.shape, a.shape), b.shape);
   const output = emptyTensor(shape, dtype, backend);
-  backend.where(mask.expand(shape).view(), a.expand(shape).view(), b.expand(shape).view(), output.view());
+  backend.where(mask.expand(shape).kernelView(), a.expand(shape).kernelView(), b.expand(shape).kernelView(), output.kernelView());
   return record('where', output, [a, b], (g) => {
     const zero = g.zerosLike();
     return [

@@ -49,7 +49,7 @@ export const conversionMethods = {
       contiguousStrides(this.shape),
       0,
     );
-    if (value !== 0) this.backend.fill(output.view(), value);
+    if (value !== 0) this.backend.fill(output.kernelView(), value);
     return output;
   },
   to(backendName: string): Tensor {

@@ -8,7 +8,7 @@ const publicMethods = (
   'dataSync detach dispose div double eq erf exp expand expandAs fill_ flatten flip float floor fullLike ge ' +
   'gelu gt index int item le leakyRelu log logSoftmax logicalAnd logicalNot logicalOr lt matmul max maximum ' +
   'mean min minimum mul narrow ne neg normal_ onesLike permute pow reciprocal relu requiresGrad_ reshape ' +
-  'retainGrad round rsqrt select setGradFn sigmoid sign sin slice softmax sqrt square squeeze std sub sum t ' +
+  'kernelView retainGrad round rsqrt select setGradFn sigmoid sign sin slice softmax sqrt square squeeze std sub sum t ' +
   'tanh to toArray toAsync toString transpose uniform_ unsqueeze var view viewAs where zero_ zerosLike'
 ).split(' ');
 

@@ -1,3 +1,4 @@
+import { ShapeError } from '../errors.js';
 import { matmul } from '../ops/linalg.js';
 import {
   contiguous,
@@ -12,9 +13,9 @@ import {
   squeeze,
   transpose,
   unsqueeze,
-  viewAs,
+  view,
 } from '../ops/movement.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 
 type Dims = number | readonly number[];
 type ShapeArguments = number[] | [readonly number[]];
@@ -28,8 +29,21 @@ export const movementMethods = {
   reshape(...shape: ShapeArguments): Tensor {
     return reshape(this, shapeArguments(shape));
   },
-  viewAs(...shape: ShapeArguments): Tensor {
-    return viewAs(this, shapeArguments(shape));
+  view(...shape: ShapeArguments): Tensor {
+    // view() with no shape used to return the layout handed to kernels; say where that went.
+    if (shape.length === 0) {
+      throw new ShapeError(
+        'view: expected a shape, as view(2, 3) or view([2, 3]), got none (the layout handed to kernels is kernelView())',
+      );
+    }
+    return view(this, shapeArguments(shape));
+  },
+  viewAs(other: Tensor): Tensor {
+    // viewAs took a shape before it took a tensor, as PyTorch's view_as does; name the method that takes one now.
+    if (!(other instanceof Tensor)) {
+      throw new ShapeError(`viewAs: expected a Tensor whose shape to take, got ${String(other)}; view(...shape) takes a shape`);
+    }
+    return view(this, other.shape);
   },
   permute(...dims: ShapeArguments): Tensor {
     return permute(this, shapeArguments(dims));

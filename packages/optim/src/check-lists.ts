@@ -1,25 +1,5 @@
-import { DTypeError, formatShape, isContiguous, isFloating, ShapeError, type Tensor, type TensorView } from '@lantern/tensor';
+import { DTypeError, formatShape, isFloating, ShapeError, type Tensor } from '@lantern/tensor';
 import { OptimizerError } from './errors.js';
-
-/**
- * Hands a fused kernel contiguous views of `tensors` and leaves its results in the tensors themselves. The fast
- * kernels walk storage linearly from a view's offset, so a strided tensor (a transposed parameter, say) is updated
- * through a contiguous copy that is then copied back; contiguous ones (the usual case) are written directly.
- */
-export function updateContiguous(tensors: readonly (Tensor | null)[], update: (views: (TensorView | null)[]) => void): void {
-  const working = tensors.map((tensor) =>
-    tensor === null || isContiguous(tensor.shape, tensor.strides) ? tensor : tensor.contiguous(),
-  );
-  update(working.map((tensor) => tensor?.view() ?? null));
-  tensors.forEach((tensor, index) => {
-    if (tensor !== null && working[index] !== tensor) tensor.copy_(working[index]!);
-  });
-}
-
-/** The gradient as a fused kernel reads it: contiguous and in the parameter's dtype. */
-export function gradForKernel(grad: Tensor, param: Tensor): Tensor {
-  return grad.cast(param.dtype).contiguous();
-}
 
 /** Parameters are floating point, every list has one entry per parameter, and every tensor has its parameter's shape. */
 export function checkLists(
