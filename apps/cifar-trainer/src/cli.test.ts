@@ -84,7 +84,7 @@ describe('end to end on a generated CIFAR-10 (writeSyntheticCIFAR10)', () => {
     const resumed = await train(...flags, '--epochs', '2', '--checkpoint', checkpoint, '--resume');
     expect([straight.code, first.code, resumed.code]).toEqual([0, 0, 0]);
     expect(epochLines(first.lines)[0]!.runningLoss).toBe(epochLines(straight.lines)[0]!.runningLoss);
-    expect(resumed.lines[0]).toEqual({ type: 'resumed', completedEpochs: 1, checkpoint });
+    expect(resumed.lines[0]).toEqual({ type: 'resumed', completedEpochs: 1, stepsIntoEpoch: 0, checkpoint });
     expect(epochLines(resumed.lines).map((e) => e.epoch)).toEqual([2]);
     expect(epochLines(resumed.lines)[0]!.runningLoss).toBe(epochLines(straight.lines)[1]!.runningLoss);
   }, 120_000);

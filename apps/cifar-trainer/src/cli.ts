@@ -1,12 +1,17 @@
 import { DatasetNotFoundError } from '@lantern/data/node';
 import { CommanderError } from 'commander';
 import { BackendNotInstalledError } from './backends.js';
+import { CheckpointError, CheckpointLockedError, InterruptedError, OutputPathError } from './errors.js';
 import { DivergedError } from './loss-tracker.js';
 import { parseOptions, type TrainerOptions, UsageError } from './options.js';
 import { humanReporter, jsonReporter } from './report.js';
 import { train } from './train.js';
 
-/** Exit statuses: 0 done, 1 training failed (diverged, I/O), 2 bad flags, missing data or a backend not installed. */
+/**
+ * Exit statuses (README.md has the table): 0 done; 1 training failed (diverged, non-finite weights, I/O); 2 a user
+ * error (bad flags, missing data, a backend not installed, an unusable output path or checkpoint, a checkpoint in
+ * use); 130 and 143 stopped by SIGINT or SIGTERM, after checkpointing.
+ */
 export async function main(argv: readonly string[]): Promise<number> {
   let options: TrainerOptions;
   try {
@@ -31,8 +36,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       );
       return 2;
     }
-    if (error instanceof BackendNotInstalledError) {
-      process.stderr.write(`error: ${error.message}\n`);
+    if (error instanceof InterruptedError) {
+      process.stderr.write(`${error.message}\n`);
+      if (options.json) {
+        const { signal, epoch, step, checkpoint } = error;
+        process.stdout.write(`${JSON.stringify({ type: 'interrupted', signal, epoch, step, checkpoint })}\n`);
+      }
+      return error.exitCode;
+    }
+    const userErrors = [BackendNotInstalledError, CheckpointError, CheckpointLockedError, OutputPathError, UsageError];
+    if (userErrors.some((type) => error instanceof type)) {
+      process.stderr.write(`error: ${(error as Error).message}\n`);
       return 2;
     }
     if (error instanceof DivergedError) {

@@ -1,5 +1,5 @@
-import { CIFAR10, DataLoader, type Dataset, ToTensor } from '@lantern/data/node';
-import type { Generator, Tensor } from '@lantern/tensor';
+import { CIFAR10, DataLoader, type Dataset, RandomSampler, SequentialSampler, ToTensor } from '@lantern/data/node';
+import { Generator, type Tensor } from '@lantern/tensor';
 import type { TrainerOptions } from './options.js';
 
 export type Sample = [Tensor, number];
@@ -16,6 +16,83 @@ export async function loadSplit(options: TrainerOptions, split: 'test' | 'train'
   return { length, getItem: (index: number) => dataset.getItem(index) };
 }
 
+/** The evaluation loader: in order, in batches of 256. */
 export function makeLoader(dataset: Dataset<Sample>, batchSize: number, shuffle: boolean, generator?: Generator) {
   return new DataLoader(dataset, { batchSize, shuffle, generator });
+}
+
+/**
+ * The shuffle generator, with a state that a checkpoint can hold: MT19937's state is fixed by its seed and the number
+ * of 32-bit draws since, and every draw of randperm and of DataLoader's base seed goes through `nextUint32`. Core's
+ * Generator has no state getter or setter; with one, this would store the state instead of replaying the draws.
+ */
+export class ResumableGenerator extends Generator {
+  draws = 0;
+
+  /** A generator in the state `snapshot()` described: reseeded, then advanced by as many draws. */
+  static restore(snapshot: { seed: number; draws: number }): ResumableGenerator {
+    const generator = new ResumableGenerator(snapshot.seed);
+    for (let draw = 0; draw < snapshot.draws; draw++) generator.nextUint32();
+    return generator;
+  }
+
+  override manualSeed(seed: number | bigint): this {
+    super.manualSeed(seed);
+    this.draws = 0;
+    return this;
+  }
+
+  override nextUint32(): number {
+    this.draws++;
+    return super.nextUint32();
+  }
+
+  // Box-Muller caches a second normal inside the generator, which a draw count cannot describe; shuffling never
+  // draws normals, and this makes sure nothing else does unnoticed.
+  override nextNormal(): number {
+    throw new Error('ResumableGenerator draws integers only (its state is a count of 32-bit draws)');
+  }
+
+  snapshot(): { seed: number; draws: number } {
+    return { seed: this.initialSeed(), draws: this.draws };
+  }
+}
+
+/**
+ * The training batches of one epoch after another, as DataLoader's own `shuffle` makes them (a RandomSampler over
+ * the generator, or in order, cut into batches), except that the next epoch can start `skipSamples` in: a resumed
+ * mid-epoch checkpoint draws the epoch's order exactly as the interrupted run did, then skips what it already trained.
+ */
+export class ResumableBatches implements Iterable<number[]> {
+  skipSamples = 0;
+
+  constructor(
+    private readonly samples: number,
+    private readonly batchSize: number,
+    private readonly shuffle: boolean,
+    private readonly generator: Generator,
+  ) {}
+
+  *[Symbol.iterator](): Iterator<number[]> {
+    const source = { length: this.samples };
+    const sampler = this.shuffle ? new RandomSampler(source, { generator: this.generator }) : new SequentialSampler(source);
+    const skip = this.skipSamples;
+    this.skipSamples = 0;
+    let position = 0;
+    let batch: number[] = [];
+    for (const index of sampler) {
+      if (position++ < skip) continue;
+      batch.push(index);
+      if (batch.length === this.batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+}
+
+/** A training loader over `batches`; the generator also feeds DataLoader's per-epoch base seed, as with `shuffle`. */
+export function makeTrainingLoader(dataset: Dataset<Sample>, batches: ResumableBatches, generator: Generator) {
+  return new DataLoader(dataset, { batchSampler: batches, generator });
 }

@@ -25,9 +25,15 @@ export interface TrainerOptions {
   save?: string;
   checkpoint?: string;
   resume: boolean;
+  checkpointEvery?: number;
   eval: boolean;
   json: boolean;
   logEvery?: number;
+  /**
+   * The options set on the command line; the others hold defaults, which on --resume yield to the checkpoint's
+   * values. Absent (a library caller's complete options): every option counts as given.
+   */
+  givenFlags?: ReadonlyArray<keyof TrainerOptions>;
 }
 
 /** Thrown for flags that cannot work; the CLI prints the message and exits with status 2. */
@@ -98,13 +104,21 @@ export function createCommand(): Command {
     .option('--no-winograd', "wasm: direct 5×5 convolutions (PyTorch's rounding) instead of Winograd F(4×4, 5×5)")
     .option('--init <file>', 'initial weights (.safetensors, PyTorch key names)')
     .option('--save <file>', 'write the final weights (.safetensors)')
-    .option('--checkpoint <file>', 'after every epoch, save model and optimizer state to FILE(.safetensors/.json)')
-    .option('--resume', 'continue from --checkpoint if it exists', false)
+    .option('--checkpoint <file>', 'after every epoch, save model, optimizer and data position to FILE, atomically')
+    .option('--resume', 'continue from --checkpoint (when FILE does not exist yet, say so and start at epoch 1)', false)
+    .option('--checkpoint-every <n>', 'also checkpoint every N steps, within epochs', integer('--checkpoint-every', 1))
     .option('--eval', 'report accuracy on the other split after each epoch', false)
     .option('--json', 'one JSON object per line instead of human-readable output', false)
     .option('--log-every <k>', 'with --json: log every K-th step loss', integer('--log-every', 1))
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+}
+
+/** Combinations that cannot work; checked again on --resume, once the checkpoint's flags are merged in. */
+export function checkOptionCombinations(options: TrainerOptions): void {
+  if (options.nesterov && (options.momentum <= 0 || options.optimizer !== 'sgd')) {
+    throw new UsageError('--nesterov needs --optimizer sgd and --momentum > 0 (as torch.optim.SGD).');
+  }
 }
 
 /** Parses argv (without node and script) into validated options; throws UsageError or commander's errors. */
@@ -114,10 +128,13 @@ export function parseOptions(argv: readonly string[]): TrainerOptions {
   const command = createCommand();
   command.parse(args, { from: 'user' });
   const options = command.opts<TrainerOptions>();
-  if (options.nesterov && (options.momentum <= 0 || options.optimizer !== 'sgd')) {
-    throw new UsageError('--nesterov needs --optimizer sgd and --momentum > 0 (as torch.optim.SGD).');
-  }
+  options.givenFlags = (Object.keys(options) as Array<keyof TrainerOptions>).filter(
+    (key) => command.getOptionValueSource(key) === 'cli',
+  );
+  checkOptionCombinations(options);
   if (options.resume && !options.checkpoint) throw new UsageError('--resume needs --checkpoint FILE.');
+  if (options.checkpointEvery !== undefined && !options.checkpoint)
+    throw new UsageError('--checkpoint-every needs --checkpoint FILE.');
   if (options.logEvery !== undefined && !options.json) throw new UsageError('--log-every needs --json.');
   if (!options.winograd && options.backend !== 'wasm') throw new UsageError('--no-winograd applies to --backend wasm only.');
   return options;

@@ -3,7 +3,10 @@ import type { EpochResult } from './train.js';
 
 export interface Reporter {
   start(options: TrainerOptions, samples: number): void;
-  resumed(completedEpochs: number, checkpoint: string): void;
+  /** Training continues from a checkpoint: after `completedEpochs` epochs and `stepsIntoEpoch` steps of the next. */
+  resumed(completedEpochs: number, stepsIntoEpoch: number, checkpoint: string): void;
+  /** A line the user must see: a flag that differs from the checkpoint, a missing checkpoint, a stale lock taken over. */
+  notice(message: string): void;
   step(epoch: number, step: number, loss: number): void;
   epoch(result: EpochResult, epochs: number): void;
 }
@@ -18,7 +21,11 @@ export function humanReporter(write: Write = (line) => process.stdout.write(`${l
         `training the course CNN on CIFAR-10 ${options.split} (${samples} images), batch ${options.batchSize}, ` +
           `${options.optimizer} lr ${options.lr}, ${options.epochs} epochs, backend ${options.backend}`,
       ),
-    resumed: (completed, checkpoint) => write(`resumed from ${checkpoint} after epoch ${completed}`),
+    resumed: (completed, steps, checkpoint) =>
+      write(
+        `resumed from ${checkpoint} ${steps === 0 ? `after epoch ${completed}` : `at step ${steps} of epoch ${completed + 1}`}`,
+      ),
+    notice: (message) => write(`note: ${message}`),
     step: () => {},
     epoch: (result, epochs) => {
       const accuracy =
@@ -31,11 +38,13 @@ export function humanReporter(write: Write = (line) => process.stdout.write(`${l
   };
 }
 
-/** One JSON object per line: `epoch` records, and `step` records every `logEvery` steps. */
+/** One JSON object per line: `epoch` records, `step` records every `logEvery` steps, `resumed` and `notice` records. */
 export function jsonReporter(logEvery: number | undefined, write: Write = (line) => process.stdout.write(`${line}\n`)): Reporter {
   return {
     start: () => {},
-    resumed: (completedEpochs, checkpoint) => write(JSON.stringify({ type: 'resumed', completedEpochs, checkpoint })),
+    resumed: (completedEpochs, stepsIntoEpoch, checkpoint) =>
+      write(JSON.stringify({ type: 'resumed', completedEpochs, stepsIntoEpoch, checkpoint })),
+    notice: (message) => write(JSON.stringify({ type: 'notice', message })),
     step: (epoch, step, loss) => {
       if (logEvery !== undefined && step % logEvery === 0) write(JSON.stringify({ type: 'step', epoch, step, loss }));
     },

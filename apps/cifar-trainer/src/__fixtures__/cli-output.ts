@@ -4,7 +4,7 @@ import { afterEach, beforeEach, vi } from 'vitest';
 
 /** A line of `--json` output; which fields are there depends on `type` (see report.ts and cli.ts). */
 export interface JsonLine {
-  type: 'epoch' | 'step' | 'resumed' | 'diverged';
+  type: 'epoch' | 'step' | 'resumed' | 'diverged' | 'notice' | 'interrupted';
   epoch: number;
   step: number;
   loss: number;
@@ -13,7 +13,10 @@ export interface JsonLine {
   imagesPerSecond: number;
   testAccuracy?: number;
   completedEpochs: number;
+  stepsIntoEpoch: number;
   checkpoint: string;
+  message: string;
+  signal: string;
 }
 
 export interface CapturedOutput {

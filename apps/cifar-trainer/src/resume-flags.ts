@@ -1,0 +1,95 @@
+import type { RecordedFlags, TrainingState } from './checkpoint-state.js';
+import { CheckpointError } from './errors.js';
+import { checkOptionCombinations, type TrainerOptions } from './options.js';
+
+const flagNames: Record<keyof RecordedFlags, string> = {
+  optimizer: '--optimizer',
+  lr: '--lr',
+  momentum: '--momentum',
+  weightDecay: '--weight-decay',
+  nesterov: '--nesterov',
+  batchSize: '--batch-size',
+  shuffle: '--shuffle',
+  seed: '--seed',
+  split: '--split',
+  limit: '--limit',
+};
+
+// What a resumed run cannot change, and why: the checkpoint's state would not mean what it meant.
+const fixed: Partial<Record<keyof RecordedFlags, string>> = {
+  optimizer: "its optimizer state is that optimizer's",
+  split: 'it was trained on other data, where its position means nothing',
+  limit: 'it was trained on other data, where its position means nothing',
+  seed: 'its random streams continue from the checkpoint, not from a new seed',
+};
+
+/** The flags a checkpoint records: the ones that decide what training does. */
+export function recordFlags(options: TrainerOptions): RecordedFlags {
+  const { optimizer, lr, momentum, weightDecay, nesterov, batchSize, shuffle, split } = options;
+  return {
+    optimizer,
+    lr,
+    momentum,
+    weightDecay,
+    nesterov,
+    batchSize,
+    shuffle,
+    seed: options.seed ?? null,
+    split,
+    limit: options.limit ?? null,
+  };
+}
+
+function show(key: keyof RecordedFlags, value: RecordedFlags[keyof RecordedFlags]): string {
+  const flag = flagNames[key];
+  if (key === 'shuffle') return value ? '--shuffle' : '--no-shuffle';
+  if (typeof value === 'boolean') return value ? flag : `no ${flag}`;
+  return value === null ? `no ${flag}` : `${flag} ${value}`;
+}
+
+/**
+ * The options a resumed run trains with, and one line for each flag that differs from the checkpoint; nothing is
+ * changed silently. A flag left at its default takes the checkpoint's value. A flag given on the command line wins
+ * for the learning rate, momentum, weight decay and Nesterov, and for the batch size and shuffling when the
+ * checkpoint is at an epoch's end; it is refused (CheckpointError, reason 'flags') for the optimizer, split, limit
+ * and seed, and for the batch size and shuffling in the middle of an epoch, whose remaining batches are fixed.
+ */
+export function reconcileFlags(
+  options: TrainerOptions,
+  state: TrainingState,
+  path: string,
+): { options: TrainerOptions; notices: string[] } {
+  const recorded = state.flags;
+  const wanted = recordFlags(options);
+  // Library callers pass complete options without saying which were given: all of them count as given.
+  const given = new Set<string>(options.givenFlags ?? Object.keys(recorded));
+  const effective: TrainerOptions = { ...options };
+  const notices: string[] = [];
+  const midEpoch = state.stepsIntoEpoch > 0;
+  for (const key of Object.keys(flagNames) as Array<keyof RecordedFlags>) {
+    const saved = recorded[key];
+    if (saved === wanted[key]) continue;
+    if (!given.has(key)) {
+      Object.assign(effective, { [key]: saved ?? undefined });
+      notices.push(`resuming with the checkpoint's ${show(key, saved)} (the default is ${show(key, wanted[key])})`);
+      continue;
+    }
+    const reason =
+      fixed[key] ??
+      (midEpoch && (key === 'batchSize' || key === 'shuffle')
+        ? `it stopped after step ${state.stepsIntoEpoch} of epoch ${state.completedEpochs + 1}, whose remaining batches ` +
+          'are fixed (this flag can change when resuming from the end of an epoch)'
+        : undefined);
+    if (reason !== undefined) {
+      throw new CheckpointError(
+        path,
+        'flags',
+        `${show(key, wanted[key])} differs from the checkpoint's ${show(key, saved)}: ${reason}; ` +
+          `resume with ${show(key, saved)}, or start a new run with another --checkpoint path`,
+      );
+    }
+    notices.push(`${show(key, wanted[key])} overrides the checkpoint's ${show(key, saved)}`);
+  }
+  checkOptionCombinations(effective);
+  return { options: effective, notices };
+}
