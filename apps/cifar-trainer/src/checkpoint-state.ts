@@ -1,3 +1,4 @@
+import { Generator, type GeneratorState, InvalidArgumentError } from '@lantern/tensor';
 import { CheckpointError } from './errors.js';
 import { optimizerNames, splitNames, type TrainerOptions } from './options.js';
 
@@ -39,8 +40,8 @@ export interface TrainingState {
   /** Steps taken since the run began, for `--checkpoint-every`. */
   globalStep: number;
   flags: RecordedFlags;
-  /** The shuffle generator as it was at the start of epoch `completedEpochs + 1`: seed, then 32-bit draws since. */
-  generator: { seed: number; draws: number };
+  /** The shuffle generator's state at the start of epoch `completedEpochs + 1` (`Generator.getState()`). */
+  generator: GeneratorState;
   optimizer: OptimizerRecord;
 }
 
@@ -51,6 +52,18 @@ function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Core's own check of a generator state (seed, 624 words, index, cached normal), reported as a checkpoint field. */
+function generatorState(found: Record<string, unknown>, fail: (field: string, expected: string, found: unknown) => never) {
+  const state = { seed: found.seed, words: found.words, index: found.index, cachedNormal: found.cachedNormal } as GeneratorState;
+  try {
+    new Generator().setState(state);
+  } catch (error) {
+    if (!(error instanceof InvalidArgumentError)) throw error;
+    fail('generator', `a generator state (${error.message.replace('Generator.setState: ', '')})`, found);
+  }
+  return state;
 }
 
 /** Checks every field's type and range; the error names the file, the field, what it must be and what it holds. */
@@ -96,10 +109,7 @@ export function validateTrainingState(path: string, value: unknown): TrainingSta
       split: choice('flags.split', flags.split, splitNames),
       limit: flags.limit === null ? null : integer('flags.limit', flags.limit, 1),
     },
-    generator: {
-      seed: integer('generator.seed', generator.seed, 0, 0xffffffff),
-      draws: integer('generator.draws', generator.draws, 0),
-    },
+    generator: generatorState(generator, fail),
     optimizer: validateOptimizerRecord(object('optimizer', root.optimizer), fail),
   };
   if (state.stepsIntoEpoch === 0 && state.runningLoss !== 0)

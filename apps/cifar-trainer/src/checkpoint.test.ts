@@ -117,7 +117,12 @@ describe('a damaged or foreign checkpoint is refused with a CheckpointError nami
     [
       'generator.seed',
       (state: Loose) => (state.generator.seed = 2 ** 32),
-      /'generator.seed' must be an integer from 0 to 4294967295/,
+      /'generator' must be a generator state \(seed must be an unsigned 32-bit integer, got 4294967296\)/,
+    ],
+    [
+      'generator.words',
+      (state: Loose) => (state.generator.words = [1, 2, 3]),
+      /'generator' must be a generator state \(words must be an array of 624 state words\)/,
     ],
     ['generator', (state: Loose) => delete state.generator, /field 'generator' must be an object, found nothing/],
     [

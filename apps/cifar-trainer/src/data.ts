@@ -1,5 +1,5 @@
 import { CIFAR10, DataLoader, type Dataset, RandomSampler, SequentialSampler, ToTensor } from '@lantern/data/node';
-import { Generator, type Tensor } from '@lantern/tensor';
+import type { Generator, Tensor } from '@lantern/tensor';
 import type { TrainerOptions } from './options.js';
 
 export type Sample = [Tensor, number];
@@ -19,43 +19,6 @@ export async function loadSplit(options: TrainerOptions, split: 'test' | 'train'
 /** The evaluation loader: in order, in batches of 256. */
 export function makeLoader(dataset: Dataset<Sample>, batchSize: number, shuffle: boolean, generator?: Generator) {
   return new DataLoader(dataset, { batchSize, shuffle, generator });
-}
-
-/**
- * The shuffle generator, with a state that a checkpoint can hold: MT19937's state is fixed by its seed and the number
- * of 32-bit draws since, and every draw of randperm and of DataLoader's base seed goes through `nextUint32`. Core's
- * Generator has no state getter or setter; with one, this would store the state instead of replaying the draws.
- */
-export class ResumableGenerator extends Generator {
-  draws = 0;
-
-  /** A generator in the state `snapshot()` described: reseeded, then advanced by as many draws. */
-  static restore(snapshot: { seed: number; draws: number }): ResumableGenerator {
-    const generator = new ResumableGenerator(snapshot.seed);
-    for (let draw = 0; draw < snapshot.draws; draw++) generator.nextUint32();
-    return generator;
-  }
-
-  override manualSeed(seed: number | bigint): this {
-    super.manualSeed(seed);
-    this.draws = 0;
-    return this;
-  }
-
-  override nextUint32(): number {
-    this.draws++;
-    return super.nextUint32();
-  }
-
-  // Box-Muller caches a second normal inside the generator, which a draw count cannot describe; shuffling never
-  // draws normals, and this makes sure nothing else does unnoticed.
-  override nextNormal(): number {
-    throw new Error('ResumableGenerator draws integers only (its state is a count of 32-bit draws)');
-  }
-
-  snapshot(): { seed: number; draws: number } {
-    return { seed: this.initialSeed(), draws: this.draws };
-  }
 }
 
 /**

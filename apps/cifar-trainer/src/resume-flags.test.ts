@@ -1,3 +1,4 @@
+import { Generator } from '@lantern/tensor';
 import { describe, expect, it } from 'vitest';
 import type { TrainingState } from './checkpoint-state.js';
 import { CheckpointError } from './errors.js';
@@ -12,7 +13,7 @@ const checkpointed = (argv: string[], stepsIntoEpoch: number): TrainingState => 
   runningLoss: stepsIntoEpoch === 0 ? 0 : 4.5,
   globalStep: 10 + stepsIntoEpoch,
   flags: recordFlags(parseOptions(argv)),
-  generator: { seed: 0, draws: 12 },
+  generator: new Generator(0).getState(),
   optimizer: { paramGroups: [], state: {} },
 });
 const reconcile = (state: TrainingState, argv: string[]) => reconcileFlags(parseOptions(argv), state, 'run.ckpt');

@@ -2,7 +2,7 @@ import { CrossEntropyLoss } from '@lantern/losses';
 import type { Module } from '@lantern/nn';
 import { loadSafetensorsFile } from '@lantern/nn/node';
 import { Adam, AdamW, type Optimizer, RMSprop, SGD } from '@lantern/optim';
-import { manualSeed, noGrad, setBackend, type Tensor, tidy } from '@lantern/tensor';
+import { Generator, manualSeed, noGrad, setBackend, type Tensor, tidy } from '@lantern/tensor';
 import { removeLeftoverTemporaries } from './atomic-file.js';
 import { loadBackend } from './backends.js';
 import {
@@ -14,7 +14,7 @@ import {
   type TrainingProgress,
 } from './checkpoint.js';
 import { acquireCheckpointLock } from './checkpoint-lock.js';
-import { loadSplit, makeLoader, makeTrainingLoader, ResumableBatches, ResumableGenerator } from './data.js';
+import { loadSplit, makeLoader, makeTrainingLoader, ResumableBatches } from './data.js';
 import { CheckpointError, InterruptedError } from './errors.js';
 import { LossTracker } from './loss-tracker.js';
 import { CourseNet } from './model.js';
@@ -139,7 +139,7 @@ async function run(requested: TrainerOptions, reporter: Reporter, saved: SavedCh
     runningLoss: 0,
     globalStep: 0,
     flags: recordFlags(options),
-    generator: new ResumableGenerator(options.seed).snapshot(),
+    generator: new Generator(options.seed).getState(),
   };
   if (saved) {
     if (saved.state.stepsIntoEpoch >= stepsPerEpoch) {
@@ -163,7 +163,7 @@ async function run(requested: TrainerOptions, reporter: Reporter, saved: SavedCh
     if (options.checkpoint) await saveCheckpoint(options.checkpoint, model, optimizer, { ...progress, flags: position.flags });
   };
 
-  const generator = ResumableGenerator.restore(position.generator);
+  const generator = new Generator().setState(position.generator);
   const batches = new ResumableBatches(dataset.length, options.batchSize, options.shuffle, generator);
   const loader = makeTrainingLoader(dataset, batches, generator);
   const results: EpochResult[] = [];
@@ -172,7 +172,7 @@ async function run(requested: TrainerOptions, reporter: Reporter, saved: SavedCh
   try {
     for (let epoch = position.completedEpochs + 1; epoch <= options.epochs; epoch++) {
       const resuming = epoch === position.completedEpochs + 1;
-      const epochStart = generator.snapshot();
+      const epochStart = generator.getState();
       const tracker = new LossTracker(epoch, options.lr, (step, loss) => reporter.step(epoch, step, loss));
       tracker.steps = resuming ? position.stepsIntoEpoch : 0;
       tracker.runningLoss = resuming ? position.runningLoss : 0;
@@ -220,7 +220,7 @@ async function run(requested: TrainerOptions, reporter: Reporter, saved: SavedCh
         stepsIntoEpoch: 0,
         runningLoss: 0,
         globalStep,
-        generator: generator.snapshot(),
+        generator: generator.getState(),
       });
       if (signals.received) throw new InterruptedError(signals.received, epoch, tracker.steps, options.checkpoint);
     }

@@ -71,7 +71,7 @@ export {
 export { fillNormal, fillUniform, type RandomOptions, rand, randint, randn, randperm } from './ops/random.js';
 export type { ValuesAndIndices } from './ops/reduce.js';
 export { where } from './ops/where.js';
-export { defaultGenerator, Generator, manualSeed } from './random.js';
+export { defaultGenerator, Generator, type GeneratorState, manualSeed } from './random.js';
 export { keep, tidy } from './scope.js';
 export { broadcastShapes, contiguousStrides, isContiguous, normalizeDim, sizeOf } from './shape.js';
 export { DuplicateCoreError, type LoadedCore } from './single-copy.js';

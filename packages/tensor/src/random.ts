@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from './errors.js';
+
 /**
  * A seedable random source: MT19937, the generator behind PyTorch's CPU `torch.Generator`, drawn from the way
  * PyTorch's CPU kernels draw, so `manualSeed(s)` then `rand`/`randint`/`randperm`/uniform init give the same numbers
@@ -70,6 +72,27 @@ export class Generator {
     return radius * Math.cos(2 * Math.PI * u1);
   }
 
+  /**
+   * A copy of the whole state, as `torch.Generator.get_state()`: plain data, so it survives JSON (a checkpoint), and
+   * `setState` on any generator continues the same stream, the cached second normal included.
+   * @example
+   * const state = generator.getState(); const a = rand([3], { generator });
+   * generator.setState(state); const b = rand([3], { generator }); // b equals a
+   */
+  getState(): GeneratorState {
+    return { seed: this.seed, words: Array.from(this.state), index: this.index, cachedNormal: this.cachedNormal };
+  }
+
+  /** Restores a state from `getState()`, as `torch.Generator.set_state()`; a malformed one is an InvalidArgumentError. */
+  setState(state: GeneratorState): this {
+    const { seed, words, index, cachedNormal } = checkGeneratorState(state);
+    this.seed = seed;
+    this.state.set(words);
+    this.index = index;
+    this.cachedNormal = cachedNormal;
+    return this;
+  }
+
   private twist(): void {
     const state = this.state;
     for (let i = 0; i < 624; i++) {
@@ -80,6 +103,37 @@ export class Generator {
     }
     this.index = 0;
   }
+}
+
+/** Everything a Generator's stream depends on (see `Generator.getState`). */
+export interface GeneratorState {
+  /** The seed it was last seeded with (`initialSeed()`). */
+  readonly seed: number;
+  /** MT19937's 624 state words, each an unsigned 32-bit integer. */
+  readonly words: readonly number[];
+  /** Which word the next draw tempers (0–624; 624 regenerates the words first). */
+  readonly index: number;
+  /** The second normal of the last Box-Muller pair, returned by the next normal draw, or null. */
+  readonly cachedNormal: number | null;
+}
+
+const isUint32 = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff;
+
+function checkGeneratorState(state: GeneratorState): GeneratorState {
+  const fail = (what: string) => {
+    throw new InvalidArgumentError(`Generator.setState: ${what}`);
+  };
+  if (typeof state !== 'object' || state === null) fail(`expected a state from getState(), got ${String(state)}`);
+  if (!isUint32(state.seed)) fail(`seed must be an unsigned 32-bit integer, got ${String(state.seed)}`);
+  if (!Array.isArray(state.words) || state.words.length !== 624) fail('words must be an array of 624 state words');
+  const bad = state.words.findIndex((word) => !isUint32(word));
+  if (bad >= 0) fail(`words[${bad}] must be an unsigned 32-bit integer, got ${String(state.words[bad])}`);
+  if (!Number.isInteger(state.index) || state.index < 0 || state.index > 624)
+    fail(`index must be an integer in [0, 624], got ${String(state.index)}`);
+  if (state.cachedNormal !== null && !Number.isFinite(state.cachedNormal))
+    fail(`cachedNormal must be null or a finite number, got ${String(state.cachedNormal)}`);
+  return state;
 }
 
 /** The generator used when an op is given none, like PyTorch's default CPU generator. */

@@ -51,7 +51,7 @@ export function progress(overrides: Partial<TrainingProgress> = {}): TrainingPro
       split: 'test',
       limit: 20,
     },
-    generator: { seed: 0, draws: 21 },
+    generator: new Generator(0).getState(),
     ...overrides,
   };
 }
