@@ -18,7 +18,8 @@ import { maxPool2d, maxPool2dBackward } from './kernels/max-pool2d.js';
 import { adamUpdate, sgdUpdate } from './kernels/optimizer-updates.js';
 import { softmaxCrossEntropy } from './kernels/softmax-cross-entropy.js';
 
-type Kernel = (...args: never[]) => void;
+/** A fast kernel as this adapter registers it. */
+export type Kernel = (...args: never[]) => void;
 type Arguments<Name extends FastKernelName> = Parameters<FastKernelSignatures[Name]>;
 // This package's kernels take views over its own storage; core hands fast kernels views typed over any storage.
 type TfjsKernel<Name extends FastKernelName> = (...args: Arguments<Name>) => void;

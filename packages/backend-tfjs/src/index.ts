@@ -9,8 +9,8 @@
  */
 
 export { createTfjsBackend, type TfjsBackendOptions } from './backend.js';
-export { tfjsFastKernels } from './fast-kernels.js';
+export { type Kernel, tfjsFastKernels } from './fast-kernels.js';
 export { clearIndexCache, indexCacheSize } from './index-cache.js';
 export { type RegisterTfjsBackendOptions, registerTfjsBackend, type TfjsBackendName, tfjsBackendPackages } from './register.js';
 export { TfjsStorage } from './storage.js';
-export { tf } from './tfjs.js';
+export { type TfDType, type TfTensor, tf } from './tfjs.js';

@@ -11,9 +11,10 @@
  */
 
 export { WebGPUBackend } from './backend.js';
-export type { PoolStatistics } from './buffer-pool.js';
+export type { BufferPool, PooledBuffer, PoolStatistics } from './buffer-pool.js';
 export { WebGPUDeviceLostError, WebGPUUnavailableError } from './errors.js';
-export type { ContextOptions } from './gpu-context.js';
+export type { Binding, ContextOptions, GpuContext } from './gpu-context.js';
 export { initWebGPU, type WebGPUOptions } from './init.js';
-export type { WebGPUHandle } from './layout.js';
-export { fastKernels, registerWebGPUBackend } from './register-all.js';
+export type { GpuView, WebGPUHandle } from './layout.js';
+export { type FastKernelFactories, fastKernels, registerWebGPUBackend } from './register-all.js';
+export type { KernelRuntime } from './runtime.js';

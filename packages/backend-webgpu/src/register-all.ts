@@ -15,7 +15,10 @@ import { adamUpdate, sgdUpdate } from './kernels/optimizer-updates.js';
 import { softmaxCrossEntropy } from './kernels/softmax-cross-entropy.js';
 import type { KernelRuntime } from './runtime.js';
 
-type FastKernelFactories = { [Name in keyof FastKernelSignatures]?: (runtime: KernelRuntime) => FastKernelSignatures[Name] };
+/** Each fast kernel of the backend, made for one device's runtime. */
+export type FastKernelFactories = {
+  [Name in keyof FastKernelSignatures]?: (runtime: KernelRuntime) => FastKernelSignatures[Name];
+};
 
 /** The one list of fast kernels this backend provides; each is bound to the backend's runtime when registered. */
 export const fastKernels: FastKernelFactories = {

@@ -41,32 +41,30 @@ export interface AdamAttributes {
   readonly step: number;
 }
 
-type View = TensorView;
-
 /**
  * Signatures of the optional fast kernels. Core hands them contiguous views and allocates their outputs; each one has
  * a composition of primitives in core that gives the same result when a backend does not register it.
  */
 export interface FastKernelSignatures {
   /** input [N, C, H, W], weight [O, C/groups, KH, KW], bias [O] or null → output [N, O, OH, OW]. */
-  conv2d(input: View, weight: View, bias: View | null, output: View, attributes: Conv2dAttributes): void;
-  conv2dBackwardInput(gradOutput: View, weight: View, gradInput: View, attributes: Conv2dAttributes): void;
-  conv2dBackwardWeight(gradOutput: View, input: View, gradWeight: View, attributes: Conv2dAttributes): void;
+  conv2d(input: TensorView, weight: TensorView, bias: TensorView | null, output: TensorView, attributes: Conv2dAttributes): void;
+  conv2dBackwardInput(gradOutput: TensorView, weight: TensorView, gradInput: TensorView, attributes: Conv2dAttributes): void;
+  conv2dBackwardWeight(gradOutput: TensorView, input: TensorView, gradWeight: TensorView, attributes: Conv2dAttributes): void;
   /** Writes the max of each window and its flat index into the input's H*W plane (PyTorch's indices). */
-  maxPool2d(input: View, output: View, indices: View, attributes: Pool2dAttributes): void;
+  maxPool2d(input: TensorView, output: TensorView, indices: TensorView, attributes: Pool2dAttributes): void;
   /** Scatters gradOutput into gradInput (zero-filled by core) at the saved indices, accumulating. */
-  maxPool2dBackward(gradOutput: View, indices: View, gradInput: View): void;
+  maxPool2dBackward(gradOutput: TensorView, indices: TensorView, gradInput: TensorView): void;
   /** logits [N, C], int32 targets [N] → per-sample loss [N] (-log softmax at the target) and softmax [N, C]. */
-  softmaxCrossEntropy(logits: View, targets: View, losses: View, probabilities: View): void;
+  softmaxCrossEntropy(logits: TensorView, targets: TensorView, losses: TensorView, probabilities: TensorView): void;
   /** In-place SGD step of one parameter; momentumBuffer is null when momentum is 0. */
-  sgdUpdate(parameter: View, grad: View, momentumBuffer: View | null, attributes: SgdAttributes): void;
+  sgdUpdate(parameter: TensorView, grad: TensorView, momentumBuffer: TensorView | null, attributes: SgdAttributes): void;
   /** In-place Adam/AdamW step of one parameter; maxExpAvgSq is null unless amsgrad. */
   adamUpdate(
-    parameter: View,
-    grad: View,
-    expAvg: View,
-    expAvgSq: View,
-    maxExpAvgSq: View | null,
+    parameter: TensorView,
+    grad: TensorView,
+    expAvg: TensorView,
+    expAvgSq: TensorView,
+    maxExpAvgSq: TensorView | null,
     attributes: AdamAttributes,
   ): void;
 }

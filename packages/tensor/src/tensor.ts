@@ -12,7 +12,8 @@ import { trackTensor } from './scope.js';
 import { sizeOf } from './shape.js';
 import type { Nested } from './to-nested.js';
 
-type Dims = number | readonly number[];
+/** One dim or several, as reductions and `squeeze` take them (`x.sum(1)`, `x.sum([0, 2])`). */
+export type Dims = number | readonly number[];
 
 // The methods below are declared here, defined in tensor-methods/ (one file per family) and installed on
 // Tensor.prototype by installTensorMethods(), which the package entry calls. Ops create tensors with this class and

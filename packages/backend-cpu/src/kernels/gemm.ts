@@ -9,7 +9,8 @@ export interface MatrixView {
   readonly columnStride: number;
 }
 
-type OutputArray = Float32Array | Float64Array | Int32Array;
+/** The typed arrays GEMM writes into. */
+export type OutputArray = Float32Array | Float64Array | Int32Array;
 
 const panel = 4;
 let scratchA = new Float64Array(0);

@@ -4,7 +4,7 @@ export { CosineAnnealingLR, type CosineAnnealingLROptions } from './cosine-annea
 export { LambdaLR, type LambdaLROptions, type LrLambda } from './lambda-lr.js';
 export { LinearLR, type LinearLROptions } from './linear-lr.js';
 export { LRScheduler, type LRSchedulerOptions, type Scheduler, type SchedulerStateDict } from './lr-scheduler.js';
-export { OneCycleLR, type OneCycleLROptions } from './one-cycle-lr.js';
+export { OneCycleLR, type OneCycleLROptions, type Phase } from './one-cycle-lr.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce-lr-on-plateau.js';
 export { SequentialLR, type SequentialLROptions } from './sequential-lr.js';
 export {

@@ -27,7 +27,8 @@ export interface OneCycleLROptions extends LRSchedulerOptions {
 type LrField = keyof Pick<SchedulerGroupFields, 'initialLr' | 'maxLr' | 'minLr'>;
 type MomentumField = keyof Pick<SchedulerGroupFields, 'maxMomentum' | 'baseMomentum'>;
 
-interface Phase {
+/** One phase of the one-cycle schedule: where it ends and which group fields the learning rate and momentum move between. */
+export interface Phase {
   endStep: number;
   startLr: LrField;
   endLr: LrField;
