@@ -3,18 +3,12 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeInChromium, launchChromium } from '@lantern/conformance/browser';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 
 // The browser path: Blob-URL Web Workers over a shared memory in a cross-origin-isolated page, and the
-// single-threaded fallback on a page's main thread (where Atomics.wait is not allowed). Needs Debian's chromium;
-// where it is not installed the suite is skipped and says why, except in CI (.ci/run installs it), where it fails.
-const chromium = '/usr/bin/chromium';
-const available = existsSync(chromium);
-if (!available && process.env.CI)
-  throw new Error(`${chromium} is missing in CI: .ci/run should have installed Debian's chromium`);
-
-const suite = available ? describe : describe.skip;
-suite(available ? 'in Chromium' : 'in Chromium (skipped: /usr/bin/chromium is not installed)', () => {
+// single-threaded fallback on a page's main thread (where Atomics.wait is not allowed), in Debian's Chromium.
+describeInChromium('in Chromium', () => {
   let server: Server,
     origin = '',
     outDir = '';
@@ -61,19 +55,7 @@ suite(available ? 'in Chromium' : 'in Chromium (skipped: /usr/bin/chromium is no
   });
 
   it('runs single-threaded on the main thread and with workers inside a Web Worker', async () => {
-    const { chromium: launcher } = await import('playwright-core');
-    const browser = await launcher.launch({
-      executablePath: chromium,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     close.push(() => browser.close());
     const page = await browser.newPage();
     const warnings: string[] = [];

@@ -1,21 +1,16 @@
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { describeInChromium, launchChromium } from '@lantern/conformance/browser';
 import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readEvents } from './testing/event-file-reader.js';
 
 // The browser-safe entry in a real browser, under a Content-Security-Policy without 'unsafe-eval' (what strict sites
-// and extensions use). Needs Debian's chromium; where it is not installed the suite is skipped and says why, except in
-// CI, where it fails.
-const chromium = '/usr/bin/chromium';
-const available = existsSync(chromium);
-if (!available && process.env.CI) throw new Error(`${chromium} is missing in CI: install Debian's chromium`);
+// and extensions use), in Debian's Chromium.
 
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-const suite = available ? describe : describe.skip;
-suite(available ? 'in Chromium' : 'in Chromium (skipped: /usr/bin/chromium is not installed)', () => {
+describeInChromium('in Chromium', () => {
   let server: Server;
   let origin = '';
 
@@ -54,19 +49,7 @@ suite(available ? 'in Chromium' : 'in Chromium (skipped: /usr/bin/chromium is no
   });
 
   it('writes event files in memory: scalars, a histogram and an image grid of Lantern tensors, addScalars runs', async () => {
-    const { chromium: launcher } = await import('playwright-core');
-    const browser = await launcher.launch({
-      executablePath: chromium,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const violations: string[] = [];
