@@ -13,6 +13,16 @@ const shipped = (file) =>
     ? !/\.test\.ts$|__fixtures__|test-helpers|\/testing\//.test(file)
     : /\/(package\.json|README\.md|LICENSE|tsup\.config\.ts|esm-only\.cjs)$/.test(file);
 
+// What a user of the package receives from its manifest: everything but the fields that only serve the workspace.
+const userFacing = (text) => {
+  const { devDependencies, scripts, ...rest } = JSON.parse(text);
+  return JSON.stringify(rest);
+};
+const manifestChanged = (release, file) => {
+  const before = execFileSync('git', ['show', `${release}:${file}`], { encoding: 'utf8' });
+  return userFacing(before) !== userFacing(readFileSync(file, 'utf8'));
+};
+
 const pending = new Set();
 for (const file of readdirSync('.changeset').filter((name) => name.endsWith('.md') && name !== 'README.md')) {
   const front = readFileSync(join('.changeset', file), 'utf8').match(/^---\n([\s\S]*?)\n---/);
@@ -34,7 +44,8 @@ for (const root of ['packages', 'apps']) {
     // Committed and uncommitted changes alike, so a contributor sees the failure before pushing.
     const changed = git('diff', '--name-only', release, '--', directory)
       .split('\n')
-      .filter((file) => file && shipped(file));
+      .filter((file) => file && shipped(file))
+      .filter((file) => !file.endsWith('/package.json') || manifestChanged(release, file));
     if (changed.length && !pending.has(manifest.name)) {
       problems.push(
         `${manifest.name}: changed since its version commit ${release.slice(0, 7)} (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', …' : ''}) with no changeset`,
