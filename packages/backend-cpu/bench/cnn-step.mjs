@@ -5,6 +5,9 @@ import { conv2dBackwardInput, conv2dBackwardWeight, conv2d as conv2dKernel } fro
 import { createCourseCnn, randomBatch, trainingFlopsPerImage, trainStep } from '@lantern/conformance/course-cnn';
 import { randn, zeros } from '@lantern/tensor';
 
+// The layout a kernel reads: core's kernelView, checked against the tensor's own backend.
+const view = (tensor) => tensor.kernelView('bench', tensor.backend);
+
 const steps = Number(process.argv[process.argv.indexOf('--steps') + 1]) || 0;
 
 function time(fn, minimumMs = 300) {
@@ -32,13 +35,9 @@ for (const [c, o, size] of [
     gradInput = zeros([1, c, size, size]),
     gradWeight = zeros([o, c, 5, 5]);
   const flops = 2 * c * 25 * o * size * size;
-  const forward = time(() =>
-    conv2dKernel(input.kernelView(), weight.kernelView(), bias.kernelView(), output.kernelView(), attributes),
-  );
-  const backInput = time(() => conv2dBackwardInput(output.kernelView(), weight.kernelView(), gradInput.kernelView(), attributes));
-  const backWeight = time(() =>
-    conv2dBackwardWeight(output.kernelView(), input.kernelView(), gradWeight.kernelView(), attributes),
-  );
+  const forward = time(() => conv2dKernel(view(input), view(weight), view(bias), view(output), attributes));
+  const backInput = time(() => conv2dBackwardInput(view(output), view(weight), view(gradInput), attributes));
+  const backWeight = time(() => conv2dBackwardWeight(view(output), view(input), view(gradWeight), attributes));
   const rate = (ms) => (flops / ms / 1e6).toFixed(2);
   console.log(
     `  ${c}->${o} on ${size}x${size}: forward ${rate(forward)}, backward-input ${rate(backInput)}, backward-weight ${rate(backWeight)}`,

@@ -1,4 +1,6 @@
 import { describeConformance } from '@lantern/conformance';
+// The cpu backend is the other backend the suite mixes in: every op must refuse an operand living there.
+import '@lantern/backend-cpu';
 import { DTypeError, zeros } from '@lantern/tensor';
 import { describe, expect, it } from 'vitest';
 import { registerTfjsBackend } from './index.js';

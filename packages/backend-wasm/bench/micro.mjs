@@ -13,6 +13,9 @@ import { emptyTensor, getBackend, getFastKernel, manualSeed, randn, setBackend }
 import { setThreads, threadsReady, useWinograd } from '../dist/index.js';
 import { bestTime } from './timing.mjs';
 
+// The layout a kernel reads: core's kernelView, checked against the tensor's own backend.
+const view = (tensor) => tensor.kernelView('bench', tensor.backend);
+
 const convLayers = [
   { name: 'conv1', channels: 3, outChannels: 32, size: 32 },
   { name: 'conv2', channels: 32, outChannels: 32, size: 16 },
@@ -47,11 +50,9 @@ async function measureConv(layer, threadCounts) {
   const gradWeight = emptyTensor(w.shape, 'float32', getBackend('wasm'));
   const backend = getBackend('wasm');
   const kernels = {
-    forward: () => getFastKernel(backend, 'conv2d')(x.kernelView(), w.kernelView(), b.kernelView(), out.kernelView(), attributes),
-    backwardInput: () =>
-      getFastKernel(backend, 'conv2dBackwardInput')(g.kernelView(), w.kernelView(), gradInput.kernelView(), attributes),
-    backwardWeight: () =>
-      getFastKernel(backend, 'conv2dBackwardWeight')(g.kernelView(), x.kernelView(), gradWeight.kernelView(), attributes),
+    forward: () => getFastKernel(backend, 'conv2d')(view(x), view(w), view(b), view(out), attributes),
+    backwardInput: () => getFastKernel(backend, 'conv2dBackwardInput')(view(g), view(w), view(gradInput), attributes),
+    backwardWeight: () => getFastKernel(backend, 'conv2dBackwardWeight')(view(g), view(x), view(gradWeight), attributes),
   };
   const cx = typedView(x),
     cw = typedView(w),

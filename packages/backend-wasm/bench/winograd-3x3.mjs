@@ -6,6 +6,9 @@ import { emptyTensor, getBackend, getFastKernel, manualSeed, randn, setBackend }
 import { setThreads, threadsReady, useWinograd } from '../dist/index.js';
 import { bestTime } from './timing.mjs';
 
+// The layout a kernel reads: core's kernelView, checked against the tensor's own backend.
+const view = (tensor) => tensor.kernelView('bench', tensor.backend);
+
 setBackend('wasm');
 manualSeed(0);
 const backend = getBackend('wasm'),
@@ -27,9 +30,9 @@ for (const threads of [1, 2]) {
       gi = emptyTensor(x.shape, 'float32', backend),
       gw = emptyTensor(w.shape, 'float32', backend);
     const k = {
-      fwd: () => getFastKernel(backend, 'conv2d')(x.kernelView(), w.kernelView(), null, y.kernelView(), attributes),
-      bi: () => getFastKernel(backend, 'conv2dBackwardInput')(g.kernelView(), w.kernelView(), gi.kernelView(), attributes),
-      bw: () => getFastKernel(backend, 'conv2dBackwardWeight')(g.kernelView(), x.kernelView(), gw.kernelView(), attributes),
+      fwd: () => getFastKernel(backend, 'conv2d')(view(x), view(w), null, view(y), attributes),
+      bi: () => getFastKernel(backend, 'conv2dBackwardInput')(view(g), view(w), view(gi), attributes),
+      bw: () => getFastKernel(backend, 'conv2dBackwardWeight')(view(g), view(x), view(gw), attributes),
     };
     const flops = 2 * B * O * C * S * S * 9,
       out = [];

@@ -1,4 +1,6 @@
 import { describeConformance, describeGradChecks } from '@lantern/conformance';
+// The cpu backend is the other backend the suite mixes in: every op must refuse an operand living there.
+import '@lantern/backend-cpu';
 import './index.js';
 
 // The whole suite on wasm, no exclusions: float32 cases run the compiled kernels, float64 gradient checks run the

@@ -1,4 +1,6 @@
 import { describeConformance } from '@lantern/conformance';
+// The cpu backend is the other backend the suite mixes in: every op must refuse an operand living there.
+import '@lantern/backend-cpu';
 import { describe, it } from 'vitest';
 import { webgpuForTests } from './test-environment.js';
 

@@ -7,8 +7,14 @@ import { webgpuForTests } from './test-environment.js';
 
 const backend = await webgpuForTests();
 
+// 30 training steps take about 7 s alone on the software Vulkan driver (lavapipe), but passed the shared 60 s limit
+// when the whole workspace's suites ran beside it on two cores; the limit only guards against a hang.
+const slowDriverTimeout = 240_000;
+
 describe.skipIf(!backend)('the course CNN trains the same on webgpu as on cpu', () => {
-  it('30 SGD steps at batch 2 from the same weights and batches: losses within 1e-3 relative', async () => {
+  it('30 SGD steps at batch 2 from the same weights and batches: losses within 1e-3 relative', {
+    timeout: slowDriverTimeout,
+  }, async () => {
     const initial = initialParameters(new Generator(2024));
     const cpuParameters = createParameters(initial, 'cpu');
     const gpuParameters = createParameters(initial, 'webgpu');

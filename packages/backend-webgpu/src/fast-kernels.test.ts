@@ -173,8 +173,10 @@ describe.skipIf(!backend)('webgpu fast kernels match the cpu backend', () => {
         ['cpu', cpu],
         ['webgpu', gpu],
       ] as const) {
-        const kernel = getFastKernel(getBackend(name), 'sgdUpdate')!;
-        kernel(set[0]!.kernelView(), set[1]!.kernelView(), settings.momentum ? set[2]!.kernelView() : null, settings);
+        const backend = getBackend(name);
+        const view = (tensor: Tensor) => tensor.kernelView('sgdUpdate', backend);
+        const kernel = getFastKernel(backend, 'sgdUpdate')!;
+        kernel(view(set[0]!), view(set[1]!), settings.momentum ? view(set[2]!) : null, settings);
       }
       await expectClose(gpu[0]!, cpu[0]!, `sgd ${JSON.stringify(settings)} parameter`, 1e-6, 1e-7);
       await expectClose(gpu[2]!, cpu[2]!, `sgd ${JSON.stringify(settings)} momentum`, 1e-6, 1e-7);
@@ -185,15 +187,10 @@ describe.skipIf(!backend)('webgpu fast kernels match the cpu backend', () => {
         ['cpu', cpu],
         ['webgpu', gpu],
       ] as const) {
-        const kernel = getFastKernel(getBackend(name), 'adamUpdate')!;
-        kernel(
-          set[0]!.kernelView(),
-          set[1]!.kernelView(),
-          set[2]!.kernelView(),
-          set[3]!.kernelView(),
-          settings.amsgrad ? set[4]!.kernelView() : null,
-          settings,
-        );
+        const backend = getBackend(name);
+        const view = (tensor: Tensor) => tensor.kernelView('adamUpdate', backend);
+        const kernel = getFastKernel(backend, 'adamUpdate')!;
+        kernel(view(set[0]!), view(set[1]!), view(set[2]!), view(set[3]!), settings.amsgrad ? view(set[4]!) : null, settings);
       }
       for (const index of [0, 2, 3, 4])
         await expectClose(gpu[index]!, cpu[index]!, `adam ${JSON.stringify(settings)} state ${index}`, 1e-5, 1e-7);

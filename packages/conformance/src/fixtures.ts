@@ -39,9 +39,12 @@ export function toTypedArray(values: ReadonlyArray<number | string>, dtype: DTyp
   return array;
 }
 
-/** The stored leaf and the (possibly non-contiguous) view of it the op receives. */
-export function buildInput(input: FixtureInput, dtype: DType = input.dtype): { leaf: Tensor; logical: Tensor } {
-  const leaf = tensor(toTypedArray(input.values, dtype), { shape: input.shape, dtype });
+/**
+ * The stored leaf and the (possibly non-contiguous) view of it the op receives, on `backend` (the active one when
+ * omitted).
+ */
+export function buildInput(input: FixtureInput, dtype: DType = input.dtype, backend?: string): { leaf: Tensor; logical: Tensor } {
+  const leaf = tensor(toTypedArray(input.values, dtype), { shape: input.shape, dtype, backend });
   if (input.grad) leaf.requiresGrad = true;
   const logical =
     input.layout === 'transposed' ? leaf.transpose(-1, -2) : input.layout === 'strided' ? leaf.slice(-1, 0, undefined, 2) : leaf;

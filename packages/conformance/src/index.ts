@@ -1,6 +1,7 @@
-import { setBackend, type Tensor, tensor } from '@lantern/tensor';
+import { getBackend, setBackend, type Tensor, tensor } from '@lantern/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildInput, type FixtureCase, loadCases, mismatch, type Tolerance, toTypedArray } from './fixtures.js';
+import { expectBackendMismatch, expectDisposedRefused } from './operand-checks.js';
 import { ops } from './ops.js';
 
 export { type FixtureCase, loadCases } from './fixtures.js';
@@ -13,6 +14,18 @@ export interface ConformanceOptions {
   readonly exclude?: Readonly<Record<string, string>>;
   /** Runs before the suite (async backend initialisation). */
   readonly setup?: () => Promise<void> | void;
+  /**
+   * A second registered backend (default 'cpu') whose tensors the suite mixes in: every op must refuse an operand
+   * there, and must run on its operands' backend while this one is active. The cpu backend names another instance.
+   */
+  readonly otherBackend?: string;
+}
+
+export interface RunCaseOptions {
+  /** The backend active while the op runs, when it differs from the one the inputs live on. */
+  readonly activeBackend?: string;
+  /** Dispose the base of every view operand first, so that only the view holds the storage. */
+  readonly disposeViewBases?: boolean;
 }
 
 const defaultTolerance: Record<string, Tolerance> = {
@@ -29,12 +42,22 @@ async function expectTensor(actual: Tensor, expected: FixtureCase['outputs'][num
   expect(problem, what).toBeNull();
 }
 
-export async function runCase(testCase: FixtureCase, backend: string): Promise<void> {
-  const call = ops[testCase.op];
-  if (!call) throw new Error(`conformance: no Lantern call for op '${testCase.op}' (add it to src/ops.ts)`);
+export async function runCase(testCase: FixtureCase, backend: string, options: RunCaseOptions = {}): Promise<void> {
+  if (!ops[testCase.op]) throw new Error(`conformance: no Lantern call for op '${testCase.op}' (add it to src/ops.ts)`);
   setBackend(backend);
-  const built = testCase.inputs.map((input) => buildInput(input));
-  const result = call(
+  const built = testCase.inputs.map((input) => buildInput(input, input.dtype, backend));
+  if (options.disposeViewBases) for (const { leaf, logical } of built) if (logical !== leaf) leaf.dispose();
+  setBackend(options.activeBackend ?? backend);
+  try {
+    await checkCase(testCase, backend, built);
+  } finally {
+    setBackend(backend);
+  }
+}
+
+/** Runs the op on the built inputs and compares outputs, then gradients, with the fixture; all on `backend`. */
+async function checkCase(testCase: FixtureCase, backend: string, built: Array<{ leaf: Tensor; logical: Tensor }>) {
+  const result = ops[testCase.op]!(
     built.map((b) => b.logical),
     testCase.attrs,
   );
@@ -43,16 +66,19 @@ export async function runCase(testCase: FixtureCase, backend: string): Promise<v
   for (const [index, output] of outputs.entries()) {
     const expected = testCase.outputs[index]!;
     const tolerance = { ...defaultTolerance[expected.dtype]!, ...testCase.tolerance };
+    expect(output.backend.name, `output ${index}: backend`).toBe(backend);
     await expectTensor(output, expected, tolerance, `output ${index}`);
   }
   if (!testCase.grads || !testCase.upstream) return;
   const first = outputs[0]!;
-  first.backward(tensor(toTypedArray(testCase.upstream, first.dtype), { shape: first.shape, dtype: first.dtype }));
+  const upstream = toTypedArray(testCase.upstream, first.dtype);
+  first.backward(tensor(upstream, { shape: first.shape, dtype: first.dtype, backend }));
   for (const [index, expectedGrad] of testCase.grads.entries()) {
     if (!expectedGrad) continue;
     const input = testCase.inputs[index]!;
     const leaf = built[index]!.leaf;
     expect(leaf.grad, `input ${index} has a gradient`).not.toBeNull();
+    expect(leaf.grad!.backend.name, `gradient of input ${index}: backend`).toBe(backend);
     const tolerance = { ...defaultTolerance[input.dtype]!, ...testCase.tolerance };
     await expectTensor(
       leaf.grad!,
@@ -73,6 +99,7 @@ export async function runCase(testCase: FixtureCase, backend: string): Promise<v
 export function describeConformance(backend: string, options: ConformanceOptions = {}): void {
   const cases = loadCases();
   const exclude = options.exclude ?? {};
+  const other = options.otherBackend ?? 'cpu';
   describe(`conformance on ${backend}`, () => {
     beforeAll(async () => {
       await options.setup?.();
@@ -86,6 +113,30 @@ export function describeConformance(backend: string, options: ConformanceOptions
       const reason = exclude[testCase.name];
       if (reason) it.skip(`${testCase.name} (excluded: ${reason})`, () => {});
       else it(testCase.name, () => runCase(testCase, backend));
+    }
+  });
+  // Every case again, with operands where they should not be: the checks that keep results from being silently wrong.
+  describe(`operands on ${backend}: another backend ('${other}') and disposed tensors`, () => {
+    beforeAll(async () => {
+      await options.setup?.();
+      setBackend(backend);
+    });
+    it(`has a second backend, '${other}', to mix in`, () => {
+      expect(other, 'otherBackend must name a backend other than the one under test').not.toBe(backend);
+      expect(getBackend(other).name).toBe(other);
+    });
+    for (const testCase of cases.filter((c) => !exclude[c.name])) {
+      const name = testCase.name;
+      it(`${name}: runs on its operands' backend while '${other}' is active`, () =>
+        runCase(testCase, backend, { activeBackend: other }));
+      if (testCase.inputs.length > 1) {
+        it(`${name}: refuses an operand on '${other}'`, () => expectBackendMismatch(testCase, backend, other));
+      }
+      it(`${name}: refuses a disposed operand`, () => expectDisposedRefused(testCase, backend));
+      if (testCase.inputs.some((input) => input.layout)) {
+        it(`${name}: a view keeps its storage after its base is disposed`, () =>
+          runCase(testCase, backend, { disposeViewBases: true }));
+      }
     }
   });
 }

@@ -10,8 +10,18 @@ export interface ShapeMismatch {
 }
 
 /**
- * A state dict that does not fit a module: missing or unexpected keys (strict loading) and shape mismatches (always),
- * each listed by name, as PyTorch's load_state_dict reports them.
+ * One state-dict entry that cannot be loaded whatever its shape: a dtype of another kind than the module's tensor
+ * (an integer or bool tensor for a floating parameter, or the reverse), a value that is not a Tensor, or a disposed
+ * tensor. `problem` says which, in words.
+ */
+export interface InvalidEntry {
+  readonly key: string;
+  readonly problem: string;
+}
+
+/**
+ * A state dict that does not fit a module: missing or unexpected keys (strict loading), shape mismatches and invalid
+ * entries (always), each listed by name, as PyTorch's load_state_dict reports them.
  */
 export class StateDictError extends LanternError {
   constructor(
@@ -19,6 +29,7 @@ export class StateDictError extends LanternError {
     readonly missingKeys: readonly string[],
     readonly unexpectedKeys: readonly string[],
     readonly shapeMismatches: readonly ShapeMismatch[],
+    readonly invalidEntries: readonly InvalidEntry[] = [],
   ) {
     const quote = (keys: readonly string[]) => keys.map((key) => `"${key}"`).join(', ');
     const lines = [`Error(s) in loading state_dict for ${moduleName}:`];
@@ -30,6 +41,7 @@ export class StateDictError extends LanternError {
           `the shape in current model is [${expected.join(', ')}].`,
       );
     }
+    for (const { key, problem } of invalidEntries) lines.push(`\tinvalid value for ${key}: ${problem}.`);
     super(lines.join('\n'));
   }
 }

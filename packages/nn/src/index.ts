@@ -13,6 +13,7 @@ export { ModuleList, Sequential } from './containers.js';
 export { Conv2d, type Conv2dLayerOptions } from './conv.js';
 export { Dropout, dropout } from './dropout.js';
 export {
+  type InvalidEntry,
   SafetensorsError,
   type SafetensorsErrorReason,
   type ShapeMismatch,

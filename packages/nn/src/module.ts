@@ -1,6 +1,6 @@
-import { keep, LanternError, type Tensor } from '@lantern/tensor';
+import { getBackend, keep, LanternError, type Tensor } from '@lantern/tensor';
 import { collectModules, discover, join, stateOf, states } from './module-state.js';
-import { Parameter } from './parameter.js';
+import type { Parameter } from './parameter.js';
 import {
   type LoadStateDictOptions,
   type LoadStateDictResult,
@@ -173,26 +173,32 @@ export abstract class Module<Input extends unknown[] = [Tensor], Output = Tensor
     return this;
   }
 
-  /** Moves parameters (keeping requiresGrad, gradients and sharing) and buffers to a backend by name; returns this. */
+  /**
+   * Moves every parameter, its gradient and every buffer to a backend by name, in place, as PyTorch's `module.to()`:
+   * the Parameter and buffer objects stay the same and only their storage moves (`setData`), so an optimizer built
+   * before still updates them. Optimizer state made before the move stays behind, and that optimizer's next step
+   * refuses it with a BackendMismatchError naming the parameter: build optimizers after `to()`, as PyTorch advises.
+   * @example
+   * const model = new Linear(4, 2).to('wasm');
+   * const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+   */
   to(backend: string): this {
-    const moved = new Map<Parameter, Parameter>();
+    getBackend(backend);
+    const moved = new Set<Tensor>();
+    const move = (tensor: Tensor | null) => {
+      if (!tensor || moved.has(tensor) || tensor.backend.name === backend) return;
+      moved.add(tensor);
+      const copy = tensor.to(backend);
+      tensor.setData(copy);
+      copy.dispose();
+    };
     for (const module of this.modules()) {
       const state = discover(module);
-      for (const [name, parameter] of state.parameters) {
-        if (!parameter) continue;
-        let replacement = moved.get(parameter);
-        if (!replacement) {
-          const data = parameter.to(backend);
-          if (data === parameter) continue;
-          replacement = new Parameter(data.detach(), parameter.requiresGrad);
-          replacement.grad = parameter.grad ? keep(parameter.grad.to(backend)) : null;
-          moved.set(parameter, replacement);
-        }
-        state.parameters.set(name, replacement);
-        const fields = module as unknown as Record<string, unknown>;
-        if (Object.hasOwn(module, name) && fields[name] === parameter) fields[name] = replacement;
+      for (const parameter of state.parameters.values()) {
+        move(parameter);
+        move(parameter?.grad ?? null);
       }
-      for (const entry of state.buffers.values()) if (entry.tensor) entry.tensor = keep(entry.tensor.to(backend));
+      for (const entry of state.buffers.values()) move(entry.tensor);
     }
     return this;
   }

@@ -9,7 +9,7 @@ import { keep, Tensor } from '@lantern/tensor';
  */
 export class Parameter extends Tensor {
   constructor(data: Tensor, requiresGrad = true) {
-    data.kernelView(); // throws DisposedError for a disposed tensor before we share its storage
+    data.assertNotDisposed('Parameter'); // before sharing its storage
     super(data.storage, data.shape, data.strides, data.offset);
     if (requiresGrad) this.requiresGrad = true;
     keep(this);

@@ -1,5 +1,5 @@
-import { noGrad, type Tensor } from '@lantern/tensor';
-import { type ShapeMismatch, StateDictError } from './errors.js';
+import { isFloating, noGrad, Tensor } from '@lantern/tensor';
+import { type InvalidEntry, type ShapeMismatch, StateDictError } from './errors.js';
 import type { AnyModule } from './module.js';
 import { discover, join } from './module-state.js';
 
@@ -30,6 +30,21 @@ export function stateDictOf(module: AnyModule, prefix: string): StateDict {
   return result;
 }
 
+/**
+ * Why `value` cannot be copied into `target`, or null. Floating dtypes convert into each other (a float64 checkpoint
+ * loads into a float32 model, as in PyTorch); across kinds the numbers would change meaning (truncated to integers,
+ * or counts read as weights), so that is refused.
+ */
+function entryProblem(value: unknown, target: Tensor): string | null {
+  if (!(value instanceof Tensor)) return `expected a Tensor, got ${value === null ? 'null' : typeof value}`;
+  if (value.isDisposed) return 'the tensor was disposed';
+  const kind = (dtype: string) => (isFloating(dtype as Tensor['dtype']) ? 'floating' : dtype);
+  if (kind(value.dtype) !== kind(target.dtype)) {
+    return `copying a param of dtype ${value.dtype} from checkpoint, the dtype in current model is ${target.dtype}`;
+  }
+  return null;
+}
+
 /** Validates everything first and copies only then, so a failed load leaves the module as it was. */
 export function loadStateDictInto(
   module: AnyModule,
@@ -44,13 +59,19 @@ export function loadStateDictInto(
   const missingKeys = targets.map(([key]) => key).filter((key) => !source.has(key));
   const unexpectedKeys = [...source.keys()].filter((key) => !expected.has(key));
   const shapeMismatches: ShapeMismatch[] = [];
+  const invalidEntries: InvalidEntry[] = [];
   for (const [key, target] of targets) {
     const value = source.get(key);
-    if (value && value.shape.join() !== target.shape.join())
+    if (value === undefined) continue;
+    const problem = entryProblem(value, target);
+    if (problem) invalidEntries.push({ key, problem });
+    else if (value.shape.join() !== target.shape.join())
       shapeMismatches.push({ key, received: value.shape, expected: target.shape });
   }
-  if (shapeMismatches.length > 0 || (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0))) {
-    throw new StateDictError(module.constructor.name, strict ? missingKeys : [], strict ? unexpectedKeys : [], shapeMismatches);
+  const keysWrong = strict && (missingKeys.length > 0 || unexpectedKeys.length > 0);
+  if (shapeMismatches.length > 0 || invalidEntries.length > 0 || keysWrong) {
+    const [missing, unexpected] = strict ? [missingKeys, unexpectedKeys] : [[], []];
+    throw new StateDictError(module.constructor.name, missing, unexpected, shapeMismatches, invalidEntries);
   }
   noGrad(() => {
     for (const [key, target] of targets) {

@@ -1,5 +1,6 @@
-import { enableGrad, keep, noGrad, Tensor } from '@lantern/tensor';
+import { BackendMismatchError, enableGrad, formatShape, keep, noGrad, Tensor } from '@lantern/tensor';
 import { OptimizerError } from './errors.js';
+import { restoreState } from './state-loading.js';
 
 /** Options every optimizer has; schedulers read and write `lr`. */
 export interface OptimizerOptions {
@@ -136,10 +137,38 @@ export abstract class Optimizer<Options extends OptimizerOptions = OptimizerOpti
    */
   step<Loss = undefined>(closure?: Closure<Loss>): Loss | undefined {
     const loss = closure ? enableGrad(closure) : undefined;
+    this.assertStateBesideParams();
     noGrad(() => {
       for (const group of this.paramGroups) this.updateGroup(group);
     });
     return loss;
+  }
+
+  /**
+   * Refuses a gradient or state tensor on another backend than its parameter, naming the parameter by its state-dict
+   * index: the model was moved (`module.to`) after this optimizer made its state. Checked before any parameter
+   * changes, so a refused step updates nothing.
+   */
+  private assertStateBesideParams(): void {
+    let index = 0;
+    for (const group of this.paramGroups) {
+      for (const param of group.params) {
+        const entries: Array<[string, unknown]> = [['gradient', param.grad], ...Object.entries(this.state.get(param) ?? {})];
+        for (const [key, value] of entries) {
+          if (!(value instanceof Tensor) || value.backend === param.backend) continue;
+          const what = key === 'gradient' ? 'the gradient' : `state '${key}'`;
+          throw new BackendMismatchError(
+            `${this.name}.step`,
+            param.backend.name,
+            value.backend.name,
+            ` (${what} of parameter ${index}, shape ${formatShape(param.shape)})`,
+            'build the optimizer after model.to(backend), or move its state there with ' +
+              'optimizer.loadStateDict(optimizer.stateDict())',
+          );
+        }
+        index++;
+      }
+    }
   }
 
   /** Gathers the parameters of `group` that have gradients, with their state, and applies the update rule. */
@@ -181,48 +210,19 @@ export abstract class Optimizer<Options extends OptimizerOptions = OptimizerOpti
 
   /**
    * Restores a state dict from `stateDict()` (possibly through JSON and another process). Groups must match this
-   * optimizer's in number and size; state tensors are copied, cast to their parameter's dtype (all but `step`) and
-   * moved to its backend, as torch.optim does.
+   * optimizer's in number and size, and state tensors their parameter's shape (an OptimizerError names the parameter
+   * otherwise, and nothing changes); state tensors are copied, cast to their parameter's dtype (all but `step`) and
+   * moved to its backend, as torch.optim does. Loading an optimizer's own state dict moves its state to where its
+   * parameters now are.
    */
   loadStateDict(stateDict: OptimizerStateDict): void {
-    const saved = stateDict.paramGroups;
-    if (saved.length !== this.paramGroups.length) {
-      throw new OptimizerError(`${this.name}: loaded state dict has a different number of parameter groups`);
-    }
-    if (saved.some((group, index) => group.params.length !== this.paramGroups[index]!.params.length)) {
-      throw new OptimizerError(
-        `${this.name}: loaded state dict contains a parameter group that doesn't match the size of optimizer's group`,
-      );
-    }
-    const byIndex = new Map<number, Tensor>();
-    saved.forEach((group, groupIndex) => {
-      for (const [position, index] of group.params.entries()) byIndex.set(index, this.paramGroups[groupIndex]!.params[position]!);
-    });
-    const state = new Map<Tensor, ParamState>();
-    for (const [key, entry] of Object.entries(stateDict.state)) {
-      const param = byIndex.get(Number(key));
-      if (!param)
-        throw new OptimizerError(`${this.name}: loaded state dict has state for parameter ${key}, which no group holds`);
-      const restored: ParamState = {};
-      for (const [name, value] of Object.entries(entry))
-        restored[name] = value instanceof Tensor ? copyForParam(value, param, name) : value;
-      state.set(param, restored);
-    }
+    const { state, options } = restoreState(this.name, this.paramGroups, stateDict);
     this.state = state;
-    saved.forEach((group, index) => {
-      const { params: _indices, ...options } = group;
+    options.forEach((groupOptions, index) => {
       const target = this.paramGroups[index]!;
-      this.paramGroups[index] = { ...structuredClone(options), params: target.params } as ParamGroup<Options>;
+      this.paramGroups[index] = { ...structuredClone(groupOptions), params: target.params } as ParamGroup<Options>;
     });
   }
-}
-
-/** A fresh contiguous copy of a state tensor, on the parameter's backend and (except step counts) in its dtype. */
-function copyForParam(value: Tensor, param: Tensor, name: string): Tensor {
-  return noGrad(() => {
-    const cast = name === 'step' ? value : value.cast(param.dtype);
-    return keep(cast.to(param.backend.name).clone());
-  });
 }
 
 /** Reads a state entry that must be a tensor; a missing one means the state dict does not fit this optimizer. */

@@ -28,17 +28,24 @@ export function isFloating(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';
 }
 
-export function dtypeOfArray(array: TypedArray): DType {
+/** The dtype a typed array holds; anything else (an Int16Array, a plain array) is a DTypeError naming `op`. */
+export function dtypeOfArray(array: TypedArray, op = 'tensor'): DType {
   if (array instanceof Float32Array) return 'float32';
   if (array instanceof Float64Array) return 'float64';
   if (array instanceof Int32Array) return 'int32';
   if (array instanceof Uint8Array) return 'bool';
-  throw new DTypeError(`unsupported typed array ${(array as object).constructor.name}`);
+  const kind = (array as object | null)?.constructor?.name ?? String(array);
+  throw new DTypeError(
+    `${op}: unsupported data ${kind}: expected a Float32Array, Float64Array, Int32Array or Uint8Array ` +
+      `(dtypes ${dtypes.join(', ')})`,
+  );
 }
 
-export function assertDType(op: string, dtype: string): asserts dtype is DType {
-  if (!(dtypes as readonly string[]).includes(dtype)) {
-    throw new DTypeError(`${op}: unknown dtype '${dtype}', expected one of ${dtypes.join(', ')}`);
+/** Refuses a dtype Lantern does not have (float16, int64, a typo), naming it and the supported ones. */
+export function assertDType(op: string, dtype: unknown): asserts dtype is DType {
+  if (!(dtypes as readonly unknown[]).includes(dtype)) {
+    const name = typeof dtype === 'string' ? `'${dtype}'` : String(dtype);
+    throw new DTypeError(`${op}: unsupported dtype ${name}; the supported dtypes are ${dtypes.join(', ')}`);
   }
 }
 

@@ -126,7 +126,15 @@ export class Storage {
   }
 
   static allocate(backend: Backend, size: number, dtype: DType): Storage {
-    return new Storage(backend, backend.allocate(size, dtype), size, dtype);
+    let handle: unknown;
+    try {
+      handle = backend.allocate(size, dtype);
+    } catch (error) {
+      // Typed arrays and buffers refuse a size they cannot hold with a RangeError; say which allocation failed.
+      if (!(error instanceof RangeError)) throw error;
+      throw new BackendError(`backend '${backend.name}' could not allocate ${size} elements of ${dtype}: ${error.message}`);
+    }
+    return new Storage(backend, handle, size, dtype);
   }
 
   get freed(): boolean {

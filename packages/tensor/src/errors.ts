@@ -31,6 +31,22 @@ export class KernelNotFoundError extends LanternError {
 /** A backend name that was never registered, or a backend that failed to initialise. */
 export class BackendError extends LanternError {}
 
+/**
+ * Tensors of one op on different backends, which no kernel can read together (PyTorch's "Expected all tensors to be
+ * on the same device"). Names the op, the backend the op runs on and the one the stray operand lives on.
+ */
+export class BackendMismatchError extends BackendError {
+  constructor(
+    readonly op: string,
+    readonly expectedBackend: string,
+    readonly foundBackend: string,
+    detail = '',
+    remedy = `move it with .to('${expectedBackend}') (or the others with .to('${foundBackend}'))`,
+  ) {
+    super(`${op}: expected all tensors on backend '${expectedBackend}', but found one on '${foundBackend}'${detail}; ${remedy}`);
+  }
+}
+
 /** A second, different fast kernel registered under a name the backend already has (unregister the first one). */
 export class DuplicateKernelError extends BackendError {
   constructor(
@@ -47,7 +63,7 @@ export class DuplicateKernelError extends BackendError {
 /** Misuse of autograd: backward on a non-scalar without a gradient, or through a freed graph, and so on. */
 export class AutogradError extends LanternError {}
 
-/** A tensor used after `dispose()`. */
+/** A tensor read or used by an op after `dispose()` (its own, or that of every tensor sharing its storage). */
 export class DisposedError extends LanternError {}
 
 /** A synchronous read on a backend that can only read asynchronously. */

@@ -26,6 +26,7 @@ export {
 export {
   AutogradError,
   BackendError,
+  BackendMismatchError,
   DimError,
   DisposedError,
   DTypeError,

@@ -60,12 +60,36 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   return result;
 }
 
+/**
+ * The most elements one tensor may hold: 2³¹ − 1, the largest length every backend can index (a float32 tensor of
+ * this size is 8 GiB, beyond wasm32's 4 GiB and WebGPU's buffer limits anyway).
+ */
+export const maxElements = 2 ** 31 - 1;
+
+/** Refuses anything but a list of non-negative integers whose product fits `maxElements`, naming the op. */
 export function assertValidShape(op: string, shape: Shape): void {
+  if (!Array.isArray(shape)) throw new ShapeError(`${op}: a shape is a list of extents, got ${describe(shape)}`);
   for (const extent of shape) {
     if (!Number.isInteger(extent) || extent < 0) {
       throw new ShapeError(`${op}: invalid shape ${formatShape(shape)}: extents must be non-negative integers`);
     }
   }
+  if (sizeOf(shape) > maxElements) {
+    throw new ShapeError(
+      `${op}: shape ${formatShape(shape)} has ${sizeOf(shape)} elements, more than the ${maxElements} allowed`,
+    );
+  }
+}
+
+/** Element counts as a shape would give them (`linspace`'s steps, `eye`'s rows): a non-negative integer in range. */
+export function assertValidCount(op: string, name: string, count: unknown): asserts count is number {
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > maxElements) {
+    throw new ShapeError(`${op}: ${name} must be an integer in [0, ${maxElements}], got ${describe(count)}`);
+  }
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : Array.isArray(value) ? formatShape(value) : String(value);
 }
 
 /** Resolves one -1 extent in a target shape from the element count, as `view`/`reshape` do. */

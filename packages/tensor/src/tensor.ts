@@ -3,7 +3,7 @@ import type { GradNode } from './autograd/node.js';
 import type { Backend, TensorView } from './backend.js';
 import { allocateArray, type DType, isFloating, type TypedArray } from './dtype.js';
 import { Storage } from './engine.js';
-import { AutogradError, DisposedError } from './errors.js';
+import { AutogradError, BackendMismatchError, DisposedError, formatShape } from './errors.js';
 import { formatTensor } from './format.js';
 import type { Operand } from './ops/broadcast.js';
 import type { ValuesAndIndices } from './ops/reduce.js';
@@ -42,6 +42,11 @@ export interface Tensor {
   to(backendName: string): Tensor;
   /** A copy on another backend; works from every backend, including those that only read asynchronously. */
   toAsync(backendName: string): Promise<Tensor>;
+  /**
+   * PyTorch's `tensor.data = source`: this tensor (same shape and dtype) now views `source`'s storage, wherever it
+   * lives. How `Module.to(backend)` moves a parameter while optimizers keep holding the same object.
+   */
+  setData(source: Tensor): this;
 
   // --- elementwise ---
   add(other: Operand, alpha?: number): Tensor;
@@ -220,20 +225,29 @@ export class Tensor {
   }
 
   /**
-   * @internal For backends and ops, not for models: the strided layout (storage handle, dtype, shape, strides,
-   * offset) that kernels read and write. Throws DisposedError once the tensor is disposed. PyTorch's `view` is
-   * `view(...shape)`.
+   * @internal For ops and backends, not for models: the strided layout (storage handle, dtype, shape, strides,
+   * offset) that a kernel of `op` running on `backend` reads or writes. Core's dispatch: every tensor reaches a
+   * kernel through here, so none gets freed memory (DisposedError) or another backend's handle
+   * (BackendMismatchError), whichever op forgot to check. PyTorch's `view` is `view(...shape)`.
    */
-  kernelView(): TensorView {
-    if (this.disposed || this.storage.freed) {
-      throw new DisposedError(`tensor of shape [${this.shape.join(', ')}] was used after dispose()`);
+  kernelView(op: string, backend: Backend): TensorView {
+    if (this.disposed || this.storage.freed) this.assertNotDisposed(op);
+    if (this.storage.backend !== backend) {
+      throw new BackendMismatchError(op, backend.name, this.storage.backend.name, ` (shape ${formatShape(this.shape)})`);
     }
     return { handle: this.storage.handle, dtype: this.dtype, shape: this.shape, strides: this.strides, offset: this.offset };
   }
 
+  /** @internal Throws DisposedError naming `op` once this tensor, or every holder of its storage, was disposed. */
+  assertNotDisposed(op: string): void {
+    if (this.disposed || this.storage.freed) {
+      throw new DisposedError(`${op}: a tensor of shape ${formatShape(this.shape)} was used after dispose()`);
+    }
+  }
+
   /** @internal A tensor over the same storage with another layout (no autograd recording). */
-  asView(shape: readonly number[], strides: readonly number[], offset: number): Tensor {
-    this.kernelView();
+  asView(shape: readonly number[], strides: readonly number[], offset: number, op = 'view'): Tensor {
+    this.assertNotDisposed(op);
     return new Tensor(this.storage, shape, strides, offset);
   }
 
@@ -248,7 +262,7 @@ export class Tensor {
     runBackward(this, gradient, options.retainGraph ?? false);
   }
   detach(): Tensor {
-    return this.asView(this.shape, this.strides, this.offset);
+    return this.asView(this.shape, this.strides, this.offset, 'detach');
   }
   requiresGrad_(value = true): this {
     this.requiresGrad = value;

@@ -78,12 +78,9 @@ describe('fused kernels match the cpu backend', () => {
               firstStep: i === 0,
               ...variant,
             };
-            getFastKernel(getBackend(name), 'sgdUpdate')!(
-              p.kernelView(),
-              g.kernelView(),
-              attributes.momentum ? buffer!.kernelView() : null,
-              attributes,
-            );
+            const backend = getBackend(name);
+            const view = (tensor: Tensor) => tensor.kernelView('sgdUpdate', backend);
+            getFastKernel(backend, 'sgdUpdate')!(view(p), view(g), attributes.momentum ? view(buffer!) : null, attributes);
           }),
         );
         for (const [index, expected] of results[0]!.entries()) {
@@ -121,12 +118,14 @@ describe('fused kernels match the cpu backend', () => {
               step: i + 1,
               ...variant,
             };
-            getFastKernel(getBackend(name), 'adamUpdate')!(
-              p.kernelView(),
-              g.kernelView(),
-              m!.kernelView(),
-              v!.kernelView(),
-              attributes.amsgrad ? vMax!.kernelView() : null,
+            const backend = getBackend(name);
+            const view = (tensor: Tensor) => tensor.kernelView('adamUpdate', backend);
+            getFastKernel(backend, 'adamUpdate')!(
+              view(p),
+              view(g),
+              view(m!),
+              view(v!),
+              attributes.amsgrad ? view(vMax!) : null,
               attributes,
             );
           }),

@@ -1,5 +1,5 @@
 import type { Storage } from '../engine.js';
-import { AutogradError, formatShape, ShapeError } from '../errors.js';
+import { AutogradError, BackendMismatchError, formatShape, ShapeError } from '../errors.js';
 import { keep, tidy } from '../scope.js';
 import { isContiguous } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -52,6 +52,13 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
   }
   if (gradient === undefined && root.size !== 1) {
     throw new AutogradError('grad can be implicitly created only for scalar outputs');
+  }
+  root.assertNotDisposed('backward');
+  if (gradient) {
+    gradient.assertNotDisposed('backward');
+    if (gradient.backend !== root.backend) {
+      throw new BackendMismatchError('backward', root.backend.name, gradient.backend.name, ' (the gradient given to backward)');
+    }
   }
   // Inside tidy: every intermediate gradient is freed as soon as backward returns (only the kept `.grad` tensors
   // survive), so backends whose memory the garbage collector cannot see reuse it at once instead of at the next GC.

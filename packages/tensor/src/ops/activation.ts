@@ -6,6 +6,7 @@ import { where } from './where.js';
 
 /** Limits values to [min, max]; the gradient passes where min <= x <= max, as torch.clamp's does. */
 export function clamp(input: Tensor, min?: number | null, max?: number | null): Tensor {
+  input.assertNotDisposed('clamp');
   let output = input;
   if (min !== undefined && min !== null) output = where(input.lt(min), min, output);
   if (max !== undefined && max !== null) output = where(input.gt(max), max, output);

@@ -30,7 +30,10 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   let start = 0;
   for (const tensor of tensors) {
     starts.push(start);
-    backend.copy(tensor.kernelView(), slice(output, axis, start, start + tensor.shape[axis]!).kernelView());
+    backend.copy(
+      tensor.kernelView('cat', backend),
+      slice(output, axis, start, start + tensor.shape[axis]!).kernelView('cat', backend),
+    );
     start += tensor.shape[axis]!;
   }
   return record('cat', output, tensors, (g) =>
@@ -42,6 +45,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new ShapeError('stack: expected a non-empty list of tensors');
   const axis = normalizeDim('stack', dim, tensors[0]!.ndim + 1);
+  commonBackend('stack', tensors);
   for (const tensor of tensors) {
     if (tensor.shape.join() !== tensors[0]!.shape.join()) {
       throw new ShapeError(
@@ -74,10 +78,11 @@ export function pad(input: Tensor, padding: readonly number[], value = 0): Tenso
     shape[axis] = input.shape[axis]! + before + after;
     windows.push([axis, before, before + input.shape[axis]!]);
   }
-  const output = emptyTensor(shape, input.dtype, input.backend);
-  if (value !== 0) input.backend.fill(output.kernelView(), value);
+  const backend = input.backend;
+  const output = emptyTensor(shape, input.dtype, backend);
+  if (value !== 0) backend.fill(output.kernelView('pad', backend), value);
   const interior = (tensor: Tensor) => windows.reduce((view, [axis, from, to]) => slice(view, axis, from, to), tensor);
-  input.backend.copy(input.kernelView(), interior(output).kernelView());
+  backend.copy(input.kernelView('pad', backend), interior(output).kernelView('pad', backend));
   return record('pad', output, [input], (g) => [interior(g)]);
 }
 

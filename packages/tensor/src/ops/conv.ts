@@ -4,7 +4,7 @@ import { formatShape, ShapeError } from '../errors.js';
 import type { Conv2dAttributes } from '../fast-kernels.js';
 import type { Tensor } from '../tensor.js';
 import { cat, pad, stack } from './combine.js';
-import { emptyTensor } from './dispatch.js';
+import { commonBackend, emptyTensor } from './dispatch.js';
 import { slice } from './movement.js';
 
 export type Pair = number | readonly [number, number];
@@ -75,7 +75,8 @@ function conv2dByFastKernels(
     w = weight.contiguous(),
     b = bias?.contiguous() ?? null;
   const output = emptyTensor([x.shape[0]!, w.shape[0]!, ...outputSize], x.dtype, backend);
-  forward(x.kernelView(), w.kernelView(), b?.kernelView() ?? null, output.kernelView(), attributes);
+  const view = (tensor: Tensor, op: string) => tensor.kernelView(op, backend);
+  forward(view(x, 'conv2d'), view(w, 'conv2d'), b ? view(b, 'conv2d') : null, view(output, 'conv2d'), attributes);
   const inputs = b ? [x, w, b] : [x, w];
   return record('convolution', output, inputs, (g) => {
     const gradOutput = g.contiguous();
@@ -83,11 +84,13 @@ function conv2dByFastKernels(
       gradWeight: Tensor | null = null;
     if (x.requiresGrad) {
       gradInput = emptyTensor(x.shape, x.dtype, backend);
-      backwardInput(gradOutput.kernelView(), w.kernelView(), gradInput.kernelView(), attributes);
+      const op = 'conv2dBackwardInput';
+      backwardInput(view(gradOutput, op), view(w, op), view(gradInput, op), attributes);
     }
     if (w.requiresGrad) {
       gradWeight = emptyTensor(w.shape, w.dtype, backend);
-      backwardWeight(gradOutput.kernelView(), x.kernelView(), gradWeight.kernelView(), attributes);
+      const op = 'conv2dBackwardWeight';
+      backwardWeight(view(gradOutput, op), view(x, op), view(gradWeight, op), attributes);
     }
     const gradBias = b?.requiresGrad ? gradOutput.sum([0, 2, 3]) : null;
     return [gradInput, gradWeight, gradBias];
@@ -102,6 +105,7 @@ function conv2dByFastKernels(
  * conv2d(randn([1, 3, 32, 32]), randn([32, 3, 5, 5]), null, { padding: 2 }).shape // [1, 32, 32, 32]
  */
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+  commonBackend('conv2d', bias ? [input, weight, bias] : [input, weight]);
   if (input.ndim !== 4 || weight.ndim !== 4) {
     throw new ShapeError(
       `conv2d: expected 4-D input and weight, got input ${formatShape(input.shape)} and weight ${formatShape(weight.shape)}`,

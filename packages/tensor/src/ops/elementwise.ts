@@ -1,6 +1,6 @@
 import { binaryDerivatives, unaryDerivatives, zeroGradientUnaryOps } from '../autograd/derivatives.js';
 import { record } from '../autograd/node.js';
-import { type DType, isFloating, promoteTypes, promoteWithScalar } from '../dtype.js';
+import { assertDType, type DType, isFloating, promoteTypes, promoteWithScalar } from '../dtype.js';
 import { type BinaryOp, boolResultOps, type UnaryOp } from '../kernel-names.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -24,8 +24,9 @@ export function unary(op: UnaryOp, input: Tensor): Tensor {
   let x = input;
   if (floatingUnaryOps.has(op) && !isFloating(x.dtype)) x = x.cast('float32');
   const outputDType: DType = op === 'logicalNot' ? 'bool' : x.dtype;
-  const output = emptyTensor(x.shape, outputDType, x.backend);
-  x.backend.unary(op, x.kernelView(), output.kernelView());
+  const backend = x.backend;
+  const output = emptyTensor(x.shape, outputDType, backend);
+  backend.unary(op, x.kernelView(op, backend), output.kernelView(op, backend));
   const derivative = unaryDerivatives[op];
   if (derivative) return record(op, output, [x], (g) => [derivative(g, x, output)]);
   if (zeroGradientUnaryOps.has(op)) return record(op, output, [x], (g) => [g.zerosLike()]);
@@ -42,15 +43,27 @@ function resultDType(op: BinaryOp, a: Operand, b: Operand): DType {
   return dtype;
 }
 
+/** The comparisons' kernel names are PyTorch's long ones; errors name the methods users call (`x.lt(y)`). */
+const methodNames: Partial<Record<BinaryOp, string>> = {
+  less: 'lt',
+  lessEqual: 'le',
+  greater: 'gt',
+  greaterEqual: 'ge',
+  equal: 'eq',
+  notEqual: 'ne',
+};
+
 export function binary(op: BinaryOp, left: Operand, right: Operand): Tensor {
   const like = (left instanceof Tensor ? left : right) as Tensor;
   const dtype = resultDType(op, left, right);
   const a = operandToTensor(left, dtype, like);
   const b = operandToTensor(right, dtype, like);
-  const backend = commonBackend(op, [a, b]);
-  const shape = broadcastShapes(op, a.shape, b.shape);
+  const name = methodNames[op] ?? op;
+  const backend = commonBackend(name, [a, b]);
+  const shape = broadcastShapes(name, a.shape, b.shape);
   const output = emptyTensor(shape, boolResultOps.has(op) ? 'bool' : dtype, backend);
-  backend.binary(op, a.expand(shape).kernelView(), b.expand(shape).kernelView(), output.kernelView());
+  const view = (tensor: Tensor) => tensor.kernelView(name, backend);
+  backend.binary(op, view(a.expand(shape)), view(b.expand(shape)), view(output));
   const derivative = binaryDerivatives[op];
   if (!derivative) return output;
   return record(op, output, [a, b], (g) => {
@@ -59,11 +72,16 @@ export function binary(op: BinaryOp, left: Operand, right: Operand): Tensor {
   });
 }
 
-/** Converts to another dtype; differentiable between floating types. */
+/** Converts to another dtype; differentiable between floating types. An unknown dtype is a DTypeError naming it. */
 export function cast(input: Tensor, dtype: DType): Tensor {
-  if (input.dtype === dtype) return input;
-  const output = emptyTensor(input.shape, dtype, input.backend);
-  input.backend.copy(input.kernelView(), output.kernelView());
+  if (input.dtype === dtype) {
+    input.assertNotDisposed('cast');
+    return input;
+  }
+  assertDType('cast', dtype);
+  const backend = input.backend;
+  const output = emptyTensor(input.shape, dtype, backend);
+  backend.copy(input.kernelView('cast', backend), output.kernelView('cast', backend));
   if (!isFloating(dtype) || !isFloating(input.dtype)) return output;
   return record('cast', output, [input], (g) => [g.cast(input.dtype)]);
 }

@@ -23,7 +23,7 @@ function gradientLike(operand: Tensor, product: () => Tensor, transposedProduct:
 function batchedMatmul(a: Tensor, b: Tensor): Tensor {
   const backend = commonBackend('matmul', [a, b]);
   const output = emptyTensor([a.shape[0]!, a.shape[1]!, b.shape[2]!], a.dtype, backend);
-  backend.matmul(a.kernelView(), b.kernelView(), output.kernelView());
+  backend.matmul(a.kernelView('matmul', backend), b.kernelView('matmul', backend), output.kernelView('matmul', backend));
   return record('matmul', output, [a, b], (g) => [
     a.requiresGrad
       ? gradientLike(
@@ -76,6 +76,7 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
 
 /** torch.nn.functional.linear: input @ weight.T + bias, weight [out, in]. */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  commonBackend('linear', bias ? [input, weight, bias] : [input, weight]);
   if (input.shape[input.ndim - 1] !== weight.shape[1]) {
     throw new ShapeError(
       `linear: input ${formatShape(input.shape)} does not match weight ${formatShape(weight.shape)} (expected last dim ${weight.shape[1]})`,

@@ -3,7 +3,7 @@ import { getFastKernel } from '../engine.js';
 import { DTypeError, formatShape, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { logSoftmax } from './activation.js';
-import { emptyTensor } from './dispatch.js';
+import { commonBackend, emptyTensor } from './dispatch.js';
 import { oneHotAlong } from './reduce.js';
 import { where } from './where.js';
 
@@ -17,6 +17,7 @@ export function softmaxCrossEntropy(logits: Tensor, targets: Tensor): Tensor {
       `softmaxCrossEntropy: expected logits [N, C] and targets [N], got ${formatShape(logits.shape)} and ${formatShape(targets.shape)}`,
     );
   }
+  commonBackend('softmaxCrossEntropy', [logits, targets]);
   if (targets.dtype !== 'int32') throw new DTypeError(`softmaxCrossEntropy: expected int32 class indices, got ${targets.dtype}`);
   const oneHot = oneHotAlong(targets.unsqueeze(1), logits.shape, 1);
   const fused = getFastKernel(logits.backend, 'softmaxCrossEntropy');
@@ -26,6 +27,7 @@ export function softmaxCrossEntropy(logits: Tensor, targets: Tensor): Tensor {
     t = targets.contiguous();
   const losses = emptyTensor([x.shape[0]!], x.dtype, x.backend);
   const probabilities = emptyTensor(x.shape, x.dtype, x.backend);
-  fused(x.kernelView(), t.kernelView(), losses.kernelView(), probabilities.kernelView());
+  const view = (tensor: Tensor) => tensor.kernelView('softmaxCrossEntropy', x.backend);
+  fused(view(x), view(t), view(losses), view(probabilities));
   return record('softmaxCrossEntropy', losses, [x], (g) => [probabilities.sub(oneHot).mul(g.unsqueeze(1))]);
 }

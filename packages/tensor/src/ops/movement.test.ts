@@ -95,11 +95,18 @@ describe('viewAs (PyTorch’s view_as)', () => {
 describe('kernelView (the layout handed to kernels)', () => {
   it('is the storage handle, dtype, shape, strides and offset', () => {
     const x = arange(12).float().view(3, 4).slice(1, 1, 3);
-    expect(x.kernelView()).toEqual({ handle: x.storage.handle, dtype: 'float32', shape: [3, 2], strides: [4, 1], offset: 1 });
+    expect(x.kernelView('test', x.backend)).toEqual({
+      handle: x.storage.handle,
+      dtype: 'float32',
+      shape: [3, 2],
+      strides: [4, 1],
+      offset: 1,
+    });
   });
-  it('refuses a disposed tensor', () => {
+  it('refuses a disposed tensor, naming the op', () => {
     const x = arange(3);
     x.dispose();
-    expect(() => x.kernelView()).toThrow(DisposedError);
+    expect(() => x.kernelView('neg', x.backend)).toThrow(DisposedError);
+    expect(() => x.kernelView('neg', x.backend)).toThrow(/^neg: a tensor of shape \[3\] was used after dispose\(\)$/);
   });
 });

@@ -14,7 +14,7 @@ function makeView(
   offset: number,
   backward: (g: Tensor) => Tensor,
 ): Tensor {
-  return record(name, input.asView(shape, strides, offset), [input], (g) => [backward(g)]);
+  return record(name, input.asView(shape, strides, offset, name), [input], (g) => [backward(g)]);
 }
 
 /** Strides for `shape` over the same elements as `input`, or null when the layout cannot express it without a copy. */
@@ -74,16 +74,21 @@ export function view(input: Tensor, target: readonly number[]): Tensor {
 }
 
 export function contiguous(input: Tensor): Tensor {
-  if (isContiguous(input.shape, input.strides)) return input;
-  const output = emptyTensor(input.shape, input.dtype, input.backend);
-  input.backend.copy(input.kernelView(), output.kernelView());
+  if (isContiguous(input.shape, input.strides)) {
+    input.assertNotDisposed('contiguous');
+    return input;
+  }
+  const backend = input.backend;
+  const output = emptyTensor(input.shape, input.dtype, backend);
+  backend.copy(input.kernelView('contiguous', backend), output.kernelView('contiguous', backend));
   return record('contiguous', output, [input], (g) => [g]);
 }
 
 /** A contiguous copy with its own storage, differentiable (torch.clone). */
 export function clone(input: Tensor): Tensor {
-  const output = emptyTensor(input.shape, input.dtype, input.backend);
-  input.backend.copy(input.kernelView(), output.kernelView());
+  const backend = input.backend;
+  const output = emptyTensor(input.shape, input.dtype, backend);
+  backend.copy(input.kernelView('clone', backend), output.kernelView('clone', backend));
   return record('clone', output, [input], (g) => [g]);
 }
 
@@ -109,7 +114,9 @@ export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
   const a = normalizeDim('transpose', dim0, input.ndim),
     b = normalizeDim('transpose', dim1, input.ndim);
   [order[a], order[b]] = [order[b]!, order[a]!];
-  return input.ndim === 0 ? input : permute(input, order);
+  if (input.ndim > 0) return permute(input, order);
+  input.assertNotDisposed('transpose');
+  return input;
 }
 
 /** Broadcasts size-1 dims (and new leading dims) to `target` without copying; -1 keeps an extent. */
@@ -118,7 +125,10 @@ export function expand(input: Tensor, target: readonly number[]): Tensor {
   if (lead < 0)
     throw new ShapeError(`expand: target ${formatShape(target)} has fewer dims than input ${formatShape(input.shape)}`);
   const shape = target.map((extent, axis) => (extent === -1 && axis >= lead ? input.shape[axis - lead]! : extent));
-  if (shape.every((extent, axis) => axis >= lead && extent === input.shape[axis - lead])) return input;
+  if (shape.every((extent, axis) => axis >= lead && extent === input.shape[axis - lead])) {
+    input.assertNotDisposed('expand');
+    return input;
+  }
   const strides = shape.map((extent, axis) => {
     if (axis < lead) return 0;
     const own = input.shape[axis - lead]!;
@@ -173,8 +183,9 @@ export function select(input: Tensor, dim: number, index: number): Tensor {
 
 /** Zeros of `shape` with `values` copied into the window `pick` chooses: the gradient of a slice or select. */
 export function scatterIntoZeros(values: Tensor, shape: readonly number[], pick: (zeros: Tensor) => Tensor): Tensor {
-  const zeros = emptyTensor(shape, values.dtype, values.backend);
-  values.backend.copy(values.kernelView(), pick(zeros).kernelView());
+  const backend = values.backend;
+  const zeros = emptyTensor(shape, values.dtype, backend);
+  backend.copy(values.kernelView('scatter', backend), pick(zeros).kernelView('scatter', backend));
   return zeros;
 }
 

@@ -2,11 +2,10 @@ import { noGrad } from '../autograd/grad-mode.js';
 import type { TensorView } from '../backend.js';
 import { isFloating } from '../dtype.js';
 import { getFastKernel } from '../engine.js';
-import { DTypeError, formatShape, InvalidArgumentError, ShapeError } from '../errors.js';
+import { BackendMismatchError, DTypeError, formatShape, InvalidArgumentError, ShapeError } from '../errors.js';
 import { keep, tidy } from '../scope.js';
 import { isContiguous } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { commonBackend } from './dispatch.js';
 
 /** torch.optim.SGD's hyperparameters; all but `lr` default as in torch. */
 export interface SgdUpdateOptions {
@@ -76,8 +75,8 @@ export function sgdUpdate_(param: Tensor, grad: Tensor, momentumBuffer: Tensor |
         if (firstStep) buffer = keep(param.zerosLike());
         const attributes = { lr, momentum, dampening, weightDecay, nesterov, maximize, firstStep };
         const contiguousGrad = direction.contiguous();
-        updateContiguous([param, buffer], ([parameter, momentumView]) =>
-          kernel(parameter!, contiguousGrad.kernelView(), momentumView ?? null, attributes),
+        updateContiguous('sgdUpdate_', [param, buffer], ([parameter, momentumView]) =>
+          kernel(parameter!, contiguousGrad.kernelView('sgdUpdate_', param.backend), momentumView ?? null, attributes),
         );
         return;
       }
@@ -140,8 +139,15 @@ export function adamUpdate_(
       if (kernel) {
         const attributes = { lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay, amsgrad, maximize, step };
         const contiguousGrad = direction.contiguous();
-        updateContiguous([param, expAvg, expAvgSq, runningMaximum], ([parameter, first, second, maximum]) =>
-          kernel(parameter!, contiguousGrad.kernelView(), first!, second!, maximum ?? null, attributes),
+        updateContiguous('adamUpdate_', [param, expAvg, expAvgSq, runningMaximum], ([parameter, first, second, maximum]) =>
+          kernel(
+            parameter!,
+            contiguousGrad.kernelView('adamUpdate_', param.backend),
+            first!,
+            second!,
+            maximum ?? null,
+            attributes,
+          ),
         );
         return;
       }
@@ -170,8 +176,15 @@ function checkOperands(op: string, param: Tensor, grad: Tensor, state: Record<st
     throw new DTypeError(`${op}: param has dtype ${param.dtype}; only floating point parameters can be updated`);
   }
   const named = Object.entries({ grad, ...state }).filter((entry): entry is [string, Tensor] => entry[1] !== null);
-  commonBackend(op, [param, ...named.map(([, tensor]) => tensor)]);
   for (const [name, tensor] of named) {
+    if (tensor.backend !== param.backend) {
+      throw new BackendMismatchError(
+        op,
+        param.backend.name,
+        tensor.backend.name,
+        ` (the ${name}, shape ${formatShape(tensor.shape)})`,
+      );
+    }
     if (tensor.shape.length !== param.shape.length || tensor.shape.some((extent, axis) => extent !== param.shape[axis])) {
       throw new ShapeError(
         `${op}: ${name} has shape ${formatShape(tensor.shape)}, but param has shape ${formatShape(param.shape)}`,
@@ -188,11 +201,12 @@ function checkOperands(op: string, param: Tensor, grad: Tensor, state: Record<st
  * kernels walk storage linearly from a view's offset, so a strided tensor (a transposed parameter, say) is updated
  * through a contiguous copy that is then copied back; contiguous ones (the usual case) are written directly.
  */
-function updateContiguous(tensors: readonly (Tensor | null)[], update: (views: (TensorView | null)[]) => void): void {
+function updateContiguous(op: string, tensors: readonly (Tensor | null)[], update: (views: (TensorView | null)[]) => void): void {
+  const backend = tensors[0]!.backend;
   const working = tensors.map((tensor) =>
     tensor === null || isContiguous(tensor.shape, tensor.strides) ? tensor : tensor.contiguous(),
   );
-  update(working.map((tensor) => tensor?.kernelView() ?? null));
+  update(working.map((tensor) => tensor?.kernelView(op, backend) ?? null));
   tensors.forEach((tensor, index) => {
     if (tensor !== null && working[index] !== tensor) tensor.copy_(working[index]!);
   });

@@ -70,10 +70,12 @@ export function maxPool2d(input: Tensor, kernelSize: Pair, options: Pool2dOption
     const x = input.contiguous();
     const values = emptyTensor([n, c, ...geometry.outputSize], x.dtype, x.backend);
     const indices = emptyTensor([n, c, ...geometry.outputSize], 'int32', x.backend);
-    fast(x.kernelView(), values.kernelView(), indices.kernelView(), geometry.attributes);
+    const view = (tensor: Tensor, op: string) => tensor.kernelView(op, x.backend);
+    fast(view(x, 'maxPool2d'), view(values, 'maxPool2d'), view(indices, 'maxPool2d'), geometry.attributes);
     record('maxPool2d', values, [x], (g) => {
       const gradInput = emptyTensor(x.shape, x.dtype, x.backend);
-      fastBackward(g.contiguous().kernelView(), indices.kernelView(), gradInput.kernelView());
+      const op = 'maxPool2dBackward';
+      fastBackward(view(g.contiguous(), op), view(indices, op), view(gradInput, op));
       return [gradInput];
     });
     return { values, indices };

@@ -1,8 +1,8 @@
-import { allocateArray, isFloating, type TypedArray } from '../dtype.js';
+import { allocateArray, assertDType, isFloating, type TypedArray } from '../dtype.js';
 import { DTypeError, ShapeError } from '../errors.js';
 import { fusedMultiplyAddFloat32 } from '../numerics/fused-multiply-add.js';
 import { defaultGenerator, type Generator } from '../random.js';
-import { assertValidShape, type Shape, sizeOf } from '../shape.js';
+import { assertValidCount, assertValidShape, type Shape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { type CreationOptions, fromArray } from './creation.js';
 
@@ -59,6 +59,7 @@ export function fillNormal(values: TypedArray, mean: number, std: number, genera
 
 function floatingDType(op: string, options: CreationOptions) {
   const dtype = options.dtype ?? 'float32';
+  assertDType(op, dtype);
   if (!isFloating(dtype)) throw new DTypeError(`${op}: expected a floating dtype, got ${dtype}`);
   return dtype;
 }
@@ -86,9 +87,12 @@ export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
 /** Integers uniform in [low, high), int32 by default. */
 export function randint(low: number, high: number, shape: Shape, options: RandomOptions = {}): Tensor {
   assertValidShape('randint', shape);
-  if (!(high > low)) throw new ShapeError(`randint: expected low < high, got low=${low} high=${high}`);
+  if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || !(high > low)) {
+    throw new ShapeError(`randint: expected integers low < high, got low=${low} high=${high}`);
+  }
   const generator = options.generator ?? defaultGenerator;
   const dtype = options.dtype ?? 'int32';
+  assertDType('randint', dtype);
   const values = allocateArray(dtype, sizeOf(shape));
   const range = high - low;
   for (let i = 0; i < values.length; i++) values[i] = (generator.nextUint32() % range) + low;
@@ -97,6 +101,8 @@ export function randint(low: number, high: number, shape: Shape, options: Random
 
 /** A random permutation of 0..n-1 (int32), drawn as PyTorch's CPU randperm draws it. */
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  assertValidCount('randperm', 'n', n);
+  assertDType('randperm', options.dtype ?? 'int32');
   const generator = options.generator ?? defaultGenerator;
   const values = allocateArray(options.dtype ?? 'int32', n);
   for (let i = 0; i < n; i++) values[i] = i;

@@ -37,8 +37,9 @@ function recordReduction(
 function runReduce(op: ReduceOp, input: Tensor, axes: readonly number[]): Tensor {
   const outputDType =
     op === 'argmax' || op === 'argmin' ? 'int32' : op === 'sum' && input.dtype === 'bool' ? 'int32' : input.dtype;
-  const output = emptyTensor(keptShape(input.shape, axes), outputDType, input.backend);
-  input.backend.reduce(op, input.kernelView(), axes, output.kernelView());
+  const backend = input.backend;
+  const output = emptyTensor(keptShape(input.shape, axes), outputDType, backend);
+  backend.reduce(op, input.kernelView(op, backend), axes, output.kernelView(op, backend));
   return output;
 }
 

@@ -23,7 +23,8 @@ export function where(condition: Tensor, left: Operand, right: Operand): Tensor 
   const backend = commonBackend('where', [mask, a, b]);
   const shape = broadcastShapes('where', broadcastShapes('where', mask.shape, a.shape), b.shape);
   const output = emptyTensor(shape, dtype, backend);
-  backend.where(mask.expand(shape).kernelView(), a.expand(shape).kernelView(), b.expand(shape).kernelView(), output.kernelView());
+  const view = (operand: Tensor) => operand.expand(shape).kernelView('where', backend);
+  backend.where(view(mask), view(a), view(b), output.kernelView('where', backend));
   return record('where', output, [a, b], (g) => {
     const zero = g.zerosLike();
     return [

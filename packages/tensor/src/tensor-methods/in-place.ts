@@ -41,13 +41,13 @@ export const inPlaceMethods = {
         source instanceof Tensor
           ? source.cast(this.dtype).to(this.backend.name)
           : Tensor.scalar(Number(source), this.dtype, this.backend);
-      this.backend.copy(expand(value, this.shape).kernelView(), this.kernelView());
+      this.backend.copy(expand(value, this.shape).kernelView('copy_', this.backend), this.kernelView('copy_', this.backend));
     });
     return this;
   },
   fill_<T extends Tensor>(this: T, value: number): T {
     assertInPlaceAllowed(this, 'fill_');
-    this.backend.fill(this.kernelView(), value);
+    this.backend.fill(this.kernelView('fill_', this.backend), value);
     return this;
   },
   zero_<T extends Tensor>(this: T): T {

@@ -52,7 +52,9 @@ export const movementMethods = {
     return transpose(this, dim0, dim1);
   },
   t(): Tensor {
-    return this.ndim < 2 ? this : transpose(this, 0, 1);
+    if (this.ndim >= 2) return transpose(this, 0, 1);
+    this.assertNotDisposed('t');
+    return this;
   },
   expand(...shape: ShapeArguments): Tensor {
     return expand(this, shapeArguments(shape));

@@ -1,4 +1,5 @@
 import { noGrad } from '../autograd/grad-mode.js';
+import type { TensorView } from '../backend.js';
 import type { TypedArray } from '../dtype.js';
 import { AutogradError, SyncReadError } from '../errors.js';
 import { contiguous } from '../ops/movement.js';
@@ -6,22 +7,34 @@ import { isContiguous } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { type Nested, toNested } from '../to-nested.js';
 
-/** Backends read contiguous ranges, so a strided view is copied first (outside autograd: reading records nothing). */
-function contiguousDetached(tensor: Tensor): Tensor {
-  return isContiguous(tensor.shape, tensor.strides) ? tensor : noGrad(() => contiguous(tensor.detach()));
+/**
+ * The layout a backend reads: backends read contiguous ranges, so a strided view is copied first (outside autograd:
+ * reading records nothing). Through kernelView, so a disposed tensor is a DisposedError rather than a read of memory
+ * another tensor may own by now.
+ */
+function readableView(tensor: Tensor, op: string): { source: Tensor; view: TensorView } {
+  tensor.assertNotDisposed(op);
+  const source = isContiguous(tensor.shape, tensor.strides) ? tensor : noGrad(() => contiguous(tensor.detach()));
+  return { source, view: source.kernelView(op, source.backend) };
 }
 
 export const readingMethods = {
   async data(): Promise<TypedArray> {
-    const source = contiguousDetached(this);
-    return source.backend.read(source.storage.handle, source.dtype, source.offset, source.size);
+    const { source, view } = readableView(this, 'data');
+    try {
+      return await source.backend.read(view.handle, view.dtype, view.offset, source.size);
+    } finally {
+      if (source !== this) source.dispose();
+    }
   },
   dataSync(): TypedArray {
-    const source = contiguousDetached(this);
-    if (!source.backend.readSync) {
-      throw new SyncReadError(`backend '${source.backend.name}' cannot read synchronously: use 'await tensor.data()'`);
+    if (!this.backend.readSync) {
+      throw new SyncReadError(`backend '${this.backend.name}' cannot read synchronously: use 'await tensor.data()'`);
     }
-    return source.backend.readSync(source.storage.handle, source.dtype, source.offset, source.size);
+    const { source, view } = readableView(this, 'dataSync');
+    const values = source.backend.readSync!(view.handle, view.dtype, view.offset, source.size);
+    if (source !== this) source.dispose();
+    return values;
   },
   toArray(): Nested {
     return toNested(this.dataSync(), this.shape, this.dtype);
