@@ -1,6 +1,9 @@
 import { Generator, type GeneratorState, InvalidArgumentError } from '@lantern/tensor';
 import { CheckpointError } from './errors.js';
+import { modelNames } from './model.js';
 import { optimizerNames, splitNames, type TrainerOptions } from './options.js';
+import { schedulerNames } from './options-recipes.js';
+import type { EpochPoint } from './plot.js';
 
 export const checkpointFormat = 'lantern-cifar-trainer-checkpoint';
 export const checkpointVersion = 1;
@@ -17,6 +20,22 @@ export interface RecordedFlags {
   seed: number | null;
   split: TrainerOptions['split'];
   limit: number | null;
+  model: TrainerOptions['model'];
+  augment: boolean;
+  normalize: boolean;
+  labelSmoothing: number;
+  clipGradNorm: number | null;
+  lrScheduler: NonNullable<TrainerOptions['lrScheduler']> | null;
+  /** The scheduler's parameters, as resolved for the run (defaults that depend on other flags filled in); null where unused. */
+  stepSize: number | null;
+  gamma: number | null;
+  milestones: string | null;
+  tMax: number | null;
+  etaMin: number | null;
+  maxLr: number | null;
+  pctStart: number | null;
+  patience: number | null;
+  factor: number | null;
 }
 
 type GroupValue = number | boolean | string | null | number[];
@@ -43,6 +62,10 @@ export interface TrainingState {
   /** The shuffle generator's state at the start of epoch `completedEpochs + 1` (`Generator.getState()`). */
   generator: GeneratorState;
   optimizer: OptimizerRecord;
+  /** The learning-rate scheduler's `stateDict()` (plain JSON), or null without --lr-scheduler. */
+  scheduler: Record<string, unknown> | null;
+  /** Each completed epoch's losses, learning rate and evaluation, so that --plot draws the whole run after a resume. */
+  history: EpochPoint[];
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -79,6 +102,7 @@ export function validateTrainingState(path: string, value: unknown): TrainingSta
   const number = (field: string, found: unknown, check: (value: number) => boolean, expected: string) =>
     typeof found === 'number' && Number.isFinite(found) && check(found) ? found : fail(field, expected, found);
   const boolean = (field: string, found: unknown) => (typeof found === 'boolean' ? found : fail(field, 'true or false', found));
+  const optional = <Value>(found: unknown, check: (found: unknown) => Value) => (found === null ? null : check(found));
   const choice = <Choice extends string>(field: string, found: unknown, choices: readonly Choice[]) =>
     choices.includes(found as Choice) ? (found as Choice) : fail(field, `one of ${choices.join(', ')}`, found);
 
@@ -108,10 +132,44 @@ export function validateTrainingState(path: string, value: unknown): TrainingSta
       seed: flags.seed === null ? null : integer('flags.seed', flags.seed, 0),
       split: choice('flags.split', flags.split, splitNames),
       limit: flags.limit === null ? null : integer('flags.limit', flags.limit, 1),
+      model: choice('flags.model', flags.model, modelNames),
+      augment: boolean('flags.augment', flags.augment),
+      normalize: boolean('flags.normalize', flags.normalize),
+      labelSmoothing: number(
+        'flags.labelSmoothing',
+        flags.labelSmoothing,
+        (value) => value >= 0 && value <= 1,
+        'a number from 0 to 1',
+      ),
+      clipGradNorm: optional(flags.clipGradNorm, (found) =>
+        number('flags.clipGradNorm', found, (value) => value > 0, 'a number > 0'),
+      ),
+      lrScheduler: optional(flags.lrScheduler, (found) => choice('flags.lrScheduler', found, schedulerNames)),
+      stepSize: optional(flags.stepSize, (found) => integer('flags.stepSize', found, 1)),
+      gamma: optional(flags.gamma, (found) => number('flags.gamma', found, (value) => value > 0, 'a number > 0')),
+      milestones: optional(flags.milestones, (found) =>
+        typeof found === 'string' && /^[1-9]\d*(,[1-9]\d*)*$/.test(found)
+          ? found
+          : fail('flags.milestones', 'epochs like "10,15"', found),
+      ),
+      tMax: optional(flags.tMax, (found) => integer('flags.tMax', found, 1)),
+      etaMin: optional(flags.etaMin, (found) => number('flags.etaMin', found, (value) => value >= 0, 'a number >= 0')),
+      maxLr: optional(flags.maxLr, (found) => number('flags.maxLr', found, (value) => value > 0, 'a number > 0')),
+      pctStart: optional(flags.pctStart, (found) =>
+        number('flags.pctStart', found, (value) => value > 0 && value < 1, 'a number in (0, 1)'),
+      ),
+      patience: optional(flags.patience, (found) => integer('flags.patience', found, 0)),
+      factor: optional(flags.factor, (found) =>
+        number('flags.factor', found, (value) => value > 0 && value < 1, 'a number in (0, 1)'),
+      ),
     },
     generator: generatorState(generator, fail),
     optimizer: validateOptimizerRecord(object('optimizer', root.optimizer), fail),
+    scheduler: root.scheduler === null ? null : object('scheduler', root.scheduler),
+    history: validateHistory(root.history, fail),
   };
+  if (state.history.length !== state.completedEpochs)
+    fail('history', `one entry per completed epoch (${state.completedEpochs})`, state.history.length);
   if (state.stepsIntoEpoch === 0 && state.runningLoss !== 0)
     fail('runningLoss', '0 when stepsIntoEpoch is 0 (an epoch boundary)', state.runningLoss);
   if (state.globalStep < state.stepsIntoEpoch)
@@ -154,4 +212,29 @@ function validateOptimizerRecord(
     }
   }
   return { paramGroups, state } as OptimizerRecord;
+}
+
+function validateHistory(history: unknown, fail: (field: string, expected: string, found: unknown) => never): EpochPoint[] {
+  if (!Array.isArray(history)) return fail('history', 'an array', history);
+  return history.map((entry, index) => {
+    const field = `history[${index}]`;
+    if (!isPlainObject(entry)) return fail(field, 'an object', entry);
+    const finite = (name: string, optional: boolean) => {
+      const value = entry[name];
+      if (optional && value === undefined) return undefined;
+      return typeof value === 'number' && Number.isFinite(value) ? value : fail(`${field}.${name}`, 'a finite number', value);
+    };
+    if (entry.epoch !== index + 1) fail(`${field}.epoch`, String(index + 1), entry.epoch);
+    const point: EpochPoint = {
+      epoch: index + 1,
+      runningLoss: finite('runningLoss', false)!,
+      meanLoss: finite('meanLoss', false)!,
+      lr: finite('lr', false)!,
+    };
+    const testAccuracy = finite('testAccuracy', true);
+    const testLoss = finite('testLoss', true);
+    if (testAccuracy !== undefined) point.testAccuracy = testAccuracy;
+    if (testLoss !== undefined) point.testLoss = testLoss;
+    return point;
+  });
 }

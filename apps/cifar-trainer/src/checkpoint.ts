@@ -73,10 +73,17 @@ export async function readCheckpoint(path: string): Promise<SavedCheckpoint | un
 }
 
 /**
- * Loads a checkpoint's weights into `model` and its state into `optimizer` (created for `optimizerName`), after
- * checking that every tensor name and shape fits them; on a mismatch nothing is loaded.
+ * Loads a checkpoint's weights into `model` (`modelName` in messages) and its state into `optimizer` (created for
+ * `optimizerName`), after checking that every tensor name and shape fits them; on a mismatch nothing is loaded.
+ * The scheduler's state (`saved.state.scheduler`) is the caller's to restore.
  */
-export function restoreCheckpoint(saved: SavedCheckpoint, model: Module, optimizer: Optimizer, optimizerName: string): void {
+export function restoreCheckpoint(
+  saved: SavedCheckpoint,
+  model: Module,
+  optimizer: Optimizer,
+  optimizerName: string,
+  modelName = 'the course CNN',
+): void {
   const { path, state } = saved;
   const mismatch = (detail: string): never => {
     throw new CheckpointError(path, 'mismatch', detail);
@@ -102,12 +109,12 @@ export function restoreCheckpoint(saved: SavedCheckpoint, model: Module, optimiz
     const expected = model.stateDict();
     for (const [key, target] of Object.entries(expected)) {
       const found = weights[key];
-      if (!found) mismatch(`it has no tensor 'model.${key}', which the course CNN needs`);
+      if (!found) mismatch(`it has no tensor 'model.${key}', which ${modelName} needs`);
       else if (found.shape.join() !== target.shape.join() || found.dtype !== target.dtype)
-        mismatch(`tensor 'model.${key}' is ${describe(found)}, but the course CNN's is ${describe(target)}`);
+        mismatch(`tensor 'model.${key}' is ${describe(found)}, but ${modelName}'s is ${describe(target)}`);
     }
     const extra = Object.keys(weights).find((key) => !(key in expected));
-    if (extra !== undefined) mismatch(`tensor 'model.${extra}' is not a parameter of the course CNN`);
+    if (extra !== undefined) mismatch(`tensor 'model.${extra}' is not a parameter of ${modelName}`);
     const optimizerState = checkOptimizerState(state, optimizer, optimizerTensors, mismatch);
     model.loadStateDict(weights);
     optimizer.loadStateDict({ paramGroups: state.optimizer.paramGroups, state: optimizerState });

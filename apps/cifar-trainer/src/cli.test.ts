@@ -20,6 +20,19 @@ describe('bad flags exit with status 2 and list the valid values', () => {
     [['--nesterov'], /--nesterov needs --optimizer sgd and --momentum > 0/],
     [['--frobnicate'], /unknown option '--frobnicate'/],
     [['--backend', 'cpu', '--no-winograd'], /--no-winograd applies to --backend wasm only/],
+    [['--log-every', '10'], /--log-every needs --logdir or --json/],
+    [['--log-histograms'], /--log-histograms needs --logdir DIR/],
+    [['--plot', 'loss.jpg'], /--plot loss\.jpg: the file name must end in \.svg or \.png/],
+    [['--model', 'resnet18'], /Allowed choices are course, course-relu, course-bn/],
+    [['--lr-scheduler', 'warmup'], /Allowed choices are step, multistep, cosine, onecycle, plateau/],
+    [['--lr-scheduler', 'step'], /--lr-scheduler step needs --step-size/],
+    [['--lr-scheduler', 'multistep'], /--lr-scheduler multistep needs --milestones/],
+    [['--step-size', '5'], /--step-size applies to --lr-scheduler step/],
+    [['--lr-scheduler', 'cosine', '--gamma', '0.5'], /--gamma applies to --lr-scheduler step or multistep/],
+    [['--lr-scheduler', 'multistep', '--milestones', '10,5'], /--milestones must be increasing epochs >= 1/],
+    [['--lr-scheduler', 'onecycle', '--pct-start', '1'], /--pct-start must be a number between 0 and 1/],
+    [['--label-smoothing', '1.5'], /--label-smoothing must be a number from 0 to 1, got '1\.5'/],
+    [['--clip-grad-norm', '0'], /--clip-grad-norm must be a number > 0, got '0'/],
   ])('%j', async (argv, message) => {
     expect(await main(argv)).toBe(2);
     expect(output.stderr.join('')).toMatch(message);

@@ -1,4 +1,5 @@
 import { DatasetNotFoundError } from '@lantern/data/node';
+import { SafetensorsError, StateDictError } from '@lantern/nn';
 import { CommanderError } from 'commander';
 import { BackendNotInstalledError } from './backends.js';
 import { CheckpointError, CheckpointLockedError, InterruptedError, OutputPathError } from './errors.js';
@@ -25,7 +26,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw error;
   }
   try {
-    await train(options, options.json ? jsonReporter(options.logEvery) : humanReporter());
+    const reporter = options.json ? jsonReporter(options.logEvery) : humanReporter({ terminal: process.stdout });
+    await train(options, reporter);
     return 0;
   } catch (error) {
     if (error instanceof DatasetNotFoundError) {
@@ -44,7 +46,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       return error.exitCode;
     }
-    const userErrors = [BackendNotInstalledError, CheckpointError, CheckpointLockedError, OutputPathError, UsageError];
+    // StateDictError and SafetensorsError come from --init: a weights file that is not for this model, or not one.
+    const userErrors = [
+      BackendNotInstalledError,
+      CheckpointError,
+      CheckpointLockedError,
+      OutputPathError,
+      UsageError,
+      StateDictError,
+      SafetensorsError,
+    ];
     if (userErrors.some((type) => error instanceof type)) {
       process.stderr.write(`error: ${(error as Error).message}\n`);
       return 2;

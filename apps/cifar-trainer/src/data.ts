@@ -1,19 +1,56 @@
-import { CIFAR10, DataLoader, type Dataset, RandomSampler, SequentialSampler, ToTensor } from '@lantern/data/node';
-import type { Generator, Tensor } from '@lantern/tensor';
+import { CIFAR10, DataLoader, type Dataset, RandomSampler, SequentialSampler } from '@lantern/data/node';
+import { type Generator, stack, type Tensor } from '@lantern/tensor';
 import type { TrainerOptions } from './options.js';
+import { type Augmentation, imageTransform } from './transforms.js';
 
 export type Sample = [Tensor, number];
 
-/** CIFAR-10's split as tensors (ToTensor only, as the course), optionally cut to its first `limit` samples. */
-export async function loadSplit(options: TrainerOptions, split: 'test' | 'train'): Promise<Dataset<Sample>> {
-  const dataset = await CIFAR10({
-    root: options.data,
-    train: split === 'train',
-    transform: ToTensor(),
-    download: options.download,
-  });
-  const length = Math.min(options.limit ?? dataset.length, dataset.length);
-  return { length, getItem: (index: number) => dataset.getItem(index) };
+/**
+ * CIFAR-10's split as tensors, optionally cut to its first `limit` samples: ToTensor only, as the course, unless
+ * --normalize (every split) or --augment (the `training` split) ask for more (transforms.ts). With --augment the
+ * training loop sets `augmentation.epoch` before each epoch.
+ */
+export async function loadSplit(
+  options: TrainerOptions,
+  split: 'test' | 'train',
+  training = false,
+): Promise<{ dataset: Dataset<Sample>; augmentation?: Augmentation }> {
+  const { transform, augmentation } = imageTransform(options, training);
+  const full = await CIFAR10({ root: options.data, train: split === 'train', transform, download: options.download });
+  const length = Math.min(options.limit ?? full.length, full.length);
+  const dataset = { length, getItem: (index: number) => full.getItem(index) };
+  return { dataset: augmentation ? augmentation.wrap(dataset) : dataset, augmentation };
+}
+
+/** The split that --eval and TensorBoard's predictions use: the one training does not. */
+export function otherSplitOf(options: Pick<TrainerOptions, 'split'>): 'test' | 'train' {
+  return options.split === 'test' ? 'train' : 'test';
+}
+
+/**
+ * The first `count` samples as one batch for the model, and for display as values in [0, 1] (NCHW) with their labels.
+ * `display` undoes the normalisation (`x·std + mean` per channel) that the model's input went through.
+ */
+export async function firstSamples(dataset: Dataset<Sample>, count: number, normalization?: { mean: number[]; std: number[] }) {
+  const samples = Array.from({ length: Math.min(count, dataset.length) }, (_, index) => dataset.getItem(index));
+  const images = stack(
+    samples.map(([image]) => image),
+    0,
+  );
+  const data = Float32Array.from(await images.data());
+  const [batch, channels, height, width] = images.shape as [number, number, number, number];
+  if (normalization) {
+    const plane = height * width;
+    for (let index = 0; index < data.length; index++) {
+      const channel = Math.floor(index / plane) % channels;
+      data[index] = data[index]! * normalization.std[channel]! + normalization.mean[channel]!;
+    }
+  }
+  for (const [image] of samples) image.dispose();
+  return {
+    images,
+    display: { images: { data, shape: [batch, channels, height, width] }, labels: samples.map(([, label]) => label) },
+  };
 }
 
 /** The evaluation loader: in order, in batches of 256. */

@@ -47,7 +47,7 @@ export class CheckpointLockedError extends Error {
   }
 }
 
-/** An output path (`--save`, `--checkpoint`) that cannot be written; found before training starts. */
+/** An output path (`--save`, `--checkpoint`, `--plot`, `--logdir`) that cannot be written; found before training starts. */
 export class OutputPathError extends Error {
   override name = 'OutputPathError';
   constructor(

@@ -11,6 +11,7 @@ export {
 export { acquireCheckpointLock, type CheckpointLock, type LockOwner } from './checkpoint-lock.js';
 export { type RecordedFlags, type TrainingState, validateTrainingState } from './checkpoint-state.js';
 export { main } from './cli.js';
+export { clipGradNorm_ } from './clip-grad-norm.js';
 export {
   CheckpointError,
   type CheckpointErrorReason,
@@ -19,8 +20,11 @@ export {
   NonFiniteWeightsError,
   OutputPathError,
 } from './errors.js';
+export { classAccuracyTable, type Evaluation, evaluate } from './evaluate.js';
 export { DivergedError, LossTracker } from './loss-tracker.js';
-export { CourseNet } from './model.js';
+export { CourseNet, type ModelName, modelNames } from './model.js';
 export { createCommand, parseOptions, type TrainerOptions, UsageError } from './options.js';
-export { humanReporter, jsonReporter, type Reporter } from './report.js';
+export { type EpochPoint, plotSpecification, writePlot } from './plot.js';
+export { type HumanOutput, humanReporter, jsonReporter, type Reporter } from './report.js';
+export { TensorBoardLog } from './tensorboard-log.js';
 export { type EpochResult, train } from './train.js';

@@ -1,4 +1,10 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { integer, number, UsageError } from './flag-values.js';
+import type { ModelName } from './model.js';
+import { addRecipeOptions, checkRecipeOptions, type SchedulerName } from './options-recipes.js';
+import { addWatchOptions, checkWatchOptions } from './options-watch.js';
+
+export { integer, UsageError };
 
 export const backendNames = ['cpu', 'wasm', 'webgpu', 'tfjs'] as const;
 export const optimizerNames = ['sgd', 'adam', 'adamw', 'rmsprop'] as const;
@@ -29,6 +35,25 @@ export interface TrainerOptions {
   eval: boolean;
   json: boolean;
   logEvery?: number;
+  logdir?: string;
+  logHistograms: boolean;
+  plot?: string;
+  model: ModelName;
+  augment: boolean;
+  normalize: boolean;
+  labelSmoothing: number;
+  clipGradNorm?: number;
+  lrScheduler?: SchedulerName;
+  stepSize?: number;
+  gamma?: number;
+  /** Epochs, as the canonical text "10,15". */
+  milestones?: string;
+  tMax?: number;
+  etaMin?: number;
+  maxLr?: number;
+  pctStart?: number;
+  patience?: number;
+  factor?: number;
   /**
    * The options set on the command line; the others hold defaults, which on --resume yield to the checkpoint's
    * values. Absent (a library caller's complete options): every option counts as given.
@@ -36,33 +61,9 @@ export interface TrainerOptions {
   givenFlags?: ReadonlyArray<keyof TrainerOptions>;
 }
 
-/** Thrown for flags that cannot work; the CLI prints the message and exits with status 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-/** A commander parser for an integer flag of at least `minimum`, naming the flag when the value is not one. */
-export function integer(name: string, minimum: number) {
-  return (value: string) => {
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < minimum)
-      throw new InvalidArgumentError(`${name} must be an integer >= ${minimum}, got '${value}'.`);
-    return parsed;
-  };
-}
-
-function number(name: string, check: (value: number) => boolean, expected: string) {
-  return (value: string) => {
-    const parsed = Number(value);
-    if (value.trim() === '' || !Number.isFinite(parsed) || !check(parsed))
-      throw new InvalidArgumentError(`${name} must be ${expected}, got '${value}'.`);
-    return parsed;
-  };
-}
-
 /** The trainer's flags, in PyTorch users' vocabulary, defaulting to the course's recipe. */
 export function createCommand(): Command {
-  return new Command('cifar-trainer')
+  const command = new Command('cifar-trainer')
     .description("Trains the course's CIFAR-10 CNN with Lantern, printing each epoch's running loss as the course does.")
     .option('--data <dir>', 'root folder containing cifar-10-batches-bin/', './data')
     .option('--download', 'download CIFAR-10 into --data if it is not there', false)
@@ -107,9 +108,9 @@ export function createCommand(): Command {
     .option('--checkpoint <file>', 'after every epoch, save model, optimizer and data position to FILE, atomically')
     .option('--resume', 'continue from --checkpoint (when FILE does not exist yet, say so and start at epoch 1)', false)
     .option('--checkpoint-every <n>', 'also checkpoint every N steps, within epochs', integer('--checkpoint-every', 1))
-    .option('--eval', 'report accuracy on the other split after each epoch', false)
-    .option('--json', 'one JSON object per line instead of human-readable output', false)
-    .option('--log-every <k>', 'with --json: log every K-th step loss', integer('--log-every', 1))
+    .option('--eval', 'accuracy and loss on the other split after each epoch, and per class at the end', false)
+    .option('--json', 'one JSON object per line instead of human-readable output', false);
+  return addWatchOptions(addRecipeOptions(command))
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 }
@@ -119,6 +120,7 @@ export function checkOptionCombinations(options: TrainerOptions): void {
   if (options.nesterov && (options.momentum <= 0 || options.optimizer !== 'sgd')) {
     throw new UsageError('--nesterov needs --optimizer sgd and --momentum > 0 (as torch.optim.SGD).');
   }
+  checkRecipeOptions(options);
 }
 
 /** Parses argv (without node and script) into validated options; throws UsageError or commander's errors. */
@@ -135,7 +137,7 @@ export function parseOptions(argv: readonly string[]): TrainerOptions {
   if (options.resume && !options.checkpoint) throw new UsageError('--resume needs --checkpoint FILE.');
   if (options.checkpointEvery !== undefined && !options.checkpoint)
     throw new UsageError('--checkpoint-every needs --checkpoint FILE.');
-  if (options.logEvery !== undefined && !options.json) throw new UsageError('--log-every needs --json.');
+  checkWatchOptions(options);
   if (!options.winograd && options.backend !== 'wasm') throw new UsageError('--no-winograd applies to --backend wasm only.');
   return options;
 }

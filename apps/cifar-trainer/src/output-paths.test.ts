@@ -33,6 +33,13 @@ describe('output paths are checked before anything else: before the data is even
       (path: string) => `its directory ${join(path, '..')} is not a directory`,
     ],
     ['--save', () => workspace.folder, () => 'is a directory; give a file name'],
+    ['--plot', () => workspace.file('missing/loss.svg'), (path: string) => `its directory ${join(path, '..')} does not exist`],
+    ['--logdir', () => workspace.file('data/cifar-10-batches-bin/test_batch.bin'), () => 'is a file, not a directory'],
+    [
+      '--logdir',
+      () => workspace.file('data/cifar-10-batches-bin/test_batch.bin/runs/one'),
+      () => 'a part of the path is a file, not a directory',
+    ],
   ])('%s %#: exit 2 naming the path and the fault', async (flag, makePath, fault) => {
     const path = makePath();
     output.clear();
@@ -51,6 +58,23 @@ describe('output paths are checked before anything else: before the data is even
     expect(output.stderr.join('')).toMatch(
       new RegExp(`^error: --checkpoint ${path}: cannot create files in ${folder} \\((EACCES|EPERM|EROFS)\\)\n$`),
     );
+  });
+
+  it.skipIf(process.platform === 'win32')('--logdir where no directory can be made: exit 2 naming the ancestor', async () => {
+    const folder = await unwritableDirectory();
+    output.clear();
+    const path = join(folder, 'runs', 'one');
+    expect(await main(['--data', workspace.file('no-data-here'), '--logdir', path])).toBe(2);
+    expect(output.stderr.join('')).toMatch(
+      new RegExp(`^error: --logdir ${path}: cannot create files in ${folder} \\((EACCES|EPERM|EROFS)\\)\n$`),
+    );
+  });
+
+  it('--logdir that does not exist yet, under a writable folder: accepted, created by the run', async () => {
+    const logdir = workspace.file('new/runs/first');
+    const run = await runTrainer(output, workspace, ...recipe, '--logdir', logdir);
+    expect(run.code).toBe(0);
+    expect((await readdir(logdir)).filter((name) => name.startsWith('events.out.tfevents.'))).toHaveLength(1);
   });
 
   it('--save and --checkpoint naming one file: refused, the weights would replace the checkpoint', async () => {

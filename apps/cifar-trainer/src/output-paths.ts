@@ -1,5 +1,5 @@
 import { open, rm, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { temporaryPathFor } from './atomic-file.js';
 import { OutputPathError } from './errors.js';
 import { type TrainerOptions, UsageError } from './options.js';
@@ -10,13 +10,41 @@ import { type TrainerOptions, UsageError } from './options.js';
  * whole story: root, read-only mounts, ACLs), and the path itself is not a directory. A run must not train for an
  * epoch and then fail to save it.
  */
-export async function checkOutputPaths(options: Pick<TrainerOptions, 'save' | 'checkpoint'>): Promise<void> {
+export async function checkOutputPaths(options: Pick<TrainerOptions, 'save' | 'checkpoint' | 'plot' | 'logdir'>): Promise<void> {
   const outputs: Array<[string, string]> = [];
   if (options.save !== undefined) outputs.push(['--save', options.save]);
   if (options.checkpoint !== undefined) outputs.push(['--checkpoint', options.checkpoint]);
-  if (options.save !== undefined && options.checkpoint !== undefined && resolve(options.save) === resolve(options.checkpoint))
-    throw new UsageError(`--save and --checkpoint both name ${options.save}: the final weights would replace the checkpoint`);
+  if (options.plot !== undefined) outputs.push(['--plot', options.plot]);
+  for (const [index, [flag, path]] of outputs.entries()) {
+    const same = outputs.slice(index + 1).find(([, other]) => resolve(other) === resolve(path));
+    if (same) throw new UsageError(`${flag} and ${same[0]} both name ${path}: one output would replace the other`);
+  }
   for (const [flag, path] of outputs) await checkOutputPath(flag, path);
+  if (options.logdir !== undefined) await checkOutputDirectory('--logdir', options.logdir);
+}
+
+/**
+ * A directory the run will create if needed and write files into (TensorBoard's --logdir): it must be a directory
+ * if it exists, and otherwise its nearest existing ancestor must be a directory that accepts new entries.
+ */
+async function checkOutputDirectory(flag: string, path: string): Promise<void> {
+  let existing = resolve(path);
+  for (;;) {
+    const found = await stat(existing).catch((error: NodeJS.ErrnoException) => error);
+    if (!(found instanceof Error)) {
+      if (!found.isDirectory())
+        throw new OutputPathError(
+          flag,
+          path,
+          existing === resolve(path) ? 'is a file, not a directory' : `${existing} is a file`,
+        );
+      break;
+    }
+    if (found.code === 'ENOTDIR') throw new OutputPathError(flag, path, 'a part of the path is a file, not a directory');
+    if (found.code !== 'ENOENT') throw new OutputPathError(flag, path, `cannot be checked (${found.code})`);
+    existing = dirname(existing);
+  }
+  await probe(flag, path, temporaryPathFor(join(existing, basename(path))), existing);
 }
 
 async function checkOutputPath(flag: string, path: string): Promise<void> {
@@ -37,13 +65,17 @@ async function checkOutputPath(flag: string, path: string): Promise<void> {
     throw new OutputPathError(flag, path, `its directory ${directory} ${detail}`);
   }
   if (!folder.isDirectory()) throw new OutputPathError(flag, path, `its directory ${directory} is not a directory`);
-  const probe = temporaryPathFor(resolve(path));
+  await probe(flag, path, temporaryPathFor(resolve(path)), directory);
+}
+
+/** Creates and removes a file at `probePath`, in `directory`: the one test of writability that does not lie. */
+async function probe(flag: string, path: string, probePath: string, directory: string): Promise<void> {
   try {
-    await (await open(probe, 'wx')).close();
+    await (await open(probePath, 'wx')).close();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new OutputPathError(flag, path, `cannot create files in ${directory} (${code ?? (error as Error).message})`);
   } finally {
-    await rm(probe, { force: true });
+    await rm(probePath, { force: true });
   }
 }

@@ -15,6 +15,8 @@ const checkpointed = (argv: string[], stepsIntoEpoch: number): TrainingState => 
   flags: recordFlags(parseOptions(argv)),
   generator: new Generator(0).getState(),
   optimizer: { paramGroups: [], state: {} },
+  scheduler: null,
+  history: [{ epoch: 1, runningLoss: 20.5, meanLoss: 2.05, lr: 0.01 }],
 });
 const reconcile = (state: TrainingState, argv: string[]) => reconcileFlags(parseOptions(argv), state, 'run.ckpt');
 
@@ -72,6 +74,33 @@ describe('resuming with flags that differ from the checkpoint', () => {
     const options = { ...parseOptions(['--lr', '0.5']), givenFlags: undefined };
     expect(reconcileFlags(options, checkpointed([], 0), 'run.ckpt').notices).toEqual([
       "--lr 0.5 overrides the checkpoint's --lr 0.01",
+    ]);
+  });
+
+  it("a scheduler's defaults are recorded as resolved: a longer --epochs keeps the checkpoint's cosine --t-max", () => {
+    const saved = checkpointed(['--lr-scheduler', 'cosine', '--epochs', '20'], 0);
+    expect(saved.flags).toMatchObject({ lrScheduler: 'cosine', tMax: 20, etaMin: 0, stepSize: null, maxLr: null });
+    const { options, notices } = reconcile(saved, ['--lr-scheduler', 'cosine', '--epochs', '30']);
+    expect(options.tMax).toBe(20);
+    expect(notices).toEqual(["resuming with the checkpoint's --t-max 20 (the default is --t-max 30)"]);
+  });
+
+  it('--augment, --normalize, --label-smoothing and --clip-grad-norm apply on resume, each with a line', () => {
+    const saved = checkpointed(['--label-smoothing', '0.1'], 2);
+    const { options, notices } = reconcile(saved, [
+      '--augment',
+      '--normalize',
+      '--label-smoothing',
+      '0',
+      '--clip-grad-norm',
+      '5',
+    ]);
+    expect([options.augment, options.normalize, options.labelSmoothing, options.clipGradNorm]).toEqual([true, true, 0, 5]);
+    expect(notices).toEqual([
+      "--augment overrides the checkpoint's no --augment",
+      "--normalize overrides the checkpoint's no --normalize",
+      "--label-smoothing 0 overrides the checkpoint's --label-smoothing 0.1",
+      "--clip-grad-norm 5 overrides the checkpoint's no --clip-grad-norm",
     ]);
   });
 });

@@ -1,28 +1,21 @@
-import { CrossEntropyLoss } from '@lantern/losses';
-import type { Module } from '@lantern/nn';
-import { loadSafetensorsFile } from '@lantern/nn/node';
-import { Adam, AdamW, type Optimizer, RMSprop, SGD } from '@lantern/optim';
-import { Generator, manualSeed, noGrad, setBackend, type Tensor, tidy } from '@lantern/tensor';
+import { Generator, type Tensor } from '@lantern/tensor';
 import { removeLeftoverTemporaries } from './atomic-file.js';
-import { loadBackend } from './backends.js';
-import {
-  readCheckpoint,
-  restoreCheckpoint,
-  type SavedCheckpoint,
-  saveCheckpoint,
-  saveWeights,
-  type TrainingProgress,
-} from './checkpoint.js';
+import { readCheckpoint, type SavedCheckpoint, saveCheckpoint, saveWeights } from './checkpoint.js';
 import { acquireCheckpointLock } from './checkpoint-lock.js';
-import { loadSplit, makeLoader, makeTrainingLoader, ResumableBatches } from './data.js';
+import { clipGradNorm_ } from './clip-grad-norm.js';
+import { makeTrainingLoader, ResumableBatches } from './data.js';
+import { type EpochSetup, runEpoch } from './epoch.js';
 import { CheckpointError, InterruptedError } from './errors.js';
-import { LossTracker } from './loss-tracker.js';
-import { CourseNet } from './model.js';
+import { type Evaluation, evaluate, predict } from './evaluate.js';
+import { modelDescriptions } from './model.js';
+import { describeOptimizer } from './optimizer-setup.js';
 import type { TrainerOptions } from './options.js';
 import { checkOutputPaths } from './output-paths.js';
+import { writePlot } from './plot.js';
 import type { Reporter } from './report.js';
-import { reconcileFlags, recordFlags } from './resume-flags.js';
+import { prepareRun } from './run-setup.js';
 import { StopSignals } from './stop-signals.js';
+import { TensorBoardLog } from './tensorboard-log.js';
 
 export interface EpochResult {
   epoch: number;
@@ -30,35 +23,12 @@ export interface EpochResult {
   meanLoss: number;
   seconds: number;
   imagesPerSecond: number;
+  /** The learning rate of the epoch's last step. */
+  lr: number;
+  /** With --eval: on the other split. */
   testAccuracy?: number;
-}
-
-function createOptimizer(options: TrainerOptions, model: Module): Optimizer {
-  const { lr, momentum, weightDecay } = options;
-  switch (options.optimizer) {
-    case 'sgd':
-      return new SGD(model.parameters(), { lr, momentum, weightDecay, nesterov: options.nesterov });
-    case 'adam':
-      return new Adam(model.parameters(), { lr, weightDecay });
-    case 'adamw':
-      return new AdamW(model.parameters(), { lr, weightDecay });
-    case 'rmsprop':
-      return new RMSprop(model.parameters(), { lr, momentum, weightDecay });
-  }
-}
-
-async function accuracy(model: Module, loader: AsyncIterable<[Tensor, Tensor]>): Promise<number> {
-  model.eval();
-  let correct = 0,
-    total = 0;
-  for await (const [images, labels] of loader) {
-    const hits = noGrad(() => tidy(() => (model(images) as Tensor).argmax(1).eq(labels).sum()));
-    correct += (await hits.data())[0]!;
-    total += labels.shape[0]!;
-    for (const tensor of [hits, images, labels]) tensor.dispose();
-  }
-  model.train();
-  return correct / total;
+  testLoss?: number;
+  evaluation?: Evaluation;
 }
 
 /**
@@ -72,7 +42,7 @@ export async function train(options: TrainerOptions, reporter: Reporter): Promis
   try {
     if (lock?.staleOwner)
       reporter.notice(`took over ${lock.lockPath} from pid ${lock.staleOwner.pid}, which is no longer running`);
-    const outputs = [options.save, checkpointPath, lock?.lockPath].filter((path) => path !== undefined);
+    const outputs = [options.save, options.plot, checkpointPath, lock?.lockPath].filter((path) => path !== undefined);
     for (const output of outputs)
       for (const leftover of await removeLeftoverTemporaries(output))
         reporter.notice(`removed ${leftover}, left by an interrupted write`);
@@ -104,54 +74,15 @@ async function refuseToOverwrite(path: string): Promise<void> {
   );
 }
 
-/** Sets the hyperparameters that the command line may change on resume over what the checkpoint restored. */
-function applyHyperparameters(optimizer: Optimizer, options: TrainerOptions): void {
-  for (const group of optimizer.paramGroups as unknown as Array<Record<string, unknown>>)
-    for (const key of ['lr', 'momentum', 'weightDecay', 'nesterov'] as const) if (key in group) group[key] = options[key];
-}
-
 /**
- * The course's loop: for each batch, forward, CrossEntropyLoss, zeroGrad, backward, step, adding the loss value to
- * the epoch's running loss. A NaN or Inf loss stops training with DivergedError. Checkpoints hold everything a
- * resumed run needs to continue exactly as an uninterrupted one: weights, optimizer state, the shuffle generator
- * as of the epoch's start, and how far into the epoch training got.
+ * Trains epoch after epoch (epoch.ts) the run that run-setup.ts builds; after each epoch: the evaluation, the
+ * scheduler's epoch step, the reporter's line, TensorBoard, then the checkpoint. An --eval run ends with the last
+ * evaluation's per-class accuracy.
  */
 async function run(requested: TrainerOptions, reporter: Reporter, saved: SavedCheckpoint | undefined): Promise<EpochResult[]> {
-  const { options, notices } = saved ? reconcileFlags(requested, saved.state, saved.path) : { options: requested, notices: [] };
-  for (const notice of notices) reporter.notice(notice);
-  if (saved && options.init) reporter.notice(`--init ${options.init} is not used: the weights come from the checkpoint`);
-  await loadBackend(options.backend, options.threads, options.winograd);
-  setBackend(options.backend);
-  if (options.seed !== undefined) manualSeed(options.seed);
-  const dataset = await loadSplit(options, options.split);
-  const evalLoader = options.eval
-    ? makeLoader(await loadSplit(options, options.split === 'test' ? 'train' : 'test'), 256, false)
-    : null;
-
-  const model = new CourseNet();
-  if (options.init && !saved) model.loadStateDict((await loadSafetensorsFile(options.init)).tensors);
-  const lossFunction = new CrossEntropyLoss();
-  const optimizer = createOptimizer(options, model);
-  const stepsPerEpoch = Math.ceil(dataset.length / options.batchSize);
-  let position: TrainingProgress = {
-    completedEpochs: 0,
-    stepsIntoEpoch: 0,
-    runningLoss: 0,
-    globalStep: 0,
-    flags: recordFlags(options),
-    generator: new Generator(options.seed).getState(),
-  };
+  const prepared = await prepareRun(requested, reporter, saved);
+  const { options, dataset, model, optimizer, schedule, lossFunction, position, evalLoader, sample } = prepared;
   if (saved) {
-    if (saved.state.stepsIntoEpoch >= stepsPerEpoch) {
-      throw new CheckpointError(
-        saved.path,
-        'mismatch',
-        `it stopped after step ${saved.state.stepsIntoEpoch} of an epoch, but this data has ${stepsPerEpoch} steps per epoch`,
-      );
-    }
-    restoreCheckpoint(saved, model, optimizer, options.optimizer);
-    applyHyperparameters(optimizer, options);
-    position = { ...saved.state, flags: recordFlags(options) };
     reporter.resumed(position.completedEpochs, position.stepsIntoEpoch, saved.path);
     if (position.completedEpochs >= options.epochs)
       reporter.notice(
@@ -159,74 +90,102 @@ async function run(requested: TrainerOptions, reporter: Reporter, saved: SavedCh
       );
   }
   reporter.start(options, dataset.length);
-  const checkpoint = async (progress: Omit<TrainingProgress, 'flags'>) => {
-    if (options.checkpoint) await saveCheckpoint(options.checkpoint, model, optimizer, { ...progress, flags: position.flags });
-  };
 
   const generator = new Generator().setState(position.generator);
   const batches = new ResumableBatches(dataset.length, options.batchSize, options.shuffle, generator);
-  const loader = makeTrainingLoader(dataset, batches, generator);
-  const results: EpochResult[] = [];
-  let globalStep = position.globalStep;
+  const tensorBoard =
+    options.logdir === undefined
+      ? undefined
+      : new TensorBoardLog(options.logdir, options.logEvery ?? 100, saved && position.globalStep);
   const signals = new StopSignals();
+  const parameters = model.parameters();
+  const { clipGradNorm } = options;
+  const setup: EpochSetup = {
+    options,
+    model,
+    optimizer,
+    lossFunction: (outputs, targets) => lossFunction(outputs, targets),
+    loader: makeTrainingLoader(dataset, batches, generator) as AsyncIterable<[Tensor, Tensor]>,
+    batches,
+    generator,
+    stepsPerEpoch: prepared.stepsPerEpoch,
+    samples: dataset.length,
+    reporter,
+    signals,
+    tensorBoard,
+    checkpoint: async (progress) => {
+      if (!options.checkpoint) return;
+      const scheduler = schedule?.scheduler.stateDict() ?? null;
+      await saveCheckpoint(options.checkpoint, model, optimizer, { ...progress, flags: position.flags, scheduler, history });
+    },
+    beforeOptimizerStep: clipGradNorm === undefined ? undefined : () => void clipGradNorm_(parameters, clipGradNorm),
+    afterOptimizerStep: schedule && (() => schedule.afterStep()),
+  };
+  const results: EpochResult[] = [];
+  const history = [...position.history];
+  let globalStep = position.globalStep;
   try {
     for (let epoch = position.completedEpochs + 1; epoch <= options.epochs; epoch++) {
       const resuming = epoch === position.completedEpochs + 1;
-      const epochStart = generator.getState();
-      const tracker = new LossTracker(epoch, options.lr, (step, loss) => reporter.step(epoch, step, loss));
-      tracker.steps = resuming ? position.stepsIntoEpoch : 0;
-      tracker.runningLoss = resuming ? position.runningLoss : 0;
-      batches.skipSamples = tracker.steps * options.batchSize;
-      let images = 0;
-      const start = performance.now();
-      for await (const [imgs, targets] of loader as AsyncIterable<[Tensor, Tensor]>) {
-        images += imgs.shape[0]!;
-        // tidy frees the step's activations and intermediate gradients at once (wasm and WebGPU memory is invisible to
-        // the garbage collector); parameters, their .grad and the optimizer's state are kept.
-        const resultLoss = tidy(() => {
-          const outputs = model(imgs);
-          const loss = lossFunction(outputs, targets);
-          optimizer.zeroGrad();
-          loss.backward();
-          optimizer.step();
-          return loss;
-        });
-        imgs.dispose();
-        targets.dispose();
-        await tracker.record(resultLoss);
-        globalStep++;
-        // The epoch's last step is followed by the end-of-epoch checkpoint, below.
-        const due = options.checkpointEvery !== undefined && globalStep % options.checkpointEvery === 0;
-        if (tracker.steps === stepsPerEpoch || !(due || signals.received)) continue;
-        await tracker.flush();
-        const { steps, runningLoss } = tracker;
-        await checkpoint({ completedEpochs: epoch - 1, stepsIntoEpoch: steps, runningLoss, globalStep, generator: epochStart });
-        if (signals.received) throw new InterruptedError(signals.received, epoch, steps, options.checkpoint);
-      }
-      await tracker.flush();
-      const seconds = (performance.now() - start) / 1000;
+      const from = resuming
+        ? { stepsDone: position.stepsIntoEpoch, runningLoss: position.runningLoss, globalStep }
+        : { stepsDone: 0, runningLoss: 0, globalStep };
+      if (prepared.augmentation) prepared.augmentation.epoch = epoch;
+      const outcome = await runEpoch(setup, epoch, from);
+      globalStep = outcome.globalStep;
       const result: EpochResult = {
         epoch,
-        runningLoss: tracker.runningLoss,
-        meanLoss: tracker.runningLoss / tracker.steps,
-        seconds,
-        imagesPerSecond: images / seconds,
+        runningLoss: outcome.runningLoss,
+        meanLoss: outcome.runningLoss / outcome.steps,
+        seconds: outcome.seconds,
+        imagesPerSecond: outcome.images / outcome.seconds,
+        lr: outcome.lr,
       };
-      if (evalLoader) result.testAccuracy = await accuracy(model, evalLoader as AsyncIterable<[Tensor, Tensor]>);
+      if (evalLoader) {
+        const evaluation = await evaluate(model, evalLoader as AsyncIterable<[Tensor, Tensor]>);
+        Object.assign(result, { testAccuracy: evaluation.accuracy, testLoss: evaluation.loss, evaluation });
+      }
+      schedule?.afterEpoch(result.testLoss ?? result.meanLoss);
       results.push(result);
+      const { runningLoss, meanLoss, lr, testAccuracy, testLoss } = result;
+      history.push({ epoch, runningLoss, meanLoss, lr, ...(evalLoader ? { testAccuracy, testLoss } : {}) });
       reporter.epoch(result, options.epochs);
-      await checkpoint({
+      if (options.plot) await writePlot(options.plot, history, ...plotTitle(options));
+      if (tensorBoard) {
+        tensorBoard.epoch(globalStep, result);
+        if (options.logHistograms) await tensorBoard.histograms(model, globalStep);
+        if (sample) tensorBoard.predictions({ ...sample.display, predicted: await predict(model, sample.images) }, globalStep);
+      }
+      await setup.checkpoint({
         completedEpochs: epoch,
         stepsIntoEpoch: 0,
         runningLoss: 0,
         globalStep,
         generator: generator.getState(),
       });
-      if (signals.received) throw new InterruptedError(signals.received, epoch, tracker.steps, options.checkpoint);
+      if (signals.received) throw new InterruptedError(signals.received, epoch, outcome.steps, options.checkpoint);
     }
+    const last = results.at(-1);
+    if (last?.evaluation) reporter.classAccuracy(last.epoch, last.evaluation);
+    reporter.finish();
   } finally {
     signals.dispose();
+    reporter.close();
+    tensorBoard?.close();
   }
   if (options.save) await saveWeights(options.save, model);
   return results;
+}
+
+/** What the plot says it shows: the model and data, then the recipe. */
+function plotTitle(options: TrainerOptions): [string, string] {
+  const [optimizer, schedule] = describeOptimizer(options);
+  const recipe = [
+    optimizer,
+    `batch ${options.batchSize}`,
+    schedule,
+    options.augment && 'augmented',
+    options.normalize && 'normalized',
+  ].filter(Boolean);
+  return [`${modelDescriptions[options.model]} on CIFAR-10 ${options.split}`, recipe.join(', ')];
 }

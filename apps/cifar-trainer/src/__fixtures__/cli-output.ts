@@ -12,6 +12,8 @@ export interface JsonLine {
   meanLoss: number;
   imagesPerSecond: number;
   testAccuracy?: number;
+  testLoss?: number;
+  lr: number;
   completedEpochs: number;
   stepsIntoEpoch: number;
   checkpoint: string;

@@ -16,13 +16,16 @@ export interface Workspace {
   file(name: string): string;
 }
 
-/** Call at the top of a test file: creates the workspace before its tests and deletes it after them. */
-export function syntheticWorkspace(): Workspace {
+/**
+ * Call at the top of a test file: creates the workspace before its tests and deletes it after them. `splits` limits
+ * the generated data to what the file's runs read (the train split is five files of 10,000 images).
+ */
+export function syntheticWorkspace(splits: ReadonlyArray<'train' | 'test'> = ['train', 'test']): Workspace {
   const workspace = { folder: '', data: '', file: (name: string) => join(workspace.folder, name) };
   beforeAll(async () => {
     workspace.folder = await mkdtemp(join(tmpdir(), 'lantern-trainer-checkpoints-'));
     workspace.data = join(workspace.folder, 'data');
-    await writeSyntheticCIFAR10(workspace.data, { seed: 0 });
+    await writeSyntheticCIFAR10(workspace.data, { seed: 0, splits: [...splits] });
   });
   afterAll(() => rm(workspace.folder, { recursive: true, force: true }));
   return workspace;
