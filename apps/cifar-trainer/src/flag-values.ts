@@ -5,6 +5,11 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** The command-line flag of an option, as commander derives the option's name from it: `weightDecay` ↔ `--weight-decay`. */
+export function flagName(option: string): string {
+  return `--${option.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
+
 /** A commander parser for an integer flag of at least `minimum`, naming the flag when the value is not one. */
 export function integer(name: string, minimum: number) {
   return (value: string) => {

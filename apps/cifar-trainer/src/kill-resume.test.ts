@@ -2,28 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { runChildTrainer } from './__fixtures__/child-trainer.js';
 import { captureOutput } from './__fixtures__/cli-output.js';
-import { runTrainer, syntheticWorkspace } from './__fixtures__/synthetic-workspace.js';
+import { runTrainer, shuffledMomentumRecipe, syntheticWorkspace } from './__fixtures__/synthetic-workspace.js';
 
 const output = captureOutput();
 const workspace = syntheticWorkspace();
-// 24 images in batches of 4 (6 steps an epoch), 3 epochs, reshuffled each epoch, momentum, a checkpoint every 2 steps.
-const recipe = [
-  '--limit',
-  '24',
-  '--batch-size',
-  '4',
-  '--shuffle',
-  '--momentum',
-  '0.9',
-  '--seed',
-  '0',
-  '--backend',
-  'wasm',
-  '--threads',
-  '1',
-  '--epochs',
-  '3',
-];
+// The shared resume recipe over 3 epochs (6 steps an epoch), with a checkpoint every 2 steps below.
+const recipe = [...shuffledMomentumRecipe, '--epochs', '3'];
 
 // Where each child trainer is stopped: at the first step line at or past (epoch, step). A signal lands a little later,
 // anywhere in the steps and checkpoint writes that follow; every outcome must resume to the same end.

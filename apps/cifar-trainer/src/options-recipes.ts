@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { integer, number, UsageError } from './flag-values.js';
+import { flagName, integer, number, UsageError } from './flag-values.js';
 import { modelNames } from './model.js';
 import type { TrainerOptions } from './options.js';
 
@@ -18,17 +18,8 @@ export const schedulerParameters: Record<
   plateau: { flags: ['patience', 'factor'], required: [] },
 };
 
-export const parameterFlagNames: Partial<Record<keyof TrainerOptions, string>> = {
-  stepSize: '--step-size',
-  gamma: '--gamma',
-  milestones: '--milestones',
-  tMax: '--t-max',
-  etaMin: '--eta-min',
-  maxLr: '--max-lr',
-  pctStart: '--pct-start',
-  patience: '--patience',
-  factor: '--factor',
-};
+/** Every scheduler parameter's option key, each once. */
+const parameterOptions = [...new Set(schedulerNames.flatMap((name) => schedulerParameters[name].flags))];
 
 /** `--milestones 10,15`: epochs, increasing, kept as the canonical text "10,15" (recorded as such in checkpoints). */
 function milestones(value: string): string {
@@ -92,13 +83,13 @@ export function addRecipeOptions(command: Command): Command {
 /** A scheduler parameter needs its scheduler; some schedulers need a parameter. */
 export function checkRecipeOptions(options: TrainerOptions): void {
   const scheduler = options.lrScheduler;
-  for (const [key, flag] of Object.entries(parameterFlagNames) as Array<[keyof TrainerOptions, string]>) {
+  for (const key of parameterOptions) {
     if (options[key] === undefined) continue;
     const users = schedulerNames.filter((name) => schedulerParameters[name].flags.includes(key));
     if (scheduler === undefined || !users.includes(scheduler))
-      throw new UsageError(`${flag} applies to --lr-scheduler ${users.join(' or ')}.`);
+      throw new UsageError(`${flagName(key)} applies to --lr-scheduler ${users.join(' or ')}.`);
   }
   for (const key of scheduler === undefined ? [] : schedulerParameters[scheduler].required) {
-    if (options[key] === undefined) throw new UsageError(`--lr-scheduler ${scheduler} needs ${parameterFlagNames[key]}.`);
+    if (options[key] === undefined) throw new UsageError(`--lr-scheduler ${scheduler} needs ${flagName(key)}.`);
   }
 }

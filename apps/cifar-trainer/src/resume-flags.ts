@@ -1,34 +1,7 @@
 import type { RecordedFlags, TrainingState } from './checkpoint-state.js';
 import { CheckpointError } from './errors.js';
+import { flagName } from './flag-values.js';
 import { checkOptionCombinations, type TrainerOptions } from './options.js';
-
-const flagNames: Record<keyof RecordedFlags, string> = {
-  optimizer: '--optimizer',
-  lr: '--lr',
-  momentum: '--momentum',
-  weightDecay: '--weight-decay',
-  nesterov: '--nesterov',
-  batchSize: '--batch-size',
-  shuffle: '--shuffle',
-  seed: '--seed',
-  split: '--split',
-  limit: '--limit',
-  model: '--model',
-  augment: '--augment',
-  normalize: '--normalize',
-  labelSmoothing: '--label-smoothing',
-  clipGradNorm: '--clip-grad-norm',
-  lrScheduler: '--lr-scheduler',
-  stepSize: '--step-size',
-  gamma: '--gamma',
-  milestones: '--milestones',
-  tMax: '--t-max',
-  etaMin: '--eta-min',
-  maxLr: '--max-lr',
-  pctStart: '--pct-start',
-  patience: '--patience',
-  factor: '--factor',
-};
 
 const schedulerState = "its learning-rate scheduler's state belongs to that schedule";
 
@@ -99,7 +72,7 @@ export function recordFlags(options: TrainerOptions): RecordedFlags {
 }
 
 function show(key: keyof RecordedFlags, value: RecordedFlags[keyof RecordedFlags]): string {
-  const flag = flagNames[key];
+  const flag = flagName(key);
   if (key === 'shuffle') return value ? '--shuffle' : '--no-shuffle';
   if (typeof value === 'boolean') return value ? flag : `no ${flag}`;
   return value === null ? `no ${flag}` : `${flag} ${value}`;
@@ -126,7 +99,7 @@ export function reconcileFlags(
   const effective: TrainerOptions = { ...options };
   const notices: string[] = [];
   const midEpoch = state.stepsIntoEpoch > 0;
-  for (const key of Object.keys(flagNames) as Array<keyof RecordedFlags>) {
+  for (const key of Object.keys(wanted) as Array<keyof RecordedFlags>) {
     const saved = recorded[key];
     if (saved === wanted[key]) continue;
     if (!given.has(key)) {

@@ -1,28 +1,11 @@
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { captureOutput } from './__fixtures__/cli-output.js';
-import { runTrainer, syntheticWorkspace } from './__fixtures__/synthetic-workspace.js';
+import { shuffledMomentumRecipe as recipe, runTrainer, syntheticWorkspace } from './__fixtures__/synthetic-workspace.js';
 
 const output = captureOutput();
 const workspace = syntheticWorkspace();
 const train = (...flags: string[]) => runTrainer(output, workspace, ...flags);
-// 24 images in batches of 4, reshuffled every epoch, with momentum: the generator, the data position and the
-// optimizer's buffers all matter. wasm on one thread: fast and deterministic.
-const recipe = [
-  '--limit',
-  '24',
-  '--batch-size',
-  '4',
-  '--shuffle',
-  '--momentum',
-  '0.9',
-  '--seed',
-  '0',
-  '--backend',
-  'wasm',
-  '--threads',
-  '1',
-];
 
 describe('--resume continues exactly where the checkpoint stopped', () => {
   it('--shuffle with momentum: stopped after epoch 1, resumed to epoch 3, equal to an uninterrupted run bit for bit', async () => {

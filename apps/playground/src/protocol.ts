@@ -13,7 +13,7 @@ export const modelChoices = ['course', 'course-relu'] as const;
 export type ModelChoice = (typeof modelChoices)[number];
 export const modelLabels: Record<ModelChoice, string> = {
   course: 'Course CNN (no activations, as the course)',
-  'course-relu': 'Course CNN + ReLU (playground variant)',
+  'course-relu': "Course CNN + ReLU (the trainer's course-relu)",
 };
 
 export interface TrainingConfig {

@@ -31,6 +31,26 @@ export function syntheticWorkspace(splits: ReadonlyArray<'train' | 'test'> = ['t
   return workspace;
 }
 
+/**
+ * 24 images in batches of 4, reshuffled every epoch, with momentum: the generator, the data position and the
+ * optimizer's buffers all matter to a resume. wasm on one thread: fast and deterministic.
+ */
+export const shuffledMomentumRecipe: readonly string[] = [
+  '--limit',
+  '24',
+  '--batch-size',
+  '4',
+  '--shuffle',
+  '--momentum',
+  '0.9',
+  '--seed',
+  '0',
+  '--backend',
+  'wasm',
+  '--threads',
+  '1',
+];
+
 export interface RunResult {
   code: number;
   lines: JsonLine[];
