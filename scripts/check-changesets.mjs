@@ -11,7 +11,7 @@ const git = (...args) => execFileSync('git', args, { encoding: 'utf8' }).trim();
 const shipped = (file) =>
   /\/(src|assembly)\//.test(file)
     ? !/\.test\.ts$|__fixtures__|test-helpers|\/testing\//.test(file)
-    : /\/(package\.json|README\.md|LICENSE|tsup\.config\.ts|esm-only\.cjs)$/.test(file);
+    : /\/(package\.json|README\.md|LICENSE|tsup\.config\.ts)$/.test(file);
 
 // What a user of the package receives from its manifest: everything but the fields that only serve the workspace.
 const userFacing = (text) => {

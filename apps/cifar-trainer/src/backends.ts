@@ -7,14 +7,14 @@ import type { TrainerOptions } from './options.js';
  */
 export async function loadBackend(name: TrainerOptions['backend'], threads?: number, winograd = true): Promise<void> {
   if (name === 'cpu') {
-    await import('@lantern/backend-cpu');
+    const { registerCpuBackend } = await import('@lantern/backend-cpu');
+    await registerCpuBackend();
     return;
   }
   if (name === 'wasm') {
-    const { setThreads, threadsReady, useWinograd } = await import('@lantern/backend-wasm');
-    if (threads !== undefined) setThreads(threads);
+    const { registerWasmBackend, useWinograd } = await import('@lantern/backend-wasm');
+    await registerWasmBackend({ threads });
     useWinograd(winograd);
-    await threadsReady();
     return;
   }
   if (name === 'tfjs') {
@@ -23,8 +23,11 @@ export async function loadBackend(name: TrainerOptions['backend'], threads?: num
     return;
   }
   if (name === 'webgpu') {
-    const { initWebGPU } = await importOptional('@lantern/backend-webgpu', () => import('@lantern/backend-webgpu'));
-    await initWebGPU();
+    const { registerWebGPUBackend } = await importOptional('@lantern/backend-webgpu', () => import('@lantern/backend-webgpu'));
+    await registerWebGPUBackend();
+    // WebGPU reads back only asynchronously; the shuffling sampler draws its permutation on a backend that reads
+    // synchronously, so the cpu backend is registered beside it.
+    await (await import('@lantern/backend-cpu')).registerCpuBackend();
     return;
   }
   throw new Error(`backend '${name}' is not available in this build (registered: ${registeredBackends().join(', ') || 'none'})`);

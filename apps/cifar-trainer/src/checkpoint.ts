@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { decodeSafetensors, encodeSafetensors, type Module, SafetensorsError } from '@lantern/nn';
-import type { Optimizer, ParamState } from '@lantern/optim';
+import { type Optimizer, OptimizerError, type ParamState } from '@lantern/optim';
 import { Tensor } from '@lantern/tensor';
 import { writeFileAtomic } from './atomic-file.js';
 import { type CheckpointFile, decodeCheckpointFile, encodeCheckpointFile } from './checkpoint-file.js';
 import { checkpointFormat, checkpointVersion, type TrainingState, validateTrainingState } from './checkpoint-state.js';
-import { CheckpointError, NonFiniteWeightsError } from './errors.js';
+import { CheckpointError, describePathProblem, NonFiniteWeightsError } from './errors.js';
 
 /** Where training stands when a checkpoint is written: everything in the state but the optimizer's. */
 export type TrainingProgress = Omit<TrainingState, 'format' | 'version' | 'optimizer'>;
@@ -66,7 +66,10 @@ export async function readCheckpoint(path: string): Promise<SavedCheckpoint | un
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    throw new CheckpointError(path, 'unreadable', `cannot be read (${code ?? (error as Error).message})`);
+    // Node reads at most 2 GiB at once; this trainer's checkpoints are a few MB, so a larger file is not one of them.
+    if (code === 'ERR_FS_FILE_TOO_LARGE')
+      throw new CheckpointError(path, 'corrupt', 'is larger than 2 GiB, which no checkpoint of this trainer is');
+    throw new CheckpointError(path, 'unreadable', `cannot be read: ${describePathProblem(code)}`);
   }
   const file = decodeCheckpointFile(path, new Uint8Array(contents.buffer, contents.byteOffset, contents.byteLength));
   return { path, state: validateTrainingState(path, file.state), file };
@@ -116,8 +119,15 @@ export function restoreCheckpoint(
     const extra = Object.keys(weights).find((key) => !(key in expected));
     if (extra !== undefined) mismatch(`tensor 'model.${extra}' is not a parameter of ${modelName}`);
     const optimizerState = checkOptimizerState(state, optimizer, optimizerTensors, mismatch);
+    // The optimizer first: its loadStateDict checks everything before it changes anything, and the model's tensors
+    // were checked above, so a refusal leaves both as they were.
+    try {
+      optimizer.loadStateDict({ paramGroups: state.optimizer.paramGroups, state: optimizerState });
+    } catch (error) {
+      if (!(error instanceof OptimizerError)) throw error;
+      mismatch(`it does not fit this run's optimizer: ${error.message}`);
+    }
     model.loadStateDict(weights);
-    optimizer.loadStateDict({ paramGroups: state.optimizer.paramGroups, state: optimizerState });
   } finally {
     for (const tensor of Object.values(tensors)) tensor.dispose();
   }
@@ -144,6 +154,13 @@ function checkOptimizerState(
       mismatch(
         `optimizer group ${index} has the options (${names(options)}), not ${state.flags.optimizer}'s (${names(freshOptions)})`,
       );
+    for (const [name, value] of Object.entries(options)) {
+      const expected = kindOf(freshOptions[name]);
+      if (kindOf(value) !== expected)
+        mismatch(
+          `optimizer group ${index} option '${name}' is ${JSON.stringify(value)}, where ${state.flags.optimizer} holds ${expected}`,
+        );
+    }
   });
   const result: Record<string, ParamState> = {};
   for (const index of new Set([...Object.keys(state.optimizer.state), ...tensors.keys()])) {
@@ -152,13 +169,21 @@ function checkOptimizerState(
     const entry: ParamState = { ...state.optimizer.state[index] };
     for (const [name, tensor] of Object.entries(tensors.get(index) ?? {})) {
       if (name in entry) mismatch(`optimizer state '${name}' of parameter ${index} is stored both as a number and a tensor`);
-      if (tensor.shape.length > 0 && tensor.shape.join() !== parameter!.shape.join())
+      // As torch.optim's state: every tensor has its parameter's shape, except a step count (one element).
+      const fits = name === 'step' ? tensor.size === 1 : tensor.shape.join() === parameter!.shape.join();
+      if (!fits)
         mismatch(`tensor 'optimizer.${index}.${name}' is ${describe(tensor)}, but parameter ${index} is ${describe(parameter!)}`);
       entry[name] = tensor;
     }
     result[index] = entry;
   }
   return result;
+}
+
+/** A group option's kind (`number`, `boolean`, `an array of 2`…): a saved option must be of its fresh one's kind. */
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  return value === null ? 'null' : typeof value;
 }
 
 function describe(tensor: Tensor): string {

@@ -1,12 +1,14 @@
 // The course's PyTorch script (nn_optim.py), ported line by line to Lantern. README.md shows the two side by side.
 // Its bugs are fixed: `modle1`, `CrossEntrophyLoss`, `parameteers`, `imgs`/`ouutputs`, and the running loss adds the
 // loss's value (`.item()`) instead of the loss tensor. Usage: cifar-course-script [DATA_ROOT] (default ./data).
-import '@lantern/backend-wasm'; // the CPU backend with SIMD and threads (`import '@lantern/backend-cpu'` for the plain one)
+import { registerWasmBackend } from '@lantern/backend-wasm';
 import { CIFAR10, DataLoader, ToTensor } from '@lantern/data/node';
 import { CrossEntropyLoss } from '@lantern/losses';
 import { Conv2d, Flatten, Linear, MaxPool2d, Module, Sequential } from '@lantern/nn';
 import { SGD } from '@lantern/optim';
 import type { Tensor } from '@lantern/tensor';
+
+await registerWasmBackend(); // the CPU backend with SIMD and threads (registerCpuBackend() from @lantern/backend-cpu: the plain one)
 
 const dataset = await CIFAR10({ root: process.argv[2] ?? './data', train: false, transform: ToTensor(), download: true });
 const dataloader = new DataLoader(dataset, { batchSize: 1 });

@@ -1,5 +1,5 @@
-import { CIFAR10, DataLoader, type Dataset, RandomSampler, SequentialSampler } from '@lantern/data/node';
-import { type Generator, stack, type Tensor } from '@lantern/tensor';
+import { CIFAR10, DataLoader, type Dataset, defaultCollate, RandomSampler, SequentialSampler } from '@lantern/data/node';
+import { type Generator, stack, Tensor } from '@lantern/tensor';
 import type { TrainerOptions } from './options.js';
 import { type Augmentation, imageTransform } from './transforms.js';
 
@@ -53,9 +53,20 @@ export async function firstSamples(dataset: Dataset<Sample>, count: number, norm
   };
 }
 
+/**
+ * defaultCollate, then the samples' images are disposed: every getItem made them afresh, and once stacked into the
+ * batch they would otherwise hold wasm or WebGPU memory until the garbage collector got to them (found by
+ * long-run-memory.test.ts: 16 storages a step on top of what training holds).
+ */
+function collateAndFree(samples: Sample[]): [Tensor, Tensor] {
+  const batch = defaultCollate(samples) as [Tensor, Tensor];
+  for (const sample of samples) if (Array.isArray(sample) && sample[0] instanceof Tensor) sample[0].dispose();
+  return batch;
+}
+
 /** The evaluation loader: in order, in batches of 256. */
 export function makeLoader(dataset: Dataset<Sample>, batchSize: number, shuffle: boolean, generator?: Generator) {
-  return new DataLoader(dataset, { batchSize, shuffle, generator });
+  return new DataLoader(dataset, { batchSize, shuffle, generator, collate: collateAndFree });
 }
 
 /**
@@ -94,5 +105,5 @@ export class ResumableBatches implements Iterable<number[]> {
 
 /** A training loader over `batches`; the generator also feeds DataLoader's per-epoch base seed, as with `shuffle`. */
 export function makeTrainingLoader(dataset: Dataset<Sample>, batches: ResumableBatches, generator: Generator) {
-  return new DataLoader(dataset, { batchSampler: batches, generator });
+  return new DataLoader(dataset, { batchSampler: batches, generator, collate: collateAndFree });
 }

@@ -59,6 +59,18 @@ export class OutputPathError extends Error {
   }
 }
 
+/** An input path (`--init`) that cannot be read as the file it must be; found before training starts. */
+export class InputPathError extends Error {
+  override name = 'InputPathError';
+  constructor(
+    readonly flag: string,
+    readonly path: string,
+    detail: string,
+  ) {
+    super(`${flag} ${path}: ${detail}`);
+  }
+}
+
 /** Weights that hold NaN or Infinity: they are not written, so the previous file stays as it was. */
 export class NonFiniteWeightsError extends Error {
   override name = 'NonFiniteWeightsError';
@@ -96,4 +108,31 @@ export class InterruptedError extends Error {
   get exitCode(): number {
     return this.signal === 'SIGINT' ? 130 : 143;
   }
+}
+
+/** What each file-system error that a path can cause means, and what the user can do about it. */
+const pathProblems: Record<string, string> = {
+  ENOENT: 'does not exist',
+  EACCES: 'permission denied; check the permissions of it and of the folders above it',
+  EPERM: 'operation not permitted; check the permissions of it and of the folders above it',
+  EISDIR: 'is a directory, where a file is expected',
+  ENOTDIR: 'a part of the path is a file, where a directory is expected',
+  EEXIST: 'exists and is not a directory',
+  ELOOP: 'has too many levels of symbolic links (a loop?)',
+  ENAMETOOLONG: 'has a name that is too long',
+  EROFS: 'is on a read-only file system',
+};
+
+/**
+ * An error from the file system about a path the user can fix (missing, a directory, permissions), as opposed to the
+ * machine's troubles (a full disk, an I/O error). Node names the path in most of them (`path`), not in all.
+ */
+export function isPathError(error: unknown): error is NodeJS.ErrnoException & { code: string } {
+  const { code } = (error ?? {}) as NodeJS.ErrnoException;
+  return error instanceof Error && typeof code === 'string' && code in pathProblems;
+}
+
+/** The words for a file-system error code, e.g. 'permission denied; check …' for EACCES; the code itself otherwise. */
+export function describePathProblem(code: string | undefined): string {
+  return code !== undefined && code in pathProblems ? `${pathProblems[code]} (${code})` : `failed (${code ?? 'unknown error'})`;
 }

@@ -23,10 +23,11 @@ const parameterOptions = [...new Set(schedulerNames.flatMap((name) => schedulerP
 
 /** `--milestones 10,15`: epochs, increasing, kept as the canonical text "10,15" (recorded as such in checkpoints). */
 function milestones(value: string): string {
-  const epochs = value.split(',').map((part) => Number(part.trim()));
+  const parts = value.split(',').map((part) => part.trim());
+  const epochs = parts.map(Number);
   if (
-    value.trim() === '' ||
-    epochs.some((epoch, index) => !Number.isInteger(epoch) || epoch < 1 || epoch <= (epochs[index - 1] ?? 0))
+    parts.some((part) => !/^\d+$/.test(part)) ||
+    epochs.some((epoch, index) => !Number.isSafeInteger(epoch) || epoch < 1 || epoch <= (epochs[index - 1] ?? 0))
   )
     throw new InvalidArgumentError(
       `--milestones must be increasing epochs >= 1 separated by commas (e.g. 10,15), got '${value}'.`,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { integer, number, UsageError } from './flag-values.js';
 import type { ModelName } from './model.js';
@@ -29,6 +30,7 @@ export interface TrainerOptions {
   winograd: boolean;
   init?: string;
   save?: string;
+  exportOnnx?: string;
   checkpoint?: string;
   resume: boolean;
   checkpointEvery?: number;
@@ -101,10 +103,15 @@ export function createCommand(): Command {
         .choices(backendNames)
         .default('wasm'),
     )
-    .option('--threads <n>', 'worker threads for wasm (default: one per core)', integer('--threads', 1))
+    .option(
+      '--threads <n>',
+      'threads for wasm (default: one per core; more than the cores are cut to the core count)',
+      integer('--threads', 1),
+    )
     .option('--no-winograd', "wasm: direct 5×5 convolutions (PyTorch's rounding) instead of Winograd F(4×4, 5×5)")
     .option('--init <file>', 'initial weights (.safetensors, PyTorch key names)')
     .option('--save <file>', 'write the final weights (.safetensors)')
+    .option('--export-onnx <file>', 'after training, write the model as ONNX: input image [N, 3, 32, 32], output logits [N, 10]')
     .option('--checkpoint <file>', 'after every epoch, save model, optimizer and data position to FILE, atomically')
     .option('--resume', 'continue from --checkpoint (when FILE does not exist yet, say so and start at epoch 1)', false)
     .option('--checkpoint-every <n>', 'also checkpoint every N steps, within epochs', integer('--checkpoint-every', 1))
@@ -140,4 +147,36 @@ export function parseOptions(argv: readonly string[]): TrainerOptions {
   checkWatchOptions(options);
   if (!options.winograd && options.backend !== 'wasm') throw new UsageError('--no-winograd applies to --backend wasm only.');
   return options;
+}
+
+/** What reviewOptions found: the options to train with, and one line for each flag that was adjusted or does nothing. */
+export interface ReviewedOptions {
+  options: TrainerOptions;
+  warnings: string[];
+}
+
+/**
+ * Flags that parse but would not do what they say: --threads beyond the machine's cores (cut to the core count: more
+ * threads than cores only contend for them), --threads or --momentum where the backend or optimizer has no use for
+ * them, and a --seed that the generator reduces modulo 2^32 (as PyTorch's does), so that it means another seed.
+ */
+export function reviewOptions(parsed: TrainerOptions, cores = availableParallelism()): ReviewedOptions {
+  const options = { ...parsed };
+  const warnings: string[] = [];
+  const given = new Set(options.givenFlags ?? Object.keys(options));
+  if (options.threads !== undefined && options.backend !== 'wasm')
+    warnings.push(`--threads ${options.threads} has no effect with --backend ${options.backend} (it sets wasm's threads)`);
+  else if (options.threads !== undefined && options.threads > cores) {
+    warnings.push(`--threads ${options.threads} is more than the ${cores} cores here: using ${cores} threads`);
+    options.threads = cores;
+  }
+  if (given.has('momentum') && (options.optimizer === 'adam' || options.optimizer === 'adamw'))
+    warnings.push(
+      `--momentum ${options.momentum} has no effect with --optimizer ${options.optimizer} (Adam's moments follow its betas)`,
+    );
+  if (options.seed !== undefined && options.seed >= 2 ** 32)
+    warnings.push(
+      `--seed ${options.seed} seeds the generator as ${options.seed % 2 ** 32}: seeds are taken modulo 2^32, as torch.manual_seed does`,
+    );
+  return { options, warnings };
 }

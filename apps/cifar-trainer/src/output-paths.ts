@@ -1,7 +1,7 @@
 import { open, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { temporaryPathFor } from './atomic-file.js';
-import { OutputPathError } from './errors.js';
+import { describePathProblem, InputPathError, OutputPathError } from './errors.js';
 import { type TrainerOptions, UsageError } from './options.js';
 
 /**
@@ -10,9 +10,12 @@ import { type TrainerOptions, UsageError } from './options.js';
  * whole story: root, read-only mounts, ACLs), and the path itself is not a directory. A run must not train for an
  * epoch and then fail to save it.
  */
-export async function checkOutputPaths(options: Pick<TrainerOptions, 'save' | 'checkpoint' | 'plot' | 'logdir'>): Promise<void> {
+export async function checkOutputPaths(
+  options: Pick<TrainerOptions, 'save' | 'exportOnnx' | 'checkpoint' | 'plot' | 'logdir'>,
+): Promise<void> {
   const outputs: Array<[string, string]> = [];
   if (options.save !== undefined) outputs.push(['--save', options.save]);
+  if (options.exportOnnx !== undefined) outputs.push(['--export-onnx', options.exportOnnx]);
   if (options.checkpoint !== undefined) outputs.push(['--checkpoint', options.checkpoint]);
   if (options.plot !== undefined) outputs.push(['--plot', options.plot]);
   for (const [index, [flag, path]] of outputs.entries()) {
@@ -77,5 +80,28 @@ async function probe(flag: string, path: string, probePath: string, directory: s
     throw new OutputPathError(flag, path, `cannot create files in ${directory} (${code ?? (error as Error).message})`);
   } finally {
     await rm(probePath, { force: true });
+  }
+}
+
+/**
+ * Checks the files the run will read, before anything else runs: `--init` must be a file this process can open.
+ * (The data folder is the dataset reader's to check: it tells a missing dataset from an unreadable one.)
+ */
+export async function checkInputPaths(options: Pick<TrainerOptions, 'init'>): Promise<void> {
+  if (options.init === undefined) return;
+  const found = await stat(options.init).catch((error: NodeJS.ErrnoException) => error);
+  if (found instanceof Error) throw new InputPathError('--init', options.init, describePathProblem(found.code));
+  if (!found.isFile()) throw new InputPathError('--init', options.init, describePathProblem('EISDIR'));
+  // A weights file is read whole, and Node reads at most 2 GiB at once (the course CNN's weights are 0.4 MB).
+  if (found.size > 2 ** 31 - 1)
+    throw new InputPathError(
+      '--init',
+      options.init,
+      `is ${found.size} bytes, more than a weights file read whole may hold (2 GiB)`,
+    );
+  try {
+    await (await open(options.init, 'r')).close();
+  } catch (error) {
+    throw new InputPathError('--init', options.init, describePathProblem((error as NodeJS.ErrnoException).code));
   }
 }

@@ -106,5 +106,29 @@ function restoreSchedule(saved: SavedCheckpoint, schedule: LearningRateSchedule 
       'mismatch',
       `its scheduler state does not match --lr-scheduler ${saved.state.flags.lrScheduler}`,
     );
-  if (state && schedule) schedule.scheduler.loadStateDict(state);
+  if (!state || !schedule) return;
+  // A scheduler's loadStateDict assigns whatever it is given, as PyTorch's does: check the saved state's keys and
+  // value kinds against a fresh state first, so a damaged one is refused here instead of corrupting the schedule.
+  const fresh = schedule.scheduler.stateDict() as Record<string, unknown>;
+  for (const [key, value] of Object.entries(fresh)) {
+    const savedValue = (state as Record<string, unknown>)[key];
+    // JSON has no Infinity: a plateau scheduler's initial best is saved as null.
+    const infinitySaved = savedValue === null && typeof value === 'number' && !Number.isFinite(value);
+    if (kindOf(savedValue) !== kindOf(value) && !infinitySaved) {
+      throw new CheckpointError(
+        saved.path,
+        'mismatch',
+        `its scheduler state has ${key} = ${JSON.stringify(savedValue) ?? 'nothing'}, where --lr-scheduler ` +
+          `${saved.state.flags.lrScheduler} keeps ${kindOf(value)}`,
+      );
+    }
+  }
+  schedule.scheduler.loadStateDict(state);
+}
+
+/** The JSON kind of a value, for comparing a saved state with a fresh one (null matches null only). */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  return `a ${typeof value}`;
 }

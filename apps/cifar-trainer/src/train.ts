@@ -7,10 +7,11 @@ import { makeTrainingLoader, ResumableBatches } from './data.js';
 import { type EpochSetup, runEpoch } from './epoch.js';
 import { CheckpointError, InterruptedError } from './errors.js';
 import { type Evaluation, evaluate, predict } from './evaluate.js';
+import { exportTrainedModel } from './export-onnx.js';
 import { modelDescriptions } from './model.js';
 import { describeOptimizer } from './optimizer-setup.js';
 import type { TrainerOptions } from './options.js';
-import { checkOutputPaths } from './output-paths.js';
+import { checkInputPaths, checkOutputPaths } from './output-paths.js';
 import { writePlot } from './plot.js';
 import type { Reporter } from './report.js';
 import { prepareRun } from './run-setup.js';
@@ -32,17 +33,20 @@ export interface EpochResult {
 }
 
 /**
- * Trains as `options` say. Output paths are checked first, and with --checkpoint the checkpoint's lock is held for
+ * Trains as `options` say. Input and output paths are checked first, and with --checkpoint the checkpoint's lock is held for
  * the whole run (see checkpoint-lock.ts); leftovers of interrupted writes by dead processes are removed.
  */
 export async function train(options: TrainerOptions, reporter: Reporter): Promise<EpochResult[]> {
+  await checkInputPaths(options);
   await checkOutputPaths(options);
   const checkpointPath = options.checkpoint;
   const lock = checkpointPath === undefined ? undefined : await acquireCheckpointLock(checkpointPath);
   try {
     if (lock?.staleOwner)
       reporter.notice(`took over ${lock.lockPath} from pid ${lock.staleOwner.pid}, which is no longer running`);
-    const outputs = [options.save, options.plot, checkpointPath, lock?.lockPath].filter((path) => path !== undefined);
+    const outputs = [options.save, options.exportOnnx, options.plot, checkpointPath, lock?.lockPath].filter(
+      (path) => path !== undefined,
+    );
     for (const output of outputs)
       for (const leftover of await removeLeftoverTemporaries(output))
         reporter.notice(`removed ${leftover}, left by an interrupted write`);
@@ -174,6 +178,10 @@ async function run(requested: TrainerOptions, reporter: Reporter, saved: SavedCh
     tensorBoard?.close();
   }
   if (options.save) await saveWeights(options.save, model);
+  if (options.exportOnnx) {
+    const bytes = await exportTrainedModel(model, options.exportOnnx, { inputShape: [3, 32, 32] });
+    reporter.notice(`wrote ${options.exportOnnx} (ONNX, ${bytes} bytes)`);
+  }
   return results;
 }
 

@@ -119,8 +119,7 @@ try {
   const { manualSeed, setBackend } = await import('@lantern/tensor');
   const splits = splitBatches([{ name: 'data_batch_1.bin', bytes: batch }]);
   const runNode = async () => {
-    wasm.setThreads(threads);
-    await wasm.threadsReady();
+    await wasm.registerWasmBackend({ threads });
     setBackend('wasm');
     manualSeed(config.seed);
     const model = createModel(config.model);

@@ -1,5 +1,6 @@
 export declare const isolationHeaders: Record<string, string>;
+export declare const corsHeaders: Record<string, string>;
 export declare function serveStatic(
   folder: string,
-  options?: { isolated?: boolean; port?: number; host?: string },
+  options?: { isolated?: boolean; headers?: Record<string, string>; port?: number; host?: string },
 ): Promise<{ origin: string; close: () => Promise<void> }>;

@@ -1,22 +1,25 @@
 /// <reference types="@webgpu/types" />
-import { initWebGPU, WebGPUBackend, WebGPUDeviceLostError, WebGPUUnavailableError } from '@lantern/backend-webgpu';
+import { registerWebGPUBackend, WebGPUBackend, WebGPUDeviceLostError, WebGPUUnavailableError } from '@lantern/backend-webgpu';
 import { getBackend, registeredBackends, setBackend } from '@lantern/tensor';
 import type { BackendChoice, Capabilities, ProblemReport } from './protocol.js';
 
 /**
- * Backends inside the training worker. Each is loaded when first asked for: the wasm package starts its threads on
- * import, and WebGPU opens a device, so a person who trains on cpu pays for neither.
+ * Backends inside the training worker. Each starts when first asked for: wasm compiles its kernels and starts its
+ * threads, and WebGPU opens a device, so a person who trains on cpu pays for neither.
  */
 
 type WasmModule = typeof import('@lantern/backend-wasm');
 let wasm: Promise<WasmModule> | null = null;
 const loadWasm = () => {
-  wasm ??= import('@lantern/backend-wasm');
+  wasm ??= import('@lantern/backend-wasm').then(async (module) => {
+    await module.registerWasmBackend();
+    return module;
+  });
   return wasm;
 };
 let cpu: Promise<unknown> | null = null;
 const loadCpu = () => {
-  cpu ??= import('@lantern/backend-cpu');
+  cpu ??= import('@lantern/backend-cpu').then((module) => module.registerCpuBackend());
   return cpu;
 };
 
@@ -65,7 +68,7 @@ export async function activateBackend(choice: BackendChoice, threads: number): P
       ? `wasm, ${module.getThreads()} threads (SIMD kernels, Web Workers over shared memory)`
       : `wasm, single-threaded: ${reason}`;
   }
-  const backend = await initWebGPU();
+  const backend = await registerWebGPUBackend();
   setBackend('webgpu');
   return `WebGPU on ${backend.adapterDescription}`;
 }

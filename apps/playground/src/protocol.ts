@@ -9,11 +9,13 @@ export type BackendChoice = (typeof backendChoices)[number];
 export const optimizerChoices = ['sgd', 'adam', 'adamw', 'rmsprop'] as const;
 export type OptimizerChoice = (typeof optimizerChoices)[number];
 
-export const modelChoices = ['course', 'course-relu'] as const;
+/** The trainer's `--model` names, in its order (apps/cifar-trainer/src/model.ts `modelNames`). */
+export const modelChoices = ['course', 'course-relu', 'course-bn'] as const;
 export type ModelChoice = (typeof modelChoices)[number];
 export const modelLabels: Record<ModelChoice, string> = {
   course: 'Course CNN (no activations, as the course)',
   'course-relu': "Course CNN + ReLU (the trainer's course-relu)",
+  'course-bn': "Course CNN + BatchNorm + ReLU (the trainer's course-bn)",
 };
 
 export interface TrainingConfig {

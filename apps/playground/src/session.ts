@@ -284,7 +284,7 @@ async function describeError(error: unknown, backend: TrainingConfig['backend'])
   if (error instanceof StateDictError) {
     return {
       what: `Those weights do not fit the chosen model: ${error.message}.`,
-      todo: 'Choose the model they were saved from (the course CNN and the ReLU variant have different keys), then load them again.',
+      todo: 'Choose the model they were saved from (each of the three has its own keys; the playground names its files after the model, as lantern-course-bn.safetensors), then load them again.',
     };
   }
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -1,4 +1,4 @@
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { syntheticCIFAR10Batch } from '@lantern/data/node';
 import { manualSeed, setBackend, stack, type Tensor } from '@lantern/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,8 @@ import { createModel } from './models.js';
 import type { TrainingConfig } from './protocol.js';
 import { type Splits, splitBatches } from './splits.js';
 import { asTensors, createOptimizer, DivergedError, type EpochResult, evaluate, predict, train } from './training.js';
+
+await registerCpuBackend();
 
 // The loop on the cpu reference backend, on a few batches of the generated CIFAR-10: the page's worker and the
 // benchmark run this same code on wasm and WebGPU.
@@ -73,6 +75,51 @@ describe('train', () => {
       expect(losses.every(Number.isFinite), optimizer).toBe(true);
     }
     expect((await run({ model: 'course-relu', epochs: 1, trainLimit: 32 })).outcome).toBe('finished');
+  }, 60_000);
+
+  it('course-bn trains in train mode and evaluates and predicts in eval mode, on the running statistics', async () => {
+    const { model, losses } = await run({ model: 'course-bn', epochs: 1, trainLimit: 32 });
+    expect(losses).toHaveLength(2);
+    expect(model.training).toBe(true);
+    const norms = ['model1.1', 'model1.5', 'model1.9'];
+    const statistics = async (): Promise<Record<string, number[]>> => {
+      const state = model.stateDict();
+      const names = norms.flatMap((norm) =>
+        ['running_mean', 'running_var', 'num_batches_tracked'].map((buffer) => `${norm}.${buffer}`),
+      );
+      const values = await Promise.all(names.map(async (name) => Array.from(await state[name]!.data())));
+      return Object.fromEntries(names.map((name, index) => [name, values[index]!]));
+    };
+    const afterTraining = await statistics();
+    for (const norm of norms) {
+      // Two training steps moved the statistics; the epoch's evaluation (eval mode) counted no batch.
+      expect(afterTraining[`${norm}.num_batches_tracked`]).toEqual([2]);
+      expect(
+        afterTraining[`${norm}.running_mean`]!.some((value) => value !== 0),
+        norm,
+      ).toBe(true);
+      expect(
+        afterTraining[`${norm}.running_var`]!.some((value) => value !== 1),
+        norm,
+      ).toBe(true);
+    }
+    const test = { length: 8, getItem: (index: number) => splits.test.getItem(index) };
+    await evaluate(model, test);
+    expect(await statistics()).toEqual(afterTraining);
+    expect(model.training).toBe(true);
+    model.eval();
+    await evaluate(model, test);
+    expect(model.training, 'a model in eval mode stays there').toBe(false);
+    model.train();
+
+    // In eval mode an image's scores do not depend on the images beside it; with batch statistics they would.
+    const image = (index: number) => asTensors(test).getItem(index)[0] as Tensor;
+    const four = await predict(model, stack([0, 1, 2, 3].map(image)));
+    const two = await predict(model, stack([0, 1].map(image)));
+    expect(two.predicted).toEqual(four.predicted.slice(0, 2));
+    for (const index of [0, 1]) expect(two.confidence[index]).toBeCloseTo(four.confidence[index]!, 5);
+    expect(await statistics()).toEqual(afterTraining);
+    expect(model.training).toBe(true);
   }, 60_000);
 
   it('evaluate counts right answers; predict gives a class and its probability per image', async () => {

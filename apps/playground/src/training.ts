@@ -59,26 +59,37 @@ async function readScalar(value: Tensor): Promise<number> {
   return result;
 }
 
-/** Top-1 accuracy over `dataset`, in eval mode with gradients off, in batches of 256 as the trainer evaluates. */
-export async function evaluate(model: Module, dataset: Dataset<[RawImage, number]>): Promise<number> {
+/**
+ * Runs `task` with the model in eval mode (BatchNorm normalises with its running statistics and leaves them alone,
+ * as PyTorch's `model.eval()`), then puts back the mode it had: a run in progress goes on training, and a model that
+ * was only being tested stays in eval mode.
+ */
+async function inEvalMode<Result>(model: Module, task: () => Promise<Result>): Promise<Result> {
+  const wasTraining = model.training;
   model.eval();
-  let correct = 0;
   try {
+    return await task();
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+/** Top-1 accuracy over `dataset`, in eval mode with gradients off, in batches of 256 as the trainer evaluates. */
+export function evaluate(model: Module, dataset: Dataset<[RawImage, number]>): Promise<number> {
+  return inEvalMode(model, async () => {
+    let correct = 0;
     for await (const [images, labels] of new DataLoader(asTensors(dataset), { batchSize: 256 })) {
       correct += await readScalar(noGrad(() => tidy(() => (model(images) as Tensor).argmax(1).eq(labels).sum())));
       images.dispose();
       labels.dispose();
     }
-  } finally {
-    model.train();
-  }
-  return correct / dataset.length;
+    return correct / dataset.length;
+  });
 }
 
 /** The class the model picks for each image, and the softmax probability it gives that class. */
-export async function predict(model: Module, images: Tensor): Promise<{ predicted: number[]; confidence: number[] }> {
-  model.eval();
-  try {
+export function predict(model: Module, images: Tensor): Promise<{ predicted: number[]; confidence: number[] }> {
+  return inEvalMode(model, async () => {
     const [best, index] = noGrad(() =>
       tidy(() => {
         const { values, indices } = (model(images) as Tensor).softmax(1).max(1);
@@ -89,9 +100,7 @@ export async function predict(model: Module, images: Tensor): Promise<{ predicte
     best!.dispose();
     index!.dispose();
     return { predicted: Array.from(predicted), confidence: Array.from(confidence) };
-  } finally {
-    model.train();
-  }
+  });
 }
 
 export interface EpochResult {
@@ -135,6 +144,7 @@ export async function train(
   const testSet = config.testLimit ? slice(data.test, 0, Math.min(config.testLimit, data.test.length)) : data.test;
   const stepsPerEpoch = Math.ceil(trainSet.length / config.batchSize);
   const lossFunction = new CrossEntropyLoss();
+  // Train mode for the steps: BatchNorm normalises with each batch's statistics and updates its running ones.
   model.train();
   for (let epoch = firstEpoch; epoch <= config.epochs; epoch++) {
     const start = performance.now();

@@ -1,9 +1,11 @@
 // Benchmarks the cpu backend: conv kernels in GFLOP/s at the course CNN's shapes, and training images/s.
 // Usage: pnpm --filter @lantern/backend-cpu bench [-- --steps N]
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2d as conv2dKernel } from '@lantern/backend-cpu/kernels';
 import { createCourseCnn, randomBatch, trainingFlopsPerImage, trainStep } from '@lantern/conformance/course-cnn';
 import { randn, zeros } from '@lantern/tensor';
+
+await registerCpuBackend();
 
 // The layout a kernel reads: core's kernelView, checked against the tensor's own backend.
 const view = (tensor) => tensor.kernelView('bench', tensor.backend);

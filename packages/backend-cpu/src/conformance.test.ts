@@ -1,6 +1,7 @@
 import { describeConformance, describeGradChecks } from '@lantern/conformance';
-import { registerBackend } from '@lantern/tensor';
-import { createCpuBackend } from './index.js';
+import { registerCpuBackend } from './index.js';
+
+await registerCpuBackend();
 
 // The reference backend runs every case, with its fast kernels (conv2d, pooling, fused cross-entropy)...
 // (its operand checks mix in tensors of the second registration below, a distinct backend with the same kernels)
@@ -9,6 +10,6 @@ describeGradChecks('cpu');
 
 // ...and a second registration without any fast kernel runs core's compositions of primitives against the same
 // PyTorch fixtures: the path every new backend starts on.
-registerBackend(createCpuBackend('cpu-primitives-only'));
+await registerCpuBackend({ name: 'cpu-primitives-only', fastKernels: false });
 describeConformance('cpu-primitives-only');
 describeGradChecks('cpu-primitives-only');

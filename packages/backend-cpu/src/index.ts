@@ -1,14 +1,11 @@
 /**
- * @lantern/backend-cpu. Importing this module registers the 'cpu' backend (the explicit import is the registration).
+ * @lantern/backend-cpu: Lantern's reference backend in plain JavaScript. Importing it registers nothing;
+ * `await registerCpuBackend()` registers 'cpu' (the first backend registered becomes the active one).
  * @example
- * import '@lantern/backend-cpu';
+ * import { registerCpuBackend } from '@lantern/backend-cpu';
  * import { tensor } from '@lantern/tensor';
+ * await registerCpuBackend();
  * tensor([1, 2, 3]).sum().item(); // 6
  */
-import { createCpuBackend } from './backend.js';
-import { registerCpuBackend } from './register-all.js';
-
-registerCpuBackend(createCpuBackend());
-
 export { createCpuBackend } from './backend.js';
-export { registerCpuBackend } from './register-all.js';
+export { type CpuBackendOptions, cpuFastKernels, registerCpuBackend } from './register-all.js';

@@ -8,4 +8,4 @@ export { maxPool2d, maxPool2dBackward } from './kernels/max-pool2d.js';
 export { adamUpdate, sgdUpdate } from './kernels/optimizer-updates.js';
 export { softmaxCrossEntropy } from './kernels/softmax-cross-entropy.js';
 export { forEachRow } from './kernels/strided.js';
-export { registerCpuBackend } from './register-all.js';
+export { cpuFastKernels } from './register-all.js';

@@ -4,10 +4,12 @@
 // Usage (after `pnpm --filter @lantern/backend-tfjs... build`; stale dists of @lantern/tensor give wrong figures):
 //   node bench/train.mjs [--steps N] [--tfjs-backend cpu|wasm]
 // From a root `pnpm bench`: const { measureTraining } = await import('./packages/backend-tfjs/bench/train.mjs');
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { clearIndexCache, registerTfjsBackend, tf } from '@lantern/backend-tfjs';
 import { createCourseCnn, randomBatch, trainingFlopsPerImage, trainStep } from '@lantern/conformance/course-cnn';
 import { setBackend } from '@lantern/tensor';
+
+await registerCpuBackend();
 
 /**
  * Trains the course CNN for `steps` SGD steps (after one warm-up step) at `batchSize` on `backend` ('tfjs' or 'cpu';

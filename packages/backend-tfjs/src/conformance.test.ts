@@ -1,9 +1,11 @@
-import { describeConformance } from '@lantern/conformance';
 // The cpu backend is the other backend the suite mixes in: every op must refuse an operand living there.
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
+import { describeConformance } from '@lantern/conformance';
 import { DTypeError, zeros } from '@lantern/tensor';
 import { describe, expect, it } from 'vitest';
 import { registerTfjsBackend } from './index.js';
+
+await registerCpuBackend();
 
 // The one exclusion: TensorFlow.js has no float64 (its dtypes are float32, int32 and bool), so this backend's allocate
 // refuses it with a DTypeError rather than silently computing in float32.

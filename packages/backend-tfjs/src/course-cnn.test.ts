@@ -1,8 +1,10 @@
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { createCourseCnn, randomBatch, trainStep } from '@lantern/conformance/course-cnn';
 import { setBackend } from '@lantern/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerTfjsBackend, tf } from './index.js';
+
+await registerCpuBackend();
 
 /** Losses of `steps` SGD steps of the course CNN on `backend`, from seed-determined weights and batches. */
 function trainingLosses(backend: string, batchSize: number, steps: number): number[] {

@@ -1,8 +1,10 @@
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { cat, pad, setBackend, type Tensor, tensor, where } from '@lantern/tensor';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerTfjsBackend } from './index.js';
+
+await registerCpuBackend();
 
 // Random programs of Lantern ops run on the cpu backend (the reference) and on the tfjs adapter must give the same
 // values and the same gradient. Programs are data, so fast-check can shrink a failing one to a minimal sequence.

@@ -1,9 +1,11 @@
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { loadCases, runCase } from '@lantern/conformance';
 import { conv2d, manualSeed, maxPool2d, randn, setBackend, type Tensor } from '@lantern/tensor';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerTfjsBackend, tf } from './index.js';
 import { setMaxPoolComposition } from './kernels/max-pool2d.js';
+
+await registerCpuBackend();
 
 /** Runs `compute` on fresh seeded inputs on `backend`; returns the output and the inputs' gradients. */
 function runOn(backend: string, compute: (x: Tensor, w: Tensor) => Tensor): number[][] {

@@ -1,4 +1,10 @@
-import { contiguousStrides, type TensorView, type TypedArray } from '@lantern/tensor';
+import {
+  contiguousStrides,
+  type FastKernelName,
+  fastKernelDeclarations,
+  type TensorView,
+  type TypedArray,
+} from '@lantern/tensor';
 import { tf } from './tfjs.js';
 import { readView, type View, writeView } from './views.js';
 
@@ -80,4 +86,12 @@ export function routed<Args extends unknown[]>(lanternKernel: string, route: Rou
     );
     runOnHost(args, route.written, route.onHost as (...hostArgs: unknown[]) => void);
   };
+}
+
+/** `routed` for a fast kernel: the arguments it writes come from core's declaration of that kernel. */
+export function routedFastKernel<Args extends unknown[]>(
+  name: FastKernelName,
+  route: Omit<Routed<Args>, 'written'>,
+): (...args: Args) => void {
+  return routed(name, { ...route, written: fastKernelDeclarations[name].writes });
 }

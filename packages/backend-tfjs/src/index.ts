@@ -9,7 +9,7 @@
  */
 
 export { createTfjsBackend, type TfjsBackendOptions } from './backend.js';
-export { type Kernel, tfjsFastKernels } from './fast-kernels.js';
+export { tfjsFastKernels } from './fast-kernels.js';
 export { clearIndexCache, indexCacheSize } from './index-cache.js';
 export { type RegisterTfjsBackendOptions, registerTfjsBackend, type TfjsBackendName, tfjsBackendPackages } from './register.js';
 export { TfjsStorage } from './storage.js';

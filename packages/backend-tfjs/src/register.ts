@@ -1,11 +1,4 @@
-import {
-  type Backend,
-  BackendError,
-  type FastKernelName,
-  registerBackend,
-  registerFastKernel,
-  unregisterFastKernel,
-} from '@lantern/tensor';
+import { type Backend, BackendError, compositionsOnly, registerBackend } from '@lantern/tensor';
 import { createTfjsBackend } from './backend.js';
 import { tfjsFastKernels } from './fast-kernels.js';
 import type { TfjsStorage } from './storage.js';
@@ -64,10 +57,6 @@ export async function registerTfjsBackend(options: RegisterTfjsBackendOptions = 
     backend = createTfjsBackend({ name: options.name });
     adapters.set(backend.name, backend);
   }
-  registerBackend(backend);
-  for (const [kernelName, kernel] of Object.entries(tfjsFastKernels)) {
-    if (options.fastKernels ?? true) registerFastKernel(backend.name, kernelName as FastKernelName, kernel as never);
-    else unregisterFastKernel(backend.name, kernelName as FastKernelName);
-  }
+  registerBackend(backend, (options.fastKernels ?? true) ? tfjsFastKernels : compositionsOnly);
   return backend;
 }

@@ -1,10 +1,12 @@
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { describeConformance } from '@lantern/conformance';
 import { createCourseCnn, randomBatch, trainStep } from '@lantern/conformance/course-cnn';
 import { setBackend } from '@lantern/tensor';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerTfjsBackend, tf } from './index.js';
+
+await registerCpuBackend();
 
 // The adapter on tfjs's wasm backend (XNNPACK kernels; its .wasm file loads from node_modules, nothing downloads).
 // This file runs in its own process: tfjs has one active backend per process.

@@ -1,23 +1,26 @@
-import { address, int, min32, threadScratch } from './args';
+import { min32, threadScratch } from './common';
+import { ConvBackwardInput } from './generated/bridge.gen';
 import { OVERWRITE, tile } from './tile';
 
 // Input gradient of strided, dilated or grouped convolutions (stride 1 runs as a convolution with flipped weights,
 // see src/kernels/conv2d-backward-input.ts). Per chunk = (image, group, block of input channels): column gradients
 // gradCols[(c, i, j), P] = Wᵀ · gradOut run through the tile into the chunk's scratch, then col2im adds them into
 // those channels of gradInput (zero-filled by core). Chunks own disjoint channels, so the scatter-adds never race.
-// Slots: 0 N, 1 C, 2 O, 3 KH, 4 KW, 5 OH, 6 OW, 7 sh, 8 sw, 9 dh, 10 dw, 11 groups, 12 H, 13 W, 14 ph, 15 pw,
-// 16 gradOut, 17 weight, 18 gradInput, 19 scratch base, 20 scratch stride, 21 channels per block.
+// Arguments: ConvBackwardInput in src/bridge/convolution-tasks.ts.
 export function convBackwardInputTask(chunk: i32, thread: i32, args: usize): void {
-  const channels = int(args, 1), outChannels = int(args, 2), kernelHeight = int(args, 3), kernelWidth = int(args, 4);
-  const outHeight = int(args, 5), outWidth = int(args, 6), groups = int(args, 11), height = int(args, 12), width = int(args, 13);
-  const gradOut = address(args, 16), weight = address(args, 17), gradInput = address(args, 18), blockChannels = int(args, 21);
+  const channels = ConvBackwardInput.channels(args), outChannels = ConvBackwardInput.outChannels(args);
+  const kernelHeight = ConvBackwardInput.kernelHeight(args), kernelWidth = ConvBackwardInput.kernelWidth(args);
+  const outHeight = ConvBackwardInput.outHeight(args), outWidth = ConvBackwardInput.outWidth(args);
+  const groups = ConvBackwardInput.groups(args), height = ConvBackwardInput.height(args), width = ConvBackwardInput.width(args);
+  const gradOut = ConvBackwardInput.gradOutput(args), weight = ConvBackwardInput.weight(args);
+  const gradInput = ConvBackwardInput.gradInput(args), blockChannels = ConvBackwardInput.blockChannels(args);
   const inPerGroup = channels / groups, outPerGroup = outChannels / groups, area = kernelHeight * kernelWidth;
   const depth = inPerGroup * area, plane = outHeight * outWidth;
   const blocks = (inPerGroup + blockChannels - 1) / blockChannels;
   const block = chunk % blocks, rest = chunk / blocks, group = rest % groups, n = rest / groups;
   const c0 = block * blockChannels, c1 = min32(inPerGroup, c0 + blockChannels);
 
-  const scratch = threadScratch(args, 19, thread);
+  const scratch = threadScratch(ConvBackwardInput.scratch(args), ConvBackwardInput.scratchStride(args), thread);
   const edge = scratch, panel = scratch + 128, columns = panel + ((<usize>outPerGroup * 32 + 63) & ~63);
   const rows = (c1 - c0) * area;
   const weights = weight + <usize>(group * outPerGroup * depth + c0 * area) * 4;
@@ -42,8 +45,9 @@ export function convBackwardInputTask(chunk: i32, thread: i32, args: usize): voi
     }
   }
 
-  const strideH = int(args, 7), strideW = int(args, 8), dilationH = int(args, 9), dilationW = int(args, 10);
-  const padH = int(args, 14), padW = int(args, 15);
+  const strideH = ConvBackwardInput.strideHeight(args), strideW = ConvBackwardInput.strideWidth(args);
+  const dilationH = ConvBackwardInput.dilationHeight(args), dilationW = ConvBackwardInput.dilationWidth(args);
+  const padH = ConvBackwardInput.paddingHeight(args), padW = ConvBackwardInput.paddingWidth(args);
   let from = columns;
   for (let c = c0; c < c1; c++) {
     const target = gradInput + <usize>((n * channels + group * inPerGroup + c) * height * width) * 4;

@@ -1,4 +1,5 @@
-import { address, int, min32, threadScratch } from './args';
+import { min32, threadScratch } from './common';
+import { ConvBackwardWeight, PackGradOutput } from './generated/bridge.gen';
 import { ACCUMULATE, OVERWRITE, tileWindows } from './tile';
 
 // Weight gradient, computed transposed: gradWᵀ[K, O] = Σ_n columns_n[K, P] · gradOut_nᵀ[P, O], with K = (c, i, j).
@@ -8,11 +9,12 @@ import { ACCUMULATE, OVERWRITE, tileWindows } from './tile';
 
 /**
  * gradOut [N, O, P] → per (image, group) panels of 8 output channels, [P, 8] each, channels past O/groups zeroed.
- * One chunk per (image, group). Slots: 0 N, 1 O, 2 groups, 3 P, 4 gradOut, 5 packed, 6 panels per group.
+ * One chunk per (image, group).
  */
 export function packGradOutputTask(chunk: i32, thread: i32, args: usize): void {
-  const outChannels = int(args, 1), groups = int(args, 2), plane = int(args, 3);
-  const gradOut = address(args, 4), packed = address(args, 5), panelsPerGroup = int(args, 6);
+  const outChannels = PackGradOutput.outChannels(args), groups = PackGradOutput.groups(args), plane = PackGradOutput.plane(args);
+  const gradOut = PackGradOutput.gradOutput(args), packed = PackGradOutput.packed(args);
+  const panelsPerGroup = PackGradOutput.panelsPerGroup(args);
   const outPerGroup = outChannels / groups, group = chunk % groups, n = chunk / groups;
   for (let q = 0; q < panelsPerGroup; q++) {
     const to = packed + <usize>((chunk * panelsPerGroup + q) * plane) * 32;
@@ -52,15 +54,17 @@ function transposePanel(from: usize, rowBytes: usize, plane: i32, to: usize): vo
   }
 }
 
-// Slots: 0 N, 1 C, 2 O, 3 KH, 4 KW, 5 OH, 6 OW, 7 sh, 8 sw, 9 dh, 10 dw, 11 groups, 12 padded H, 13 padded W,
-// 14 padded input, 15 packed gradOut, 16 gradWeight, 17 accumulator [groups, K, panels*8], 18 scratch base,
-// 19 scratch stride, 20 rows per block.
+// One chunk = a block of rows of K over the whole batch. Arguments: ConvBackwardWeight in src/bridge/convolution-tasks.ts.
 export function convBackwardWeightTask(chunk: i32, thread: i32, args: usize): void {
-  const batch = int(args, 0), channels = int(args, 1), outChannels = int(args, 2);
-  const kernelHeight = int(args, 3), kernelWidth = int(args, 4), outHeight = int(args, 5), outWidth = int(args, 6);
-  const groups = int(args, 11), paddedHeight = int(args, 12), paddedWidth = int(args, 13);
-  const input = address(args, 14), packed = address(args, 15), gradWeight = address(args, 16);
-  const accumulator = address(args, 17), blockRows = int(args, 20);
+  const batch = ConvBackwardWeight.batch(args), channels = ConvBackwardWeight.channels(args);
+  const outChannels = ConvBackwardWeight.outChannels(args);
+  const kernelHeight = ConvBackwardWeight.kernelHeight(args), kernelWidth = ConvBackwardWeight.kernelWidth(args);
+  const outHeight = ConvBackwardWeight.outHeight(args), outWidth = ConvBackwardWeight.outWidth(args);
+  const groups = ConvBackwardWeight.groups(args);
+  const paddedHeight = ConvBackwardWeight.paddedHeight(args), paddedWidth = ConvBackwardWeight.paddedWidth(args);
+  const input = ConvBackwardWeight.input(args), packed = ConvBackwardWeight.packed(args);
+  const gradWeight = ConvBackwardWeight.gradWeight(args), accumulator = ConvBackwardWeight.accumulator(args);
+  const blockRows = ConvBackwardWeight.blockRows(args);
   const inPerGroup = channels / groups, outPerGroup = outChannels / groups;
   const depth = inPerGroup * kernelHeight * kernelWidth, plane = outHeight * outWidth;
   const panelsPerGroup = (outPerGroup + 7) >> 3, width = panelsPerGroup * 8;
@@ -68,9 +72,10 @@ export function convBackwardWeightTask(chunk: i32, thread: i32, args: usize): vo
   const group = chunk / blocks, r0 = (chunk - group * blocks) * blockRows, r1 = min32(depth, r0 + blockRows);
 
   if (batch == 0) return; // core zero-filled gradWeight: the gradient over no images is zero
-  const scratch = threadScratch(args, 18, thread);
+  const scratch = threadScratch(ConvBackwardWeight.scratch(args), ConvBackwardWeight.scratchStride(args), thread);
   const offsets = scratch;
-  const strideH = int(args, 7), strideW = int(args, 8), dilationH = int(args, 9), dilationW = int(args, 10);
+  const strideH = ConvBackwardWeight.strideHeight(args), strideW = ConvBackwardWeight.strideWidth(args);
+  const dilationH = ConvBackwardWeight.dilationHeight(args), dilationW = ConvBackwardWeight.dilationWidth(args);
   const kernelArea = kernelHeight * kernelWidth;
   for (let r = r0; r < r1; r++) {
     const c = r / kernelArea, rest = r - c * kernelArea, i = rest / kernelWidth, j = rest - i * kernelWidth;

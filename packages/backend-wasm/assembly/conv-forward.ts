@@ -1,4 +1,5 @@
-import { address, int, min32, threadScratch } from './args';
+import { min32, threadScratch } from './common';
+import { ConvForward, TransposeWeights } from './generated/bridge.gen';
 import { packPixelPanel } from './im2col';
 import { copyShort } from './pad';
 import { OVERWRITE, tile, tileGather } from './tile';
@@ -6,16 +7,15 @@ import { OVERWRITE, tile, tileGather } from './tile';
 // Convolution forward (also the stride-1 input gradient, as a convolution of the padded output gradient with the
 // flipped weights). One chunk = (image, group, block of output pixels, share of output channels): the chunk unfolds
 // its pixels into B panels in its own scratch, then runs 4×8 tiles against the weight rows, which serve as A
-// without packing (row stride = K).
-// Slots: 0 N, 1 C, 2 O, 3 KH, 4 KW, 5 OH, 6 OW, 7 sh, 8 sw, 9 dh, 10 dw, 11 groups, 12 padded H, 13 padded W,
-// 14 padded input, 15 weight, 16 bias (0: none), 17 output, 18 scratch base, 19 scratch stride, 20 pixels per block,
-// 21 channel splits, 22 flipped taps (1: tap (i, j) reads the image at (KH-1-i, KW-1-j), for the input gradient).
+// without packing (row stride = K). Arguments: src/bridge/convolution-tasks.ts.
 export function convForwardTask(chunk: i32, thread: i32, args: usize): void {
-  const channels = int(args, 1), outChannels = int(args, 2);
-  const kernelHeight = int(args, 3), kernelWidth = int(args, 4), outHeight = int(args, 5), outWidth = int(args, 6);
-  const groups = int(args, 11), paddedHeight = int(args, 12), paddedWidth = int(args, 13);
-  const input = address(args, 14), weight = address(args, 15), bias = address(args, 16), output = address(args, 17);
-  const blockPixels = int(args, 20), splits = int(args, 21);
+  const channels = ConvForward.channels(args), outChannels = ConvForward.outChannels(args);
+  const kernelHeight = ConvForward.kernelHeight(args), kernelWidth = ConvForward.kernelWidth(args);
+  const outHeight = ConvForward.outHeight(args), outWidth = ConvForward.outWidth(args);
+  const groups = ConvForward.groups(args), paddedHeight = ConvForward.paddedHeight(args), paddedWidth = ConvForward.paddedWidth(args);
+  const input = ConvForward.input(args), weight = ConvForward.weight(args), bias = ConvForward.bias(args);
+  const output = ConvForward.output(args);
+  const blockPixels = ConvForward.blockPixels(args), splits = ConvForward.channelSplits(args);
   const inPerGroup = channels / groups, outPerGroup = outChannels / groups;
   const depth = inPerGroup * kernelHeight * kernelWidth, plane = outHeight * outWidth;
   const blocks = (plane + blockPixels - 1) / blockPixels;
@@ -26,11 +26,12 @@ export function convForwardTask(chunk: i32, thread: i32, args: usize): void {
   const group = rest % groups;
   const n = rest / groups;
 
-  const scratch = threadScratch(args, 18, thread);
+  const scratch = threadScratch(ConvForward.scratch(args), ConvForward.scratchStride(args), thread);
   const edge = scratch, lanes = scratch + 128, offsets = scratch + 256, panels = offsets + ((<usize>depth * 4 + 63) & ~63);
   const p0 = block * blockPixels, p1 = min32(plane, p0 + blockPixels);
   const image = input + <usize>((n * channels + group * inPerGroup) * paddedHeight * paddedWidth) * 4;
-  const strideH = int(args, 7), strideW = int(args, 8), dilationH = int(args, 9), dilationW = int(args, 10);
+  const strideH = ConvForward.strideHeight(args), strideW = ConvForward.strideWidth(args);
+  const dilationH = ConvForward.dilationHeight(args), dilationW = ConvForward.dilationWidth(args);
   const share = ((outPerGroup + splits * 4 - 1) / (splits * 4)) * 4;
   const m0 = split * share, m1 = min32(outPerGroup, m0 + share);
   const rowBytes = <usize>depth * 4, ldc = <usize>plane * 4;
@@ -38,7 +39,7 @@ export function convForwardTask(chunk: i32, thread: i32, args: usize): void {
   const panelCount = (p1 - p0 + 7) >> 3;
 
   // Offsets of every kernel tap (c, i, j) in the padded image, for the gathering tile and the panel packer.
-  const flip = int(args, 22) != 0;
+  const flip = ConvForward.flipTaps(args);
   let tap = offsets;
   for (let c = 0; c < inPerGroup; c++) {
     for (let i = 0; i < kernelHeight; i++) {
@@ -73,13 +74,14 @@ export function convForwardTask(chunk: i32, thread: i32, args: usize): void {
 }
 
 /**
- * weight [O, C, KH, KW] → transposed [C, O, KH, KW] (whole kernels moved, taps untouched): with flipped taps (slot
- * 22), the weight of the convolution that computes a stride-1 convolution's input gradient. One chunk per output
- * channel o. Slots: 0 weight, 1 transposed, 2 O, 3 C, 4 KH * KW.
+ * weight [O, C, KH, KW] → transposed [C, O, KH, KW] (whole kernels moved, taps untouched): with flipped taps
+ * (ConvForward.flipTaps), the weight of the convolution that computes a stride-1 convolution's input gradient. One
+ * chunk per output channel o.
  */
 export function transposeWeightsTask(chunk: i32, thread: i32, args: usize): void {
-  const weight = address(args, 0), transposed = address(args, 1);
-  const outChannels = int(args, 2), channels = int(args, 3), bytes = <usize>int(args, 4) * 4;
+  const weight = TransposeWeights.weight(args), transposed = TransposeWeights.transposed(args);
+  const outChannels = TransposeWeights.outChannels(args), channels = TransposeWeights.channels(args);
+  const bytes = <usize>TransposeWeights.kernelArea(args) * 4;
   const o = chunk;
   for (let c = 0; c < channels; c++) {
     copyShort(transposed + <usize>(c * outChannels + o) * bytes, weight + <usize>(o * channels + c) * bytes, bytes);

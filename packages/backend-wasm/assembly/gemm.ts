@@ -1,4 +1,5 @@
-import { address, int, min32, threadScratch } from './args';
+import { min32, threadScratch } from './common';
+import { Matmul } from './generated/bridge.gen';
 import { ACCUMULATE, OVERWRITE, tile } from './tile';
 
 // The batched matmul primitive, C[b] = A[b] · B[b], for any strides (0 for broadcast, negative for flips). A is read
@@ -10,22 +11,21 @@ import { ACCUMULATE, OVERWRITE, tile } from './tile';
 const KC: i32 = 256;
 
 /**
- * One chunk = (batch entry, block of rows, block of columns). Slots: 0 batch, 1 M, 2 N, 3 K, 4 a, 5 a batch stride,
- * 6 a row stride, 7 a column stride, 8 b, 9 b batch, 10 b row, 11 b column, 12 c, 13 c batch, 14 c row, 15 rows per
- * block, 16 columns per block (a multiple of 8), 17 scratch base, 18 scratch stride. Strides are in elements.
+ * One chunk = (batch entry, block of rows, block of columns). Strides are in elements.
  */
 export function matmulTask(chunk: i32, thread: i32, args: usize): void {
-  const m = int(args, 1), n = int(args, 2), k = int(args, 3);
-  const aRow = int(args, 6), aColumn = int(args, 7), bRow = int(args, 10), bColumn = int(args, 11), cRow = int(args, 14);
-  const blockRows = int(args, 15), blockColumns = int(args, 16);
+  const m = Matmul.m(args), n = Matmul.n(args), k = Matmul.k(args);
+  const aRow = Matmul.aRowStride(args), aColumn = Matmul.aColumnStride(args);
+  const bRow = Matmul.bRowStride(args), bColumn = Matmul.bColumnStride(args), cRow = Matmul.cRowStride(args);
+  const blockRows = Matmul.blockRows(args), blockColumns = Matmul.blockColumns(args);
   const rowBlocks = (m + blockRows - 1) / blockRows, columnBlocks = (n + blockColumns - 1) / blockColumns;
   let rest = chunk;
   const columnBlock = rest % columnBlocks; rest /= columnBlocks;
   const rowBlock = rest % rowBlocks;
   const entry = rest / rowBlocks;
-  const a = address(args, 4) + (<usize>(entry * int(args, 5)) << 2);
-  const b = address(args, 8) + (<usize>(entry * int(args, 9)) << 2);
-  const c = address(args, 12) + (<usize>(entry * int(args, 13)) << 2);
+  const a = Matmul.a(args) + (<usize>(entry * Matmul.aBatchStride(args)) << 2);
+  const b = Matmul.b(args) + (<usize>(entry * Matmul.bBatchStride(args)) << 2);
+  const c = Matmul.c(args) + (<usize>(entry * Matmul.cBatchStride(args)) << 2);
   const m0 = rowBlock * blockRows, m1 = min32(m, m0 + blockRows);
   const n0 = columnBlock * blockColumns, n1 = min32(n, n0 + blockColumns);
   const a0 = a;
@@ -59,7 +59,7 @@ export function matmulTask(chunk: i32, thread: i32, args: usize): void {
     }
     return;
   }
-  const scratch = threadScratch(args, 17, thread);
+  const scratch = threadScratch(Matmul.scratch(args), Matmul.scratchStride(args), thread);
   const edge = scratch, packed = scratch + 256;
   const direct = bColumn == 1 && m1 - m0 <= 8;
   const aRowBytes = <usize>aRow << 2, aStepBytes = <usize>aColumn << 2, ldc = <usize>cRow << 2;

@@ -1,4 +1,5 @@
-import { address, int, min32, real } from './args';
+import { min32 } from './common';
+import { Adam, Sgd } from './generated/bridge.gen';
 
 // Fused optimizer steps on float32 parameters, the same rule and the same rounding points as the cpu reference
 // (packages/backend-cpu/src/kernels/optimizer-updates.ts, which follows torch.optim's sequence of tensor ops):
@@ -13,14 +14,13 @@ import { address, int, min32, real } from './args';
   return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(value));
 }
 
-// Slots: 0 parameter, 1 grad, 2 momentum buffer (0: none), 3 size, 4 per chunk, 5 flags (1 maximize, 2 nesterov,
-// 4 first step); reals: 0 lr, 1 momentum, 2 dampening, 3 weight decay.
+/** torch.optim.SGD's step (arguments: Sgd in src/bridge/task-table.ts). */
 export function sgdTask(chunk: i32, thread: i32, args: usize): void {
-  const parameter = address(args, 0), grad = address(args, 1), buffer = address(args, 2);
-  const perChunk = int(args, 4), flags = int(args, 5);
-  const lr = real(args, 0), momentum = real(args, 1), dampening = real(args, 2), weightDecay = real(args, 3);
-  const maximize = (flags & 1) != 0, nesterov = (flags & 2) != 0, firstStep = (flags & 4) != 0;
-  const first = chunk * perChunk, last = min32(int(args, 3), first + perChunk);
+  const parameter = Sgd.parameter(args), grad = Sgd.grad(args), buffer = Sgd.momentumBuffer(args);
+  const perChunk = Sgd.elementsPerChunk(args);
+  const lr = Sgd.lr(args), momentum = Sgd.momentum(args), dampening = Sgd.dampening(args), weightDecay = Sgd.weightDecay(args);
+  const maximize = Sgd.maximize(args), nesterov = Sgd.nesterov(args), firstStep = Sgd.firstStep(args);
+  const first = chunk * perChunk, last = min32(Sgd.size(args), first + perChunk);
   let i = first;
   if ((buffer == 0 || momentum == 0) && !maximize && weightDecay == 0) {
     // Plain SGD, four elements per step: the product lr·d is rounded to f32 from f64, as the scalar rule does; the
@@ -63,16 +63,14 @@ export function sgdTask(chunk: i32, thread: i32, args: usize): void {
   }
 }
 
-// Slots: 0 parameter, 1 grad, 2 exp_avg, 3 exp_avg_sq, 4 max_exp_avg_sq (0: none), 5 size, 6 per chunk, 7 flags
-// (1 maximize, 2 decoupled weight decay); reals: 0 lr, 1 beta1, 2 beta2, 3 eps, 4 weight decay, 5 step size
-// (lr / bias correction 1), 6 sqrt of bias correction 2.
+/** torch.optim.Adam's and AdamW's step (arguments: Adam in src/bridge/task-table.ts). */
 export function adamTask(chunk: i32, thread: i32, args: usize): void {
-  const parameter = address(args, 0), grad = address(args, 1), expAvg = address(args, 2), expAvgSq = address(args, 3);
-  const maxExpAvgSq = address(args, 4), perChunk = int(args, 6), flags = int(args, 7);
-  const lr = real(args, 0), beta1 = real(args, 1), beta2 = real(args, 2), eps = real(args, 3), weightDecay = real(args, 4);
-  const stepSize = real(args, 5), biasCorrection2Sqrt = real(args, 6);
-  const maximize = (flags & 1) != 0, decoupled = (flags & 2) != 0;
-  const first = chunk * perChunk, last = min32(int(args, 5), first + perChunk);
+  const parameter = Adam.parameter(args), grad = Adam.grad(args), expAvg = Adam.expAvg(args), expAvgSq = Adam.expAvgSq(args);
+  const maxExpAvgSq = Adam.maxExpAvgSq(args), perChunk = Adam.elementsPerChunk(args);
+  const lr = Adam.lr(args), beta1 = Adam.beta1(args), beta2 = Adam.beta2(args), eps = Adam.eps(args);
+  const weightDecay = Adam.weightDecay(args), stepSize = Adam.stepSize(args), biasCorrection2Sqrt = Adam.biasCorrection2Sqrt(args);
+  const maximize = Adam.maximize(args), decoupled = Adam.decoupledWeightDecay(args);
+  const first = chunk * perChunk, last = min32(Adam.size(args), first + perChunk);
   for (let i = first; i < last; i++) {
     const offset = <usize>i << 2;
     let value = <f64>load<f32>(parameter + offset);

@@ -1,4 +1,5 @@
-import { address, int, min32 } from './args';
+import { min32 } from './common';
+import { Pad } from './generated/bridge.gen';
 
 // memory.copy and memory.fill leave the module for a runtime call, which costs more than the few dozen bytes of an
 // image row at batch 1: short copies go through v128 registers instead.
@@ -16,12 +17,11 @@ import { address, int, min32 } from './args';
 
 // Copies [planes, H, W] into [planes, H + top + bottom, W + left + right] with zero borders. Convolutions read the
 // padded copy so their im2col loops carry no bounds checks and load 8 neighbouring pixels as two f32x4.
-// Slots: 0 source, 1 destination, 2 planes, 3 H, 4 W, 5 top, 6 bottom, 7 left, 8 right, 9 planes per chunk.
 export function padTask(chunk: i32, thread: i32, args: usize): void {
-  const source = address(args, 0), destination = address(args, 1);
-  const planes = int(args, 2), height = int(args, 3), width = int(args, 4);
-  const top = int(args, 5), bottom = int(args, 6), left = int(args, 7), right = int(args, 8);
-  const perChunk = int(args, 9);
+  const source = Pad.source(args), destination = Pad.destination(args);
+  const planes = Pad.planes(args), height = Pad.height(args), width = Pad.width(args);
+  const top = Pad.top(args), bottom = Pad.bottom(args), left = Pad.left(args), right = Pad.right(args);
+  const perChunk = Pad.planesPerChunk(args);
   const paddedHeight = height + top + bottom, paddedWidth = width + left + right;
   const first = chunk * perChunk, last = min32(planes, first + perChunk);
   for (let plane = first; plane < last; plane++) {

@@ -1,13 +1,16 @@
-import { address, int, min32 } from './args';
+import { min32 } from './common';
+import { MaxPool, MaxPoolBackward } from './generated/bridge.gen';
 
 // Max pooling, one chunk = a run of [H, W] planes. Padding never wins and NaN wins (stops the window), as PyTorch.
-// Slots: 0 planes, 1 H, 2 W, 3 OH, 4 OW, 5 KH, 6 KW, 7 sh, 8 sw, 9 ph, 10 pw, 11 dh, 12 dw, 13 input, 14 output,
-// 15 indices (int32 flat index into the input plane), 16 planes per chunk.
 export function maxPoolTask(chunk: i32, thread: i32, args: usize): void {
-  const planes = int(args, 0), height = int(args, 1), width = int(args, 2), outHeight = int(args, 3), outWidth = int(args, 4);
-  const kernelHeight = int(args, 5), kernelWidth = int(args, 6), strideH = int(args, 7), strideW = int(args, 8);
-  const padH = int(args, 9), padW = int(args, 10), dilationH = int(args, 11), dilationW = int(args, 12);
-  const input = address(args, 13), output = address(args, 14), indices = address(args, 15), perChunk = int(args, 16);
+  const planes = MaxPool.planes(args), height = MaxPool.height(args), width = MaxPool.width(args);
+  const outHeight = MaxPool.outHeight(args), outWidth = MaxPool.outWidth(args);
+  const kernelHeight = MaxPool.kernelHeight(args), kernelWidth = MaxPool.kernelWidth(args);
+  const strideH = MaxPool.strideHeight(args), strideW = MaxPool.strideWidth(args);
+  const padH = MaxPool.paddingHeight(args), padW = MaxPool.paddingWidth(args);
+  const dilationH = MaxPool.dilationHeight(args), dilationW = MaxPool.dilationWidth(args);
+  const input = MaxPool.input(args), output = MaxPool.output(args), indices = MaxPool.indices(args);
+  const perChunk = MaxPool.planesPerChunk(args);
   const first = chunk * perChunk, last = min32(planes, first + perChunk);
   const planeIn = height * width, planeOut = outHeight * outWidth;
   const halving = kernelHeight == 2 && kernelWidth == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0 &&
@@ -91,10 +94,11 @@ function maxPool2x2(x: usize, width: i32, outHeight: i32, outWidth: i32, y: usiz
 }
 
 // Scatter-add of each output gradient to its saved index; windows may overlap, planes never do.
-// Slots: 0 planes, 1 input plane size, 2 output plane size, 3 gradOut, 4 indices, 5 gradIn, 6 planes per chunk.
 export function maxPoolBackwardTask(chunk: i32, thread: i32, args: usize): void {
-  const planes = int(args, 0), planeIn = int(args, 1), planeOut = int(args, 2);
-  const gradOut = address(args, 3), indices = address(args, 4), gradIn = address(args, 5), perChunk = int(args, 6);
+  const planes = MaxPoolBackward.planes(args), planeIn = MaxPoolBackward.inputPlane(args);
+  const planeOut = MaxPoolBackward.outputPlane(args), gradOut = MaxPoolBackward.gradOutput(args);
+  const indices = MaxPoolBackward.indices(args), gradIn = MaxPoolBackward.gradInput(args);
+  const perChunk = MaxPoolBackward.planesPerChunk(args);
   const first = chunk * perChunk, last = min32(planes, first + perChunk);
   for (let plane = first; plane < last; plane++) {
     const base = gradIn + <usize>(plane * planeIn) * 4;

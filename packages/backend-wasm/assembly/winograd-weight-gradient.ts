@@ -1,4 +1,5 @@
-import { address, int, min32, threadScratch } from './args';
+import { min32, threadScratch } from './common';
+import { WinogradGradientFinish, WinogradGradientTiles } from './generated/bridge.gen';
 import { ACCUMULATE, OVERWRITE, tile } from './tile';
 import { tileBytes, transformInputTile } from './winograd';
 import { gradientLine, tapLine, transpose4 } from './winograd-transforms';
@@ -21,10 +22,11 @@ import { gradientLine6, tapLine3 } from './winograd-transforms-3x3';
  * v + i·tileBytes(K floats) and y + i·tileBytes(N floats). `scratch` is 1,152 bytes.
  */
 function transformTiles(args: usize, t0: i32, count: i32, v: usize, y: usize, scratch: usize): void {
-  const depth = int(args, 0), width = int(args, 1), outHeight = int(args, 2), outWidth = int(args, 3);
-  const tileColumns = int(args, 5), tilesPerImage = int(args, 4) * tileColumns;
-  const paddedHeight = int(args, 6), paddedWidth = int(args, 7), input = address(args, 8), gradient = address(args, 9);
-  const step = int(args, 20);
+  const depth = WinogradGradientTiles.depth(args), width = WinogradGradientTiles.width(args);
+  const outHeight = WinogradGradientTiles.outHeight(args), outWidth = WinogradGradientTiles.outWidth(args);
+  const tileColumns = WinogradGradientTiles.tileColumns(args), tilesPerImage = WinogradGradientTiles.tileRows(args) * tileColumns;
+  const paddedHeight = WinogradGradientTiles.paddedHeight(args), paddedWidth = WinogradGradientTiles.paddedWidth(args);
+  const input = WinogradGradientTiles.input(args), gradient = WinogradGradientTiles.gradOutput(args), step = WinogradGradientTiles.tileSize(args);
   const temporary = scratch, rows = scratch + 1024;
   const vPoint = <usize>depth << 2, yPoint = <usize>width << 2, vTile = tileBytes(vPoint), yTile = tileBytes(yPoint);
   const plane = <usize>(outHeight * outWidth) << 2;
@@ -76,20 +78,23 @@ function multiplyPoints(depth: i32, width: i32, p0: i32, p1: i32, count: i32, v:
   }
 }
 
-// Slots of the three tile tasks below: 0 K, 1 N, 2 OH, 3 OW, 4 tile rows, 5 tile columns, 6 PH, 7 PW, 8 channels-last input,
-// 9 output gradient (NCHW), 10 accumulators, 11 accumulator stride, 12 flags (one i32 per thread, 64 bytes apart),
-// 13 scratch base, 14 scratch stride, 15 tiles per block, 16 total tiles, 17 V (shared), 18 Y (shared), 19 points per
-// chunk, 20 output tile size m (4 or 6).
+// The three tile tasks below take the same arguments, WinogradGradientTiles (src/bridge/winograd-tasks.ts).
+
+/** The calling thread's scratch in a tile task. */
+@inline function tileScratch(args: usize, thread: i32): usize {
+  return threadScratch(WinogradGradientTiles.scratch(args), WinogradGradientTiles.scratchStride(args), thread);
+}
 
 /**
  * Many tiles (large batches): one chunk = a block of tiles, transformed into the thread's scratch, then S += Yᵀ·V for
  * all 64 points into the calling thread's accumulator (overwritten by the thread's first chunk, flagged in `flags`).
  */
 export function winogradGradientTask(chunk: i32, thread: i32, args: usize): void {
-  const depth = int(args, 0), width = int(args, 1);
-  const accumulator = address(args, 10) + <usize>thread * address(args, 11), flag = address(args, 12) + <usize>thread * 64;
-  const perBlock = int(args, 15), t0 = chunk * perBlock, count = min32(int(args, 16), t0 + perBlock) - t0;
-  const scratch = threadScratch(args, 13, thread);
+  const depth = WinogradGradientTiles.depth(args), width = WinogradGradientTiles.width(args);
+  const accumulator = WinogradGradientTiles.accumulators(args) + <usize>thread * WinogradGradientTiles.accumulatorBytes(args);
+  const flag = WinogradGradientTiles.flags(args) + <usize>thread * 64;
+  const perBlock = WinogradGradientTiles.tilesPerBlock(args), t0 = chunk * perBlock, count = min32(WinogradGradientTiles.tiles(args), t0 + perBlock) - t0;
+  const scratch = tileScratch(args, thread);
   const v = scratch + 128 + 1152, y = v + <usize>perBlock * tileBytes(<usize>depth << 2);
   transformTiles(args, t0, count, v, y, scratch + 128);
   const mode = load<i32>(flag) == 0 ? OVERWRITE : ACCUMULATE;
@@ -99,29 +104,30 @@ export function winogradGradientTask(chunk: i32, thread: i32, args: usize): void
 
 /** Few tiles (small batches), first pass: one chunk = a block of tiles, transformed into the shared V and Y. */
 export function winogradGradientTransformTask(chunk: i32, thread: i32, args: usize): void {
-  const depth = int(args, 0), width = int(args, 1), perBlock = int(args, 15);
-  const t0 = chunk * perBlock, count = min32(int(args, 16), t0 + perBlock) - t0;
-  transformTiles(args, t0, count, address(args, 17) + <usize>t0 * tileBytes(<usize>depth << 2),
-    address(args, 18) + <usize>t0 * tileBytes(<usize>width << 2), threadScratch(args, 13, thread) + 128);
+  const depth = WinogradGradientTiles.depth(args), width = WinogradGradientTiles.width(args), perBlock = WinogradGradientTiles.tilesPerBlock(args);
+  const t0 = chunk * perBlock, count = min32(WinogradGradientTiles.tiles(args), t0 + perBlock) - t0;
+  transformTiles(args, t0, count, WinogradGradientTiles.transformedInput(args) + <usize>t0 * tileBytes(<usize>depth << 2),
+    WinogradGradientTiles.transformedGradient(args) + <usize>t0 * tileBytes(<usize>width << 2), tileScratch(args, thread) + 128);
 }
 
 /** Few tiles, second pass: one chunk = a run of points, S[p] = Yᵀ·V over every tile into the first accumulator. */
 export function winogradGradientProductTask(chunk: i32, thread: i32, args: usize): void {
-  const perChunk = int(args, 19), p0 = chunk * perChunk;
-  multiplyPoints(int(args, 0), int(args, 1), p0, min32(64, p0 + perChunk), int(args, 16), address(args, 17), address(args, 18),
-    address(args, 10), OVERWRITE, threadScratch(args, 13, thread));
+  const perChunk = WinogradGradientTiles.pointsPerChunk(args), p0 = chunk * perChunk;
+  multiplyPoints(WinogradGradientTiles.depth(args), WinogradGradientTiles.width(args), p0, min32(64, p0 + perChunk), WinogradGradientTiles.tiles(args),
+    WinogradGradientTiles.transformedInput(args), WinogradGradientTiles.transformedGradient(args), WinogradGradientTiles.accumulators(args), OVERWRITE, tileScratch(args, thread));
 }
 
 /**
  * Adds the accumulators of the threads that ran chunks and writes dW[n, k] = Gᵀ·S·G. One chunk = a run of n.
- * Slots: 0 K, 1 N, 2 accumulators, 3 accumulator stride, 4 flags, 5 accumulators in use, 6 weight gradient
- * [N, K, r, r], 7 scratch base, 8 scratch stride, 9 n per chunk, 10 kernel size r (3 or 5).
  */
 export function winogradGradientFinishTask(chunk: i32, thread: i32, args: usize): void {
-  const depth = int(args, 0), width = int(args, 1), accumulators = address(args, 2), stride = address(args, 3);
-  const flags = address(args, 4), threads = int(args, 5), gradient = address(args, 6), r = int(args, 10);
-  const points = threadScratch(args, 7, thread), columns = points + 1024, taps = columns + 640;
-  const first = chunk * int(args, 9), last = min32(width, first + int(args, 9));
+  const depth = WinogradGradientFinish.depth(args), width = WinogradGradientFinish.width(args);
+  const accumulators = WinogradGradientFinish.accumulators(args), stride = WinogradGradientFinish.accumulatorBytes(args);
+  const flags = WinogradGradientFinish.flags(args), threads = WinogradGradientFinish.accumulatorCount(args);
+  const gradient = WinogradGradientFinish.gradWeight(args), r = WinogradGradientFinish.kernel(args);
+  const points = threadScratch(WinogradGradientFinish.scratch(args), WinogradGradientFinish.scratchStride(args), thread);
+  const columns = points + 1024, taps = columns + 640, perChunk = WinogradGradientFinish.widthPerChunk(args);
+  const first = chunk * perChunk, last = min32(width, first + perChunk);
   const sPoint = sPointBytes(depth, width), area = r * r, filterBytes = <usize>area << 2;
   for (let n = first; n < last; n++) {
     for (let k = 0; k < depth; k += 4) {

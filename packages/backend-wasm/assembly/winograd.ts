@@ -1,4 +1,5 @@
-import { address, int, min32, threadScratch } from './args';
+import { min32, threadScratch } from './common';
+import { Winograd, WinogradInput, WinogradWeights } from './generated/bridge.gen';
 import { OVERWRITE, tile } from './tile';
 import { inputLine, outputLine, transpose4, weightLine } from './winograd-transforms';
 import { outputLine6, weightLine3 } from './winograd-transforms-3x3';
@@ -46,15 +47,15 @@ function gatherTaps(filter: usize, lane: usize, flip: bool, taps: usize, count: 
 /**
  * Weights [.., r, r] → U[p][k][n] = (G·g·Gᵀ)[p] of the filter for (n, k), which starts at weight + n·strideN + k·strideK
  * floats (taps read mirrored when flipped). One chunk = a run of k; lanes are four consecutive n.
- * Slots: 0 weight, 1 U, 2 K, 3 N, 4 strideN, 5 strideK, 6 flip, 7 scratch base, 8 scratch stride, 9 k per chunk,
- * 10 kernel size r (3 or 5).
  */
 export function winogradWeightsTask(chunk: i32, thread: i32, args: usize): void {
-  const weight = address(args, 0), u = address(args, 1);
-  const depth = int(args, 2), width = int(args, 3), strideN = int(args, 4), strideK = int(args, 5), flip = int(args, 6) != 0;
-  const r = int(args, 10), row = <usize>r * 16;
-  const taps = threadScratch(args, 7, thread), columns = taps + <usize>(r * r) * 16;
-  const lane = <usize>strideN << 2, first = chunk * int(args, 9), last = min32(depth, first + int(args, 9));
+  const weight = WinogradWeights.weight(args), u = WinogradWeights.transformed(args);
+  const depth = WinogradWeights.depth(args), width = WinogradWeights.width(args);
+  const strideN = WinogradWeights.strideN(args), strideK = WinogradWeights.strideK(args), flip = WinogradWeights.flip(args);
+  const r = WinogradWeights.kernel(args), row = <usize>r * 16;
+  const taps = threadScratch(WinogradWeights.scratch(args), WinogradWeights.scratchStride(args), thread);
+  const columns = taps + <usize>(r * r) * 16, perChunk = WinogradWeights.channelsPerChunk(args);
+  const lane = <usize>strideN << 2, first = chunk * perChunk, last = min32(depth, first + perChunk);
   const pointStep = uPointBytes(depth, width);
   for (let k = first; k < last; k++) for (let n = 0; n < width; n += 4) {
     gatherTaps(weight + (<usize>(n * strideN + k * strideK) << 2), lane, flip, taps, r * r);
@@ -72,14 +73,15 @@ export function winogradWeightsTask(chunk: i32, thread: i32, args: usize): void 
 
 /**
  * NCHW [B, K, H, W] → zero-padded channels-last [B, PH, PW, K], source pixel (y, x) landing at (y + top, x + left).
- * One chunk = a run of padded rows (over all images). Slots: 0 source, 1 destination, 2 K, 3 H, 4 W, 5 top, 6 left,
- * 7 PH, 8 PW, 9 rows per chunk, 10 total rows (B · PH).
+ * One chunk = a run of padded rows (over all images).
  */
 export function winogradInputTask(chunk: i32, thread: i32, args: usize): void {
-  const source = address(args, 0), destination = address(args, 1);
-  const depth = int(args, 2), height = int(args, 3), width = int(args, 4), top = int(args, 5), left = int(args, 6);
-  const paddedHeight = int(args, 7), paddedWidth = int(args, 8), perChunk = int(args, 9);
-  const first = chunk * perChunk, last = min32(int(args, 10), first + perChunk);
+  const source = WinogradInput.source(args), destination = WinogradInput.destination(args);
+  const depth = WinogradInput.depth(args), height = WinogradInput.height(args), width = WinogradInput.width(args);
+  const top = WinogradInput.top(args), left = WinogradInput.left(args);
+  const paddedHeight = WinogradInput.paddedHeight(args), paddedWidth = WinogradInput.paddedWidth(args);
+  const perChunk = WinogradInput.rowsPerChunk(args);
+  const first = chunk * perChunk, last = min32(WinogradInput.rows(args), first + perChunk);
   const plane = <usize>(height * width) << 2, pixelBytes = <usize>depth << 2;
   for (let row = first; row < last; row++) {
     const image = row / paddedHeight, y = row - image * paddedHeight - top;
@@ -138,22 +140,21 @@ export function transformInputTile(origin: usize, depth: i32, paddedWidth: i32, 
  * One chunk = (block of tiles, share of the N output channels): input transform of the block's tiles (all K channels)
  * into V[tile][64][K], one small GEMM per point, M[.., p, ..] = V[.., p, ..] · U[p][.., share], then the output
  * transform, bias, and NCHW stores. Tiles are numbered over (image, tile row, tile column).
- * Slots: 0 K, 1 N, 2 OH, 3 OW, 4 tile rows, 5 tile columns, 6 PH, 7 PW, 8 channels-last input, 9 U, 10 bias (0: none),
- * 11 output, 12 scratch base, 13 scratch stride, 14 tiles per block, 15 share width (a multiple of 8), 16 shares,
- * 17 total tiles, 18 output tile size m (4 for 5×5 kernels, 6 for 3×3).
  */
 export function winogradTask(chunk: i32, thread: i32, args: usize): void {
-  const depth = int(args, 0), width = int(args, 1), outHeight = int(args, 2), outWidth = int(args, 3);
-  const tileColumns = int(args, 5), tilesPerImage = int(args, 4) * tileColumns;
-  const paddedHeight = int(args, 6), paddedWidth = int(args, 7);
-  const input = address(args, 8), u = address(args, 9), bias = address(args, 10), output = address(args, 11);
-  const perBlock = int(args, 14), shareWidth = int(args, 15), shares = int(args, 16);
+  const depth = Winograd.depth(args), width = Winograd.width(args);
+  const outHeight = Winograd.outHeight(args), outWidth = Winograd.outWidth(args);
+  const tileColumns = Winograd.tileColumns(args), tilesPerImage = Winograd.tileRows(args) * tileColumns;
+  const paddedHeight = Winograd.paddedHeight(args), paddedWidth = Winograd.paddedWidth(args);
+  const input = Winograd.input(args), u = Winograd.transformedWeights(args);
+  const bias = Winograd.bias(args), output = Winograd.output(args);
+  const perBlock = Winograd.tilesPerBlock(args), shareWidth = Winograd.shareWidth(args), shares = Winograd.shares(args);
   const share = chunk % shares, block = chunk / shares;
-  const t0 = block * perBlock, count = min32(int(args, 17), t0 + perBlock) - t0;
+  const t0 = block * perBlock, count = min32(Winograd.tiles(args), t0 + perBlock) - t0;
   const n0 = share * shareWidth, columns = min32(width, n0 + shareWidth) - n0;
-  const step = int(args, 18);
+  const step = Winograd.tileSize(args);
 
-  const scratch = threadScratch(args, 12, thread);
+  const scratch = threadScratch(Winograd.scratch(args), Winograd.scratchStride(args), thread);
   const edge = scratch, temporary = scratch + 128, v = temporary + 1024;
   const vPoint = <usize>depth << 2, mPoint = <usize>shareWidth << 2;
   const vTile = tileBytes(vPoint), mTile = tileBytes(mPoint), m = v + <usize>perBlock * vTile;

@@ -3,8 +3,8 @@
 // Run `pnpm build` first (imports the built dist). `measureTraining` is the entry point for a root `pnpm bench`.
 // The CNN (as specified for the course): Conv2d(3,32,5,p=2) → MaxPool2d(2) → Conv2d(32,32,5,p=2) → MaxPool2d(2) →
 // Conv2d(32,64,5,p=2) → MaxPool2d(2) → Flatten → Linear(1024,64) → Linear(64,10); CrossEntropyLoss; SGD(lr=0.01).
-import '@lantern/backend-cpu';
-import { setThreads } from '@lantern/backend-wasm';
+import { registerCpuBackend } from '@lantern/backend-cpu';
+import { registerWasmBackend, setThreads } from '@lantern/backend-wasm';
 import {
   conv2d,
   keep,
@@ -19,6 +19,9 @@ import {
   softmaxCrossEntropy,
   tidy,
 } from '@lantern/tensor';
+
+await registerCpuBackend();
+await registerWasmBackend();
 
 const layers = [
   ['conv', [32, 3, 5, 5]],

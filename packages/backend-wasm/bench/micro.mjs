@@ -2,7 +2,7 @@
 //   node bench/micro.mjs [batch ...]     (default batches 1 and 64; run `pnpm build` first)
 // Convolutions that take the Winograd path are measured twice, Winograd and direct (`useWinograd(false)`); both
 // count the direct loops' FLOPs, so a Winograd figure is the effective rate and can exceed the machine's peak.
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import {
   conv2dBackwardInput as cpuBackwardInput,
   conv2dBackwardWeight as cpuBackwardWeight,
@@ -10,8 +10,11 @@ import {
   gemm,
 } from '@lantern/backend-cpu/kernels';
 import { emptyTensor, getBackend, getFastKernel, manualSeed, randn, setBackend } from '@lantern/tensor';
-import { setThreads, threadsReady, useWinograd } from '../dist/index.js';
+import { registerWasmBackend, setThreads, threadsReady, useWinograd } from '../dist/index.js';
 import { bestTime } from './timing.mjs';
+
+await registerCpuBackend();
+await registerWasmBackend();
 
 // The layout a kernel reads: core's kernelView, checked against the tensor's own backend.
 const view = (tensor) => tensor.kernelView('bench', tensor.backend);

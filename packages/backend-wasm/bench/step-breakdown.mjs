@@ -3,9 +3,11 @@
 // Wraps every registered fast kernel and primitive with a timer; kernels taking ≥ 1% of the 1-thread step are listed
 // with their per-step milliseconds at 1 and 2 threads and the speedup.
 
-import { setThreads, threadsReady } from '@lantern/backend-wasm';
+import { registerWasmBackend, setThreads, threadsReady } from '@lantern/backend-wasm';
 import { fastKernelNames, getBackend, registerFastKernel, unregisterFastKernel } from '@lantern/tensor';
 import { measureTraining } from './cnn-step.mjs';
+
+await registerWasmBackend();
 
 const backend = getBackend('wasm');
 const totals = new Map();

@@ -3,8 +3,10 @@
 //   node bench/winograd-3x3.mjs      (run `pnpm build` first)
 
 import { emptyTensor, getBackend, getFastKernel, manualSeed, randn, setBackend } from '@lantern/tensor';
-import { setThreads, threadsReady, useWinograd } from '../dist/index.js';
+import { registerWasmBackend, setThreads, threadsReady, useWinograd } from '../dist/index.js';
 import { bestTime } from './timing.mjs';
+
+await registerWasmBackend();
 
 // The layout a kernel reads: core's kernelView, checked against the tensor's own backend.
 const view = (tensor) => tensor.kernelView('bench', tensor.backend);

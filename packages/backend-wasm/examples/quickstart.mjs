@@ -1,9 +1,9 @@
 // A few SGD steps of a small convolutional classifier on the wasm backend (run `pnpm build` first).
-import { setThreads, getThreads, memoryStats } from '@lantern/backend-wasm';
+import { getThreads, memoryStats, registerWasmBackend } from '@lantern/backend-wasm';
 import { conv2d, linear, maxPool2d, randn, randint, setBackend, softmaxCrossEntropy, tidy, noGrad } from '@lantern/tensor';
 
+await registerWasmBackend({ threads: 2 }); // the calling thread plus one worker; the default is one thread per core
 setBackend('wasm');
-setThreads(2); // the calling thread plus one worker; the default is one thread per core
 
 const weight = randn([8, 3, 3, 3]).mul(0.1).requiresGrad_();
 const head = randn([10, 8 * 16 * 16]).mul(0.005).requiresGrad_();

@@ -1,5 +1,5 @@
-// Tests run from source on a fresh clone: compile the kernels first when the generated module is missing or older
-// than assembly/.
+// Tests run from source on a fresh clone: build what the package generates first (the bridge, the worker's script and
+// the compiled kernels) when it is missing or older than its sources (see isStale in build-wasm.mjs).
 import { buildWasm, isStale } from './build-wasm.mjs';
 
 export default async function setup() {

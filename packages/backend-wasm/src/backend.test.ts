@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { type DType, getBackend, tensor, zeros } from '@lantern/tensor';
-import './index.js';
+import { describe, expect, it } from 'vitest';
 import { sizeClass } from './allocator.js';
-import { getThreads, memoryStats, setThreads, threadingUnavailableReason } from './index.js';
+import { getThreads, memoryStats, registerWasmBackend, setThreads, threadingUnavailableReason } from './index.js';
+
+await registerCpuBackend();
+await registerWasmBackend();
 
 describe('wasm storage', () => {
   const backend = getBackend('wasm');

@@ -1,7 +1,4 @@
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
-import './index.js';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import {
   allocateArray,
   type DType,
@@ -14,6 +11,12 @@ import {
   tensor,
   zeros,
 } from '@lantern/tensor';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { registerWasmBackend } from './index.js';
+
+await registerCpuBackend();
+await registerWasmBackend();
 
 // Constructors are where data enters a backend. Random lengths, shapes, dtypes and values (valid and not) must give
 // a tensor holding exactly the data given, or a typed LanternError: never another exception, and never a tensor

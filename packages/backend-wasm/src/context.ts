@@ -1,4 +1,5 @@
 import { LinearAllocator } from './allocator.js';
+import { runZero } from './generated/bridge.gen.js';
 import { type KernelExports, WasmRuntime } from './runtime.js';
 import { ThreadPool } from './thread-pool.js';
 
@@ -37,7 +38,7 @@ export class WasmContext {
     const chunkBytes = 256 * 1024;
     this.allocator.clear = (address, bytes) => {
       if (bytes < 4 * chunkBytes || this.pool.threads === 1) clearSerially(address, bytes);
-      else this.pool.setInts([address, bytes, chunkBytes]).run('zeroTask', Math.ceil(bytes / chunkBytes));
+      else runZero(this.pool, { start: address, bytes, chunkBytes }, Math.ceil(bytes / chunkBytes));
     };
   }
 

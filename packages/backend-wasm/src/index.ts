@@ -1,21 +1,18 @@
 /**
- * @lantern/backend-wasm. Importing this module compiles the SIMD kernels, starts the worker pool (one thread per
- * core) and registers the 'wasm' backend (the explicit import is the registration).
+ * @lantern/backend-wasm: AssemblyScript SIMD kernels over one shared linear memory, with a worker pool. Importing it
+ * starts nothing; `await registerWasmBackend({ threads })` compiles the kernels, starts the workers and registers
+ * 'wasm' (the first backend registered becomes the active one).
  * @example
- * import '@lantern/backend-wasm';
- * import { setBackend, randn } from '@lantern/tensor';
- * setBackend('wasm');
+ * import { registerWasmBackend } from '@lantern/backend-wasm';
+ * import { randn } from '@lantern/tensor';
+ * await registerWasmBackend();
  * randn([64, 128]).matmul(randn([128, 32])).shape; // [64, 32]
  */
 import type { MemoryStats } from './allocator.js';
-import { createWasmBackend } from './backend.js';
-import { createContext } from './context.js';
 import { winogradSettings } from './kernels/winograd.js';
-import { registerWasmBackend } from './register-all.js';
+import { startedContext } from './register-all.js';
 
-const context = await createContext();
-context.pool.useDefaultThreads();
-registerWasmBackend(createWasmBackend(context), context);
+export { registerWasmBackend, type WasmBackendOptions } from './register-all.js';
 
 /**
  * Sets how many threads run each kernel: the calling thread plus n - 1 workers over the shared memory. Where shared
@@ -25,27 +22,28 @@ registerWasmBackend(createWasmBackend(context), context);
  * setThreads(2);
  */
 export function setThreads(count: number): void {
-  context.pool.setThreads(count);
+  startedContext('setThreads').pool.setThreads(count);
 }
 
-/** Resolves once the workers started by setThreads (or on import) are running; kernels never need to wait for it. */
+/** Resolves once the workers started by setThreads (or registerWasmBackend) are running; kernels never need to wait for it. */
 export function threadsReady(): Promise<void> {
-  return context.pool.ready();
+  return startedContext('threadsReady').pool.ready();
 }
 
 /** The number of threads each kernel runs on, the calling thread included. */
 export function getThreads(): number {
-  return context.pool.threads;
+  return startedContext('getThreads').pool.threads;
 }
 
 /** Why kernels run single-threaded here, or null when the worker pool is available. */
 export function threadingUnavailableReason(): string | null {
-  return context.pool.unavailableReason;
+  return startedContext('threadingUnavailableReason').pool.unavailableReason;
 }
 
 /** Chunks dispatched so far and how many of them worker threads ran (the rest ran on the calling thread). */
 export function threadStats(): { dispatchedChunks: number; workerChunks: number } {
-  return { dispatchedChunks: context.pool.dispatchedChunks, workerChunks: context.pool.workerChunks };
+  const { pool } = startedContext('threadStats');
+  return { dispatchedChunks: pool.dispatchedChunks, workerChunks: pool.workerChunks };
 }
 
 /**
@@ -63,7 +61,7 @@ export function useWinograd(enabled: boolean): void {
 
 /** Linear memory in use: its size (which only grows), live and free-listed bytes. */
 export function memoryStats(): MemoryStats {
-  return context.allocator.stats();
+  return startedContext('memoryStats').allocator.stats();
 }
 
 export type { MemoryStats } from './allocator.js';

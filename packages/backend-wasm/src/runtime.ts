@@ -49,8 +49,8 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-// Browsers refuse synchronous compilation of large modules on their main thread; everywhere else it is allowed and
-// lets the backend register synchronously on import.
+// Synchronous compilation is the quickest where it is allowed; browsers refuse it for large modules on their main
+// thread, which then compile asynchronously.
 async function compileModule(bytes: Uint8Array<ArrayBuffer>): Promise<WebAssembly.Module> {
   try {
     return new WebAssembly.Module(bytes);

@@ -1,6 +1,8 @@
 import { type Conv2dOptions, conv2d, manualSeed, randn, setBackend, type Tensor } from '@lantern/tensor';
 import { expect } from 'vitest';
-import { setThreads, threadsReady } from './index.js';
+import { registerWasmBackend, setThreads, threadsReady } from './index.js';
+
+await registerWasmBackend();
 
 /** Asserts two tensors (any backends) match in shape, dtype and values within rtol/atol, naming the worst element. */
 export function expectClose(actual: Tensor, expected: Tensor, rtol = 1e-5, atol = 1e-6, what = ''): void {

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createContext } from './context.js';
+import { runProbe as dispatchProbe } from './generated/bridge.gen.js';
 
 describe('thread pool', async () => {
   const context = await createContext();
@@ -7,7 +8,7 @@ describe('thread pool', async () => {
 
   function runProbe(chunks: number, work: number, serial = false): Int32Array {
     const out = context.allocator.allocate(chunks * 4);
-    context.pool.setInts([out, work]).run('probeTask', chunks, serial);
+    dispatchProbe(context.pool, { out, work }, chunks, serial);
     const threads = context.runtime.i32.slice(out >> 2, (out >> 2) + chunks);
     context.allocator.free(out);
     return threads;

@@ -1,8 +1,11 @@
 import { BackendError } from '@lantern/tensor';
 import type { LinearAllocator } from './allocator.js';
+import { argumentBytes, realsOffset } from './bridge/declaration.js';
+import { type TaskDispatcher, taskNames } from './generated/bridge.gen.js';
+import { workerSource } from './generated/worker-source.gen.js';
 import type { WasmRuntime } from './runtime.js';
-import { control, controlWords, maximumChunks, type TaskName, taskNames } from './tasks.js';
-import { workerSource } from './worker-source.js';
+import { claimChunk, control, controlWords, maximumChunks, openingClaim } from './worker/chunk-claim.js';
+import type { WorkerInit, WorkerReport } from './worker/worker-main.js';
 
 interface WorkerHandle {
   terminate(): unknown;
@@ -14,7 +17,6 @@ interface WorkerHandle {
 // OpenMP runtimes spin for the same reason. The caller spins as long before sleeping on the last chunks.
 const workerSpinMilliseconds = 0.3;
 const mainSpinMilliseconds = 1;
-const argsBytes = 256 + 16 * 8;
 
 /**
  * Memory-bound kernels touching fewer elements than this run on the caller alone: at batch 1 a pad or pooling pass
@@ -41,17 +43,30 @@ function defaultThreadCount(): number {
   return Math.max(1, Math.min(cores, 16));
 }
 
+type Task = (chunk: number, thread: number, args: number) => void;
+
+/** Each table task's exported function, by task index: a task the module does not export is named at startup. */
+function resolveTasks(runtime: WasmRuntime): Task[] {
+  return taskNames.map((name) => {
+    const task = runtime.exports[name];
+    if (typeof task !== 'function')
+      throw new BackendError(`wasm: the kernels module exports no task ${name} (declared in src/bridge/task-table.ts)`);
+    return task as Task;
+  });
+}
+
 /**
  * Runs a kernel's chunks on the calling thread plus a pool of workers sharing one linear memory. A dispatch publishes
  * (task, args, chunk count) in a control block; every thread, the caller included, claims chunks with one
  * compare-exchange until none are left, and the caller waits (spin, then Atomics.wait) until all are done. Workers
- * that are still starting simply miss dispatches, so nothing ever waits for a worker to boot.
+ * that are still starting simply miss dispatches, so nothing ever waits for a worker to boot. Kernels dispatch through
+ * the generated callers (src/generated/bridge.gen.ts), which write the task's named arguments into their slots.
  */
-export class ThreadPool {
+export class ThreadPool implements TaskDispatcher {
   private readonly workers: WorkerHandle[] = [];
   private readonly state: Int32Array;
   private readonly argsAddress: number;
-  private readonly tasks: Array<(chunk: number, thread: number, args: number) => void>;
+  private readonly tasks: Task[];
   private generation = 0;
   private lastWorkerError = '';
   /** Why the pool cannot use workers here, or null when it can. */
@@ -67,8 +82,8 @@ export class ThreadPool {
   ) {
     const controlAddress = allocator.allocate(controlWords * 4);
     this.state = new Int32Array(runtime.memory.buffer, controlAddress, controlWords);
-    this.argsAddress = allocator.allocate(argsBytes);
-    this.tasks = taskNames.map((name) => runtime.exports[name] as (chunk: number, thread: number, args: number) => void);
+    this.argsAddress = allocator.allocate(argumentBytes);
+    this.tasks = resolveTasks(runtime);
     this.unavailableReason = this.checkAvailability();
     this.controlAddress = controlAddress;
   }
@@ -132,20 +147,19 @@ export class ThreadPool {
   }
 
   private startWorker(thread: number): WorkerHandle {
-    const init = {
+    const init: WorkerInit = {
       module: this.runtime.module,
       memory: this.runtime.memory,
       controlAddress: this.controlAddress,
       thread,
-      tasks: taskNames,
       spinMilliseconds: workerSpinMilliseconds,
     };
     if (hostKind() === 'node') {
       const process = (globalThis as unknown as { process: { getBuiltinModule(name: string): unknown } }).process;
       const { Worker } = process.getBuiltinModule('node:worker_threads') as typeof import('node:worker_threads');
       const worker = new Worker(workerSource, { eval: true });
-      worker.on('message', (message: { error?: string }) => {
-        if (message.error) this.lastWorkerError = message.error;
+      worker.on('message', (message: WorkerReport) => {
+        this.lastWorkerError = message.error;
       });
       worker.on('error', (error) => {
         this.lastWorkerError = String(error);
@@ -156,36 +170,34 @@ export class ThreadPool {
     }
     const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
     const worker = new Worker(url);
-    worker.onmessage = (event: MessageEvent<{ error?: string }>) => {
-      if (event.data.error) this.lastWorkerError = event.data.error;
+    worker.onmessage = (event: MessageEvent<WorkerReport>) => {
+      this.lastWorkerError = event.data.error;
     };
     worker.postMessage(init);
     return worker;
   }
 
-  /** Writes integer argument slots (addresses, shapes) for the next dispatch. */
-  setInts(values: readonly number[]): this {
-    const base = this.argsAddress / 4;
-    for (let slot = 0; slot < values.length; slot++) this.runtime.i32[base + slot] = values[slot]!;
-    return this;
+  /** Writes i32 argument slot `slot` (an int, an address or a flag) of the next dispatch; the generated callers do. */
+  setInt(slot: number, value: number): void {
+    this.runtime.i32[(this.argsAddress >> 2) + slot] = value;
   }
 
-  setReals(values: readonly number[]): this {
-    const base = (this.argsAddress + 256) / 8;
-    for (let slot = 0; slot < values.length; slot++) this.runtime.f64[base + slot] = values[slot]!;
-    return this;
+  /** Writes f64 argument slot `slot` of the next dispatch. */
+  setReal(slot: number, value: number): void {
+    this.runtime.f64[((this.argsAddress + realsOffset) >> 3) + slot] = value;
   }
 
   /**
-   * Runs chunks 0..count-1 of a task across the pool; returns when every chunk is done. `serial` keeps them on the
-   * caller: for small memory-bound kernels (padding, pooling) a dispatch's handshake and the cache lines it moves
-   * between cores cost more than the second core saves.
+   * Runs chunks 0..count-1 of the task at index `task` of taskNames across the pool (the generated callers pass it);
+   * returns when every chunk is done. `serial` keeps them on the caller: for small memory-bound kernels (padding,
+   * pooling) a dispatch's handshake and the cache lines it moves between cores cost more than the second core saves.
    */
-  run(taskName: TaskName, count: number, serial = false): void {
+  run(task: number, count: number, serial = false): void {
     if (count <= 0) return;
-    if (count > maximumChunks) throw new BackendError(`wasm: ${taskName} dispatched ${count} chunks (at most ${maximumChunks})`);
-    const task = taskNames.indexOf(taskName);
-    const fn = this.tasks[task]!;
+    const fn = this.tasks[task];
+    if (fn === undefined) throw new BackendError(`wasm: no task has index ${task} (there are ${this.tasks.length})`);
+    if (count > maximumChunks)
+      throw new BackendError(`wasm: ${taskNames[task]} dispatched ${count} chunks (at most ${maximumChunks})`);
     this.dispatchedChunks += count;
     if (this.activeThreads === 1 || count === 1 || serial) {
       for (let chunk = 0; chunk < count; chunk++) fn(chunk, 0, this.argsAddress);
@@ -199,17 +211,13 @@ export class ThreadPool {
     Atomics.store(state, control.failed, 0);
     this.generation = (this.generation + 1) | 0;
     const generation = this.generation;
-    const tag = generation & 0xffff;
-    Atomics.store(state, control.claim, (tag << 16) | count);
+    Atomics.store(state, control.claim, openingClaim(generation, count));
     Atomics.store(state, control.generation, generation);
     if (Atomics.load(state, control.sleepers) > 0) Atomics.notify(state, control.generation);
     let failure: unknown = null;
-    for (;;) {
-      const claim = Atomics.load(state, control.claim);
-      if (claim >>> 16 !== tag || (claim & 0xffff) === 0) break;
-      if (Atomics.compareExchange(state, control.claim, claim, claim - 1) !== claim) continue;
+    for (let chunk = claimChunk(state, generation); chunk >= 0; chunk = claimChunk(state, generation)) {
       try {
-        fn((claim & 0xffff) - 1, 0, this.argsAddress);
+        fn(chunk, 0, this.argsAddress);
       } catch (error) {
         failure = error;
       }
@@ -225,7 +233,7 @@ export class ThreadPool {
     if (failure) throw failure;
     if (Atomics.load(state, control.failed)) {
       throw new BackendError(
-        `wasm: ${taskName} failed in a worker thread${this.lastWorkerError ? `: ${this.lastWorkerError}` : ''}`,
+        `wasm: ${taskNames[task]} failed in a worker thread${this.lastWorkerError ? `: ${this.lastWorkerError}` : ''}`,
       );
     }
   }

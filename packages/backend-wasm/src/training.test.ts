@@ -1,5 +1,4 @@
-import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import {
   conv2d,
   keep,
@@ -15,7 +14,11 @@ import {
   type Tensor,
   tidy,
 } from '@lantern/tensor';
-import { memoryStats, setThreads, threadsReady } from './index.js';
+import { describe, expect, it } from 'vitest';
+import { memoryStats, registerWasmBackend, setThreads, threadsReady } from './index.js';
+
+await registerCpuBackend();
+await registerWasmBackend();
 
 // The course CNN, written with core functional ops; PyTorch's default init (uniform ±1/sqrt(fan_in)). `kernel` 3 gives
 // the same network with 3×3 convolutions (padding 1), which take the F(6×6, 3×3) Winograd kernels instead.

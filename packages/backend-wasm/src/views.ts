@@ -8,10 +8,6 @@ export function addressOf(view: TensorView): number {
   return (view.handle as number) + view.offset * bytesPerElement[view.dtype];
 }
 
-export function isFloat32(...views: ReadonlyArray<TensorView | null>): boolean {
-  return views.every((view) => view === null || view.dtype === 'float32');
-}
-
 export function elementCount(view: TensorView): number {
   return view.shape.reduce((product, extent) => product * extent, 1);
 }

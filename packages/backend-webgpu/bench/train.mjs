@@ -5,7 +5,7 @@
 // Each timed step uploads its batch, runs forward, backward and the fused SGD update; the loss is read back only
 // after the last step, as a training loop that logs every N steps would. Results go in BENCHMARKS.md.
 
-import { initWebGPU } from '@lantern/backend-webgpu';
+import { registerWebGPUBackend } from '@lantern/backend-webgpu';
 import { Generator, getBackend } from '@lantern/tensor';
 import { createParameters, initialParameters, randomBatch, trainingFlopsPerImage, trainStep } from './course-cnn.mjs';
 
@@ -18,12 +18,12 @@ const steps = Number(argument('steps', '20'));
 const warmup = Number(argument('warmup', '3'));
 const withCpu = process.argv.includes('--cpu');
 
-const backend = await initWebGPU();
+const backend = await registerWebGPUBackend();
 console.log(`webgpu adapter: ${backend.adapterDescription}`);
 console.log(
   `training FLOPs per image: ${(trainingFlopsPerImage() / 1e6).toFixed(1)} MFLOP; ${steps} timed steps after ${warmup} warm-up steps`,
 );
-if (withCpu) await import('@lantern/backend-cpu');
+if (withCpu) await (await import('@lantern/backend-cpu')).registerCpuBackend();
 
 async function measure(backendName, batchSize) {
   const parameters = createParameters(initialParameters(new Generator(0)), backendName);

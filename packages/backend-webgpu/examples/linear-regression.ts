@@ -1,8 +1,8 @@
-import { initWebGPU } from '@lantern/backend-webgpu';
+import { registerWebGPUBackend } from '@lantern/backend-webgpu';
 import { noGrad, setBackend, tensor, tidy } from '@lantern/tensor';
 
 // Opens a device (navigator.gpu in a browser, Dawn from the 'webgpu' package in Node) and registers 'webgpu'.
-const backend = await initWebGPU();
+const backend = await registerWebGPUBackend();
 setBackend('webgpu');
 console.log(`webgpu on ${backend.adapterDescription}`);
 

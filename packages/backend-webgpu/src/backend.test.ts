@@ -1,5 +1,4 @@
-import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import {
   BackendError,
   DTypeError,
@@ -13,20 +12,23 @@ import {
   tensor,
   zeros,
 } from '@lantern/tensor';
+import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain ESM shared with bench/train.mjs, which runs without a TypeScript step.
 import { createParameters, initialParameters, randomBatch, trainStep } from '../bench/course-cnn.mjs';
 import { WebGPUBackend } from './backend.js';
 import { WebGPUDeviceLostError, WebGPUUnavailableError } from './errors.js';
-import { initWebGPU } from './init.js';
+import { registerWebGPUBackend } from './init.js';
 import { webgpuForTests } from './test-environment.js';
+
+await registerCpuBackend();
 
 const backend = await webgpuForTests();
 const onGpu = { backend: 'webgpu' };
 
-describe('initWebGPU without an adapter', () => {
+describe('registerWebGPUBackend without an adapter', () => {
   it('throws WebGPUUnavailableError naming every source it tried', async () => {
     const noAdapter = { requestAdapter: async () => null } as unknown as GPU;
-    const error = await initWebGPU({ name: 'webgpu-none', gpu: noAdapter }).catch((caught: unknown) => caught);
+    const error = await registerWebGPUBackend({ name: 'webgpu-none', gpu: noAdapter }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(WebGPUUnavailableError);
     expect(error).toBeInstanceOf(BackendError);
     expect((error as Error).message).toContain('options.gpu: requestAdapter() returned null');
@@ -35,7 +37,7 @@ describe('initWebGPU without an adapter', () => {
         throw new Error('adapter blocked');
       },
     } as unknown as GPU;
-    const second = await initWebGPU({ name: 'webgpu-none', gpu: throwing }).catch((caught: unknown) => caught);
+    const second = await registerWebGPUBackend({ name: 'webgpu-none', gpu: throwing }).catch((caught: unknown) => caught);
     expect((second as Error).message).toContain('adapter blocked');
     expect(registeredBackends()).not.toContain('webgpu-none');
   });
@@ -80,7 +82,7 @@ describe.skipIf(!backend)('webgpu storage, batching and errors', () => {
 
   it('keeps the buffer pool and pipeline cache flat across training steps', async () => {
     // A backend of its own, so tensors of other tests (freed whenever the collector runs) cannot move its counts.
-    const isolated = await initWebGPU({ name: 'webgpu-pool' });
+    const isolated = await registerWebGPUBackend({ name: 'webgpu-pool' });
     const parameters: Tensor[] = createParameters(initialParameters(new Generator(1)), 'webgpu-pool');
     const data = new Generator(2);
     const step = async () => {
@@ -101,8 +103,8 @@ describe.skipIf(!backend)('webgpu storage, batching and errors', () => {
     isolated.destroy();
   });
 
-  it('reports a lost device with WebGPUDeviceLostError, and initWebGPU opens a new one', async () => {
-    const doomed = await initWebGPU({ name: 'webgpu-doomed' });
+  it('reports a lost device with WebGPUDeviceLostError, and registerWebGPUBackend opens a new one', async () => {
+    const doomed = await registerWebGPUBackend({ name: 'webgpu-doomed' });
     expect(doomed).toBeInstanceOf(WebGPUBackend);
     const x = tensor([1, 2], { backend: 'webgpu-doomed' });
     doomed.device.destroy();
@@ -111,7 +113,7 @@ describe.skipIf(!backend)('webgpu storage, batching and errors', () => {
     expect(() => x.add(1)).toThrow(WebGPUDeviceLostError);
     await expect(x.data()).rejects.toThrow(/device was lost \(destroyed\)/);
     const doomedUpdate = getFastKernel(doomed, 'sgdUpdate');
-    const replacement = await initWebGPU({ name: 'webgpu-doomed' });
+    const replacement = await registerWebGPUBackend({ name: 'webgpu-doomed' });
     expect(replacement).not.toBe(doomed);
     expect(Array.from(await tensor([4, 5], { backend: 'webgpu-doomed' }).data())).toEqual([4, 5]);
     // The fast kernels are bound to the new device, replacing the lost one's.

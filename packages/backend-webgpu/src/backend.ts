@@ -20,7 +20,7 @@ import { KernelRuntime } from './runtime.js';
 /**
  * The WebGPU backend over one GPUDevice. Every kernel only records commands; they are submitted in batches and the GPU
  * is waited on only by `read` (core's `await tensor.data()`), so `supportsSyncRead` is false and `dataSync()` throws
- * SyncReadError. Make one with `initWebGPU()`, which finds an adapter in Node or a browser and registers it.
+ * SyncReadError. Make one with `registerWebGPUBackend()`, which finds an adapter in Node or a browser and registers it.
  */
 export class WebGPUBackend implements Backend<WebGPUHandle> {
   readonly specificationVersion = 'v1' as const;
@@ -39,7 +39,7 @@ export class WebGPUBackend implements Backend<WebGPUHandle> {
     this.runtime = new KernelRuntime(this.gpu, name);
   }
 
-  /** True once the device is lost; initWebGPU() then makes a new backend. */
+  /** True once the device is lost; registerWebGPUBackend() then makes a new backend. */
   get isLost(): boolean {
     return this.gpu.isLost;
   }

@@ -1,8 +1,10 @@
-import { describeConformance } from '@lantern/conformance';
 // The cpu backend is the other backend the suite mixes in: every op must refuse an operand living there.
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
+import { describeConformance } from '@lantern/conformance';
 import { describe, it } from 'vitest';
 import { webgpuForTests } from './test-environment.js';
+
+await registerCpuBackend();
 
 // The project's one conformance suite (PyTorch fixtures, forward and gradients) on 'webgpu'. The suite's
 // finite-difference gradient checks (describeGradChecks) are not run here: they work in float64 with synchronous

@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { Generator } from '@lantern/tensor';
+import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain ESM shared with bench/train.mjs, which runs without a TypeScript step.
 import { createParameters, initialParameters, randomBatch, trainStep } from '../bench/course-cnn.mjs';
 import { webgpuForTests } from './test-environment.js';
+
+await registerCpuBackend();
 
 const backend = await webgpuForTests();
 

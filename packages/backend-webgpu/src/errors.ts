@@ -13,6 +13,8 @@ export class WebGPUDeviceLostError extends BackendError {
     readonly reason: string,
     detail: string,
   ) {
-    super(`webgpu: the GPU device was lost (${reason}): ${detail || 'no message'}; call initWebGPU() again to get a new device`);
+    super(
+      `webgpu: the GPU device was lost (${reason}): ${detail || 'no message'}; call registerWebGPUBackend() again to get a new device`,
+    );
   }
 }

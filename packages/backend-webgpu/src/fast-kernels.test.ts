@@ -1,5 +1,4 @@
-import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import {
   type AdamAttributes,
   type Conv2dOptions,
@@ -14,7 +13,10 @@ import {
   softmaxCrossEntropy,
   type Tensor,
 } from '@lantern/tensor';
+import { describe, expect, it } from 'vitest';
 import { firstMismatch, webgpuForTests } from './test-environment.js';
+
+await registerCpuBackend();
 
 // The fast kernels on 'webgpu' against the cpu backend's, through core's ops and autograd (both backends register the
 // fast kernels, so this compares kernel with kernel), over strides, padding, dilation, groups and overlapping windows.

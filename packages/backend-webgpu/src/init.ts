@@ -3,7 +3,7 @@ import { getBackend, registeredBackends } from '@lantern/tensor';
 import { WebGPUBackend } from './backend.js';
 import { WebGPUUnavailableError } from './errors.js';
 import type { ContextOptions } from './gpu-context.js';
-import { registerWebGPUBackend } from './register-all.js';
+import { registerDeviceBackend } from './register-all.js';
 
 export interface WebGPUOptions extends ContextOptions {
   /** Name to register under (default 'webgpu'). */
@@ -13,6 +13,8 @@ export interface WebGPUOptions extends ContextOptions {
   /** Flags for the `webgpu` package's `create(flags)` in Node, e.g. ['backend=vulkan']. */
   readonly dawnFlags?: readonly string[];
   readonly powerPreference?: GPUPowerPreference;
+  /** Register the fast kernels (default true); false runs core's compositions of primitives, for testing them. */
+  readonly fastKernels?: boolean;
 }
 
 interface GpuSource {
@@ -59,17 +61,17 @@ const linuxHint =
 
 /**
  * Finds a WebGPU adapter, opens a device, and registers the backend (with its fast kernels) under `options.name`
- * ('webgpu'). It is async because WebGPU's requestAdapter/requestDevice are; registerBackend itself stays sync. The
- * backend does not become active unless it is the first one registered: call `setBackend('webgpu')`.
- * Calling it again returns the same backend, unless that device was lost, in which case it opens a new one.
+ * ('webgpu'): the same call shape as every Lantern backend. The backend does not become active unless it is the
+ * first one registered: call `setBackend('webgpu')`. Calling it again returns the same backend, unless that device
+ * was lost, in which case it opens a new one.
  * @example
- * import { initWebGPU } from '@lantern/backend-webgpu';
+ * import { registerWebGPUBackend } from '@lantern/backend-webgpu';
  * import { setBackend, tensor } from '@lantern/tensor';
- * await initWebGPU();
+ * await registerWebGPUBackend();
  * setBackend('webgpu');
  * console.log(await tensor([1, 2, 3]).mul(2).data()); // Int32Array [2, 4, 6]
  */
-export async function initWebGPU(options: WebGPUOptions = {}): Promise<WebGPUBackend> {
+export async function registerWebGPUBackend(options: WebGPUOptions = {}): Promise<WebGPUBackend> {
   const name = options.name ?? 'webgpu';
   if (registeredBackends().includes(name)) {
     const existing = getBackend(name);
@@ -114,7 +116,7 @@ async function openBackend(name: string, options: WebGPUOptions): Promise<WebGPU
       // Dawn in Node tears its instance down when the GPU object is collected, crashing the process while work is in
       // flight; the backend holds it (and the adapter) for as long as it lives.
       retainedGpus.set(backend, { gpu: source.gpu, adapter });
-      registerWebGPUBackend(backend);
+      registerDeviceBackend(backend, options.fastKernels ?? true);
       return backend;
     } catch (error) {
       attempts.push(

@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { binaryOps, type DType, fromArray, Generator, type Tensor, unaryOps, where } from '@lantern/tensor';
+import { describe, expect, it } from 'vitest';
 import { firstMismatch, webgpuForTests } from './test-environment.js';
+
+await registerCpuBackend();
 
 // Every primitive on the same inputs on 'cpu' (the reference) and 'webgpu', through strided, broadcast, flipped and
 // offset views, so kernels are checked on the layouts core really hands them.

@@ -1,12 +1,6 @@
-import {
-  type FastKernelName,
-  type FastKernelSignatures,
-  registerBackend,
-  registeredBackends,
-  registerFastKernel,
-  unregisterFastKernel,
-} from '@lantern/tensor';
+import { compositionsOnly, type FastKernelTable, registerBackend } from '@lantern/tensor';
 import type { WebGPUBackend } from './backend.js';
+import { avgPool2d, avgPool2dBackward } from './kernels/avg-pool2d.js';
 import { conv2d } from './kernels/conv2d.js';
 import { conv2dBackwardInput } from './kernels/conv2d-backward-input.js';
 import { conv2dBackwardWeight } from './kernels/conv2d-backward-weight.js';
@@ -15,33 +9,26 @@ import { adamUpdate, sgdUpdate } from './kernels/optimizer-updates.js';
 import { softmaxCrossEntropy } from './kernels/softmax-cross-entropy.js';
 import type { KernelRuntime } from './runtime.js';
 
-/** Each fast kernel of the backend, made for one device's runtime. */
-export type FastKernelFactories = {
-  [Name in keyof FastKernelSignatures]?: (runtime: KernelRuntime) => FastKernelSignatures[Name];
-};
-
-/** The one list of fast kernels this backend provides; each is bound to the backend's runtime when registered. */
-export const fastKernels: FastKernelFactories = {
-  conv2d,
-  conv2dBackwardInput,
-  conv2dBackwardWeight,
-  maxPool2d,
-  maxPool2dBackward,
-  softmaxCrossEntropy,
-  sgdUpdate,
-  adamUpdate,
-};
+/** The WebGPU backend's fast kernels, bound to one device's runtime: the one place the list lives. */
+export function webgpuFastKernels(runtime: KernelRuntime): FastKernelTable {
+  return {
+    conv2d: conv2d(runtime),
+    conv2dBackwardInput: conv2dBackwardInput(runtime),
+    conv2dBackwardWeight: conv2dBackwardWeight(runtime),
+    maxPool2d: maxPool2d(runtime),
+    maxPool2dBackward: maxPool2dBackward(runtime),
+    avgPool2d: avgPool2d(runtime),
+    avgPool2dBackward: avgPool2dBackward(runtime),
+    softmaxCrossEntropy: softmaxCrossEntropy(runtime),
+    sgdUpdate: sgdUpdate(runtime),
+    adamUpdate: adamUpdate(runtime),
+  };
+}
 
 /**
- * Registers a WebGPU backend (synchronously, once its device exists) together with its fast kernels. A backend that
- * takes over a registered name (initWebGPU reopening a lost device) replaces the kernels bound to the old device.
+ * Registers a WebGPU backend (synchronously, once its device exists) with its kernels. A backend that takes over a
+ * registered name (a lost device reopened) replaces the kernels bound to the old device with its own.
  */
-export function registerWebGPUBackend(backend: WebGPUBackend): void {
-  if (registeredBackends().includes(backend.name)) {
-    for (const name of Object.keys(fastKernels)) unregisterFastKernel(backend.name, name as FastKernelName);
-  }
-  registerBackend(backend);
-  for (const [name, factory] of Object.entries(fastKernels)) {
-    registerFastKernel(backend.name, name as 'conv2d', (factory as (runtime: KernelRuntime) => never)(backend.runtime));
-  }
+export function registerDeviceBackend(backend: WebGPUBackend, fastKernels: boolean): void {
+  registerBackend(backend, fastKernels ? webgpuFastKernels(backend.runtime) : compositionsOnly);
 }

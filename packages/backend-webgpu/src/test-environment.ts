@@ -1,6 +1,6 @@
 import type { WebGPUBackend } from './backend.js';
 import { WebGPUUnavailableError } from './errors.js';
-import { initWebGPU } from './init.js';
+import { registerWebGPUBackend } from './init.js';
 
 /**
  * The backend for a test file, or null where this machine has no WebGPU adapter: then the GPU tests skip, loudly,
@@ -8,7 +8,7 @@ import { initWebGPU } from './init.js';
  */
 export async function webgpuForTests(): Promise<WebGPUBackend | null> {
   try {
-    return await initWebGPU();
+    return await registerWebGPUBackend();
   } catch (error) {
     if (!(error instanceof WebGPUUnavailableError)) throw error;
     if (process.env.CI) throw new Error(`CI must provide a WebGPU adapter, but none was found.\n${error.message}`);

@@ -1,5 +1,6 @@
 import { getBackend, setBackend, type Tensor, tensor } from '@lantern/tensor';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FastKernelCounter } from './fast-kernel-coverage.js';
 import { buildInput, type FixtureCase, loadCases, mismatch, type Tolerance, toTypedArray } from './fixtures.js';
 import { expectBackendMismatch, expectDisposedRefused } from './operand-checks.js';
 import { ops } from './ops.js';
@@ -93,18 +94,22 @@ async function checkCase(testCase: FixtureCase, backend: string, built: Array<{ 
  * Registers the conformance suite for one backend: every PyTorch fixture case, forward values and gradients.
  * @example
  * import { describeConformance } from '@lantern/conformance';
- * import '@lantern/backend-cpu';
+ * import { registerCpuBackend } from '@lantern/backend-cpu';
+ * await registerCpuBackend();
  * describeConformance('cpu');
  */
 export function describeConformance(backend: string, options: ConformanceOptions = {}): void {
   const cases = loadCases();
   const exclude = options.exclude ?? {};
   const other = options.otherBackend ?? 'cpu';
+  const counter = new FastKernelCounter(backend);
   describe(`conformance on ${backend}`, () => {
     beforeAll(async () => {
       await options.setup?.();
       setBackend(backend);
+      counter.start();
     });
+    afterAll(() => counter.stop());
     it('lists only exclusions that name real cases', () => {
       const names = new Set(cases.map((c) => c.name));
       expect(Object.keys(exclude).filter((name) => !names.has(name))).toEqual([]);
@@ -114,6 +119,8 @@ export function describeConformance(backend: string, options: ConformanceOptions
       if (reason) it.skip(`${testCase.name} (excluded: ${reason})`, () => {});
       else it(testCase.name, () => runCase(testCase, backend));
     }
+    // Runs after every case above (tests in a file run in order).
+    it('reached every fast kernel the backend registers', () => counter.expectEveryKernelCalled());
   });
   // Every case again, with operands where they should not be: the checks that keep results from being silently wrong.
   describe(`operands on ${backend}: another backend ('${other}') and disposed tensors`, () => {

@@ -2,11 +2,14 @@
 // device: the thread is free meanwhile) or computing synchronously (as a CPU backend does: the thread is busy). Each
 // run times the epoch and, separately, how long the consumer waited for the loader (`await next()`): that wait is the
 // loader time left exposed. Serial (sync iterator), main-thread prefetch and worker threads are compared.
-import '@lantern/backend-cpu';
+
 import { cpus, loadavg } from 'node:os';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { Generator } from '@lantern/tensor';
 import { DataLoader, threadWorkers } from '../src/node.js';
 import { syntheticCifar } from './cifar-pipeline.js';
+
+await registerCpuBackend();
 
 const batchSize = 128;
 const batches = Number(process.env.BENCH_BATCHES ?? 30);

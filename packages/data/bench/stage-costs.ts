@@ -1,8 +1,10 @@
 // Where a CIFAR-10 batch's preparation time goes: microseconds per call of each stage of the usual pipeline.
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { Generator, type Tensor } from '@lantern/tensor';
 import { defaultCollate, Normalize, RandomCrop, RandomHorizontalFlip, type RawImage, ToTensor } from '../src/index.js';
 import { syntheticCifar } from './cifar-pipeline.js';
+
+await registerCpuBackend();
 
 const dataset = syntheticCifar(10_000, 0n);
 const generator = new Generator().manualSeed(0);

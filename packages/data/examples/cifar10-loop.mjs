@@ -1,8 +1,10 @@
 // One epoch over CIFAR-10 with the usual augmentation: node examples/cifar10-loop.mjs [root]
 // `root` holds cifar-10-batches-bin/ (or gets it: download is on). Run after building: pnpm turbo run build --filter=@lantern/data...
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { Generator } from '@lantern/tensor';
 import { CIFAR10, Compose, DataLoader, Normalize, RandomCrop, RandomHorizontalFlip, ToTensor } from '@lantern/data/node';
+
+await registerCpuBackend();
 
 const root = process.argv[2] ?? './data';
 const generator = new Generator().manualSeed(0);

@@ -1,9 +1,11 @@
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { tensor } from '@lantern/tensor';
 import { describe, expect, it } from 'vitest';
 import { defaultCollate } from './collate.js';
 import { CollateError } from './errors.js';
 import { RawImage } from './image.js';
+
+await registerCpuBackend();
 
 describe('defaultCollate (PyTorch default_collate)', () => {
   it('stacks tensors along a new dim 0 and turns integer labels into an int32 tensor', () => {

@@ -1,9 +1,11 @@
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { arange, type Tensor } from '@lantern/tensor';
 import { describe, expect, it } from 'vitest';
 import { DataLoader } from './dataloader.js';
 import { type Dataset, TensorDataset } from './dataset.js';
 import { DataLoaderError } from './errors.js';
+
+await registerCpuBackend();
 
 const values = (tensor: Tensor) => Array.from(tensor.dataSync());
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,7 @@
 /**
  * @lantern/data: datasets, samplers, DataLoader and torchvision-style transforms. This entry is browser-safe (no
  * node: imports); file access, downloads and worker threads live in '@lantern/data/node'. It never imports a backend:
- * register one yourself (e.g. `import '@lantern/backend-cpu'`).
+ * register one yourself (e.g. `await registerCpuBackend()`).
  */
 
 export { type Collated, type CollateFunction, defaultCollate } from './collate.js';

@@ -1,10 +1,12 @@
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { Generator, manualSeed } from '@lantern/tensor';
 import { describe, expect, it } from 'vitest';
 import reference from './__fixtures__/pytorch-reference.json';
 import { DataLoader } from './dataloader.js';
 import { DataLoaderError } from './errors.js';
 import { BatchSampler, drawSeed, RandomSampler, SequentialSampler } from './sampler.js';
+
+await registerCpuBackend();
 
 const range = (n: number) => ({ length: n, getItem: (index: number) => index });
 

@@ -124,7 +124,7 @@ function hostBackend(): string {
   const readable = registeredBackends().find((name) => getBackend(name).supportsSyncRead);
   if (readable === undefined) {
     throw new DataLoaderError(
-      `RandomSampler: no registered backend reads synchronously (active: '${active.name}'); import '@lantern/backend-cpu' as well`,
+      `RandomSampler: no registered backend reads synchronously (active: '${active.name}'); register the cpu backend as well (await registerCpuBackend())`,
     );
   }
   return readable;

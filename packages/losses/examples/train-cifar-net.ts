@@ -1,7 +1,9 @@
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { manualSeed, noGrad, randint, randn, type Tensor } from '@lantern/tensor';
 import { Conv2d, Flatten, Linear, MaxPool2d, Module, Sequential } from '@lantern/nn';
 import { CrossEntropyLoss } from '@lantern/losses';
+
+await registerCpuBackend();
 
 // The course's CIFAR-10 CNN, field for field as in PyTorch.
 class Net extends Module {

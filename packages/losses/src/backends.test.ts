@@ -1,11 +1,12 @@
-import { createCpuBackend, registerCpuBackend } from '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { BackendMismatchError, randn, tensor } from '@lantern/tensor';
 import { describe, expect, it } from 'vitest';
 import { CrossEntropyLoss, crossEntropy, mseLoss } from './index.js';
 
 // A second cpu instance with the fused cross-entropy kernel: before core checked backends, that kernel read the
 // targets' storage as if it were its own and returned a loss computed from the wrong memory.
-registerCpuBackend(createCpuBackend('cpu-targets'));
+await registerCpuBackend();
+await registerCpuBackend({ name: 'cpu-targets' });
 
 describe('losses with operands on two backends', () => {
   it('refuse them with a typed error naming both backends, on the fused path and the composed ones', () => {

@@ -1,4 +1,4 @@
-import { createCpuBackend } from '@lantern/backend-cpu';
+import { createCpuBackend, registerCpuBackend } from '@lantern/backend-cpu';
 import { InvalidArgumentError as InvalidArgumentErrorFromNn } from '@lantern/nn';
 import {
   DTypeError,
@@ -26,6 +26,8 @@ import {
   MSELoss,
   nllLoss,
 } from './index.js';
+
+await registerCpuBackend();
 
 const int32 = (values: number[]) => tensor(values, { dtype: 'int32' });
 

@@ -1,6 +1,6 @@
 /**
  * @lantern/losses: PyTorch's losses as functions and as modules (extending @lantern/nn's Module), with PyTorch's
- * options, reductions and numerics. Needs a registered backend (e.g. `import '@lantern/backend-cpu'`).
+ * options, reductions and numerics. Needs a registered backend (e.g. `await registerCpuBackend()`).
  */
 
 // The core's class, re-exported so that one import gives the losses and the errors they throw.

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import type { Tensor } from '@lantern/tensor';
+import { describe, expect, it } from 'vitest';
 import {
   BCELoss,
   BCEWithLogitsLoss,
@@ -22,6 +22,8 @@ import {
   smoothL1Loss,
 } from './index.js';
 import { expectClose, type FixtureTensor, fromFixture, readFixture } from './test-support.js';
+
+await registerCpuBackend();
 
 interface DTypedFixture extends FixtureTensor {
   dtype: string;

@@ -1,6 +1,8 @@
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { manualSeed, noGrad, randint, randn, softmaxCrossEntropy, type Tensor } from '@lantern/tensor';
 import { Conv2d, Flatten, Linear, MaxPool2d, Module, Sequential } from '@lantern/nn';
+
+await registerCpuBackend();
 
 // The course's CIFAR-10 CNN, field for field as in PyTorch.
 class Net extends Module {

@@ -1,4 +1,14 @@
-import { formatShape, InvalidArgumentError, noGrad, ones, ShapeError, type Tensor, zeros } from '@lantern/tensor';
+import {
+  formatShape,
+  InvalidArgumentError,
+  noGrad,
+  observeOp,
+  observingOps,
+  ones,
+  ShapeError,
+  type Tensor,
+  zeros,
+} from '@lantern/tensor';
 import { constant } from './init.js';
 import { emptyParameter, formatFloat, type LayerOptions } from './layer-options.js';
 import { Module } from './module.js';
@@ -22,6 +32,7 @@ export interface BatchNormOptions {
  * running = (1 - momentum) * running + momentum * batch.
  */
 export function batchNorm(input: Tensor, options: BatchNormOptions = {}): Tensor {
+  if (observingOps) return observeOp('batchNorm', batchNorm, [input, options]);
   if (input.ndim < 2)
     throw new ShapeError(`batchNorm: expected an input of at least 2 dims [N, C, ...], got ${formatShape(input.shape)}`);
   const channels = input.shape[1]!;

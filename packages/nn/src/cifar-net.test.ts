@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { manualSeed, softmaxCrossEntropy, type Tensor, tensor } from '@lantern/tensor';
+import { describe, expect, it } from 'vitest';
 import {
   BatchNorm1d,
   BatchNorm2d,
@@ -14,6 +14,8 @@ import {
   Sequential,
 } from './index.js';
 import { expectClose, type FixtureTensor, fromFixture, readFixture, readFixtureBytes } from './test-support.js';
+
+await registerCpuBackend();
 
 /** The course's CIFAR-10 CNN, written as in PyTorch. */
 class Net extends Module {

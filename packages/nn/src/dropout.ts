@@ -1,4 +1,4 @@
-import { type Generator, InvalidArgumentError, rand, type Tensor } from '@lantern/tensor';
+import { type Generator, InvalidArgumentError, observeOp, observingOps, rand, type Tensor } from '@lantern/tensor';
 import { formatFloat } from './layer-options.js';
 import { Module } from './module.js';
 
@@ -12,6 +12,7 @@ function checkProbability(p: number): void {
  * unless given); PyTorch's masks come from a different sampler, so they match in distribution, not element by element.
  */
 export function dropout(input: Tensor, p = 0.5, training = true, generator?: Generator): Tensor {
+  if (observingOps) return observeOp('dropout', dropout, [input, p, training, generator]);
   checkProbability(p);
   if (!training || p === 0) return input;
   if (p === 1) return input.mul(0);

@@ -1,6 +1,6 @@
 /**
  * @lantern/nn: Module (PyTorch's registration, modes and state-dict names), layers with PyTorch's default init, the
- * init namespace, and safetensors I/O on bytes. Needs a registered backend (e.g. `import '@lantern/backend-cpu'`).
+ * init namespace, and safetensors I/O on bytes. Needs a registered backend (e.g. `await registerCpuBackend()`).
  * File helpers for Node live in '@lantern/nn/node'.
  */
 

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { Generator, manualSeed, type Tensor, zeros } from '@lantern/tensor';
+import { describe, expect, it } from 'vitest';
 import { type AnyModule, Conv2d, init, Linear } from './index.js';
 import { readFixture } from './test-support.js';
+
+await registerCpuBackend();
 
 interface Fingerprint {
   shape: number[];

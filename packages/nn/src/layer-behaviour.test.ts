@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { Generator, ones, randn, ShapeError, zeros } from '@lantern/tensor';
+import { describe, expect, it } from 'vitest';
 import { AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, dropout, MaxPool2d } from './index.js';
+
+await registerCpuBackend();
 
 describe('Dropout', () => {
   it('zeroes about p of the elements in training and scales the rest by 1/(1-p)', () => {

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import type { Tensor } from '@lantern/tensor';
+import { describe, expect, it } from 'vitest';
 import {
   AdaptiveAvgPool2d,
   type AnyModule,
@@ -24,6 +24,8 @@ import {
   Tanh,
 } from './index.js';
 import { expectClose, type FixtureTensor, fromFixture, readFixture } from './test-support.js';
+
+await registerCpuBackend();
 
 interface Pass {
   input: FixtureTensor;

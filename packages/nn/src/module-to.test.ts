@@ -1,9 +1,10 @@
-import { createCpuBackend, registerCpuBackend } from '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { BackendError, noGrad, randn } from '@lantern/tensor';
 import { describe, expect, it } from 'vitest';
 import { BatchNorm2d, Conv2d, Linear, Sequential } from './index.js';
 
-registerCpuBackend(createCpuBackend('cpu-destination'));
+await registerCpuBackend();
+await registerCpuBackend({ name: 'cpu-destination' });
 
 describe('Module.to(backend)', () => {
   it('moves parameters, gradients and buffers in place: the same objects, with the same values, elsewhere', () => {

@@ -1,4 +1,4 @@
-import { createCpuBackend } from '@lantern/backend-cpu';
+import { createCpuBackend, registerCpuBackend } from '@lantern/backend-cpu';
 import {
   InvalidArgumentError as CoreInvalidArgumentError,
   LanternError,
@@ -25,6 +25,8 @@ import {
   Sequential,
   StateDictError,
 } from './index.js';
+
+await registerCpuBackend();
 
 class TwoLayer extends Module {
   first = new Linear(4, 3);

@@ -4,6 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Tensor } from '@lantern/tensor';
+import { SafetensorsError } from './errors.js';
 import {
   type DecodedSafetensors,
   type DecodeSafetensorsOptions,
@@ -33,5 +34,11 @@ export async function saveSafetensorsFile(
  */
 export async function loadSafetensorsFile(path: string, options: DecodeSafetensorsOptions = {}): Promise<DecodedSafetensors> {
   const contents = await readFile(path);
-  return decodeSafetensors(new Uint8Array(contents.buffer, contents.byteOffset, contents.byteLength), options);
+  try {
+    return decodeSafetensors(new Uint8Array(contents.buffer, contents.byteOffset, contents.byteLength), options);
+  } catch (error) {
+    // The bytes' fault is reported with the file's name, which the decoder never saw.
+    if (!(error instanceof SafetensorsError)) throw error;
+    throw new SafetensorsError(error.reason, `${path}: ${error.message.replace(/^safetensors: /, '')}`);
+  }
 }

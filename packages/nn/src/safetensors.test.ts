@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { randn, tensor } from '@lantern/tensor';
+import { describe, expect, it } from 'vitest';
 import {
   decodeSafetensors,
   encodeSafetensors,
@@ -15,6 +15,8 @@ import {
 } from './index.js';
 import { loadSafetensorsFile, saveSafetensorsFile } from './node.js';
 import { readFixture, readFixtureBytes } from './test-support.js';
+
+await registerCpuBackend();
 
 /** A file from a header object and a data section, as a writer following the format would produce it. */
 function file(header: unknown, data: Uint8Array = new Uint8Array(0), headerText = JSON.stringify(header)): Uint8Array {
@@ -117,6 +119,12 @@ describe('safetensors written by Lantern', () => {
       const restored = new Linear(4, 2);
       restored.loadStateDict((await loadSafetensorsFile(path)).tensors);
       expect(restored.weight.toArray()).toEqual(model.weight.toArray());
+      // A damaged file's error names the file.
+      const damaged = join(directory, 'damaged.safetensors');
+      writeFileSync(damaged, readFileSync(path).subarray(0, 20));
+      const error = await loadSafetensorsFile(damaged).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(SafetensorsError);
+      expect((error as Error).message).toMatch(/^safetensors: .*damaged\.safetensors: /);
     } finally {
       rmSync(directory, { recursive: true });
     }

@@ -1,7 +1,9 @@
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { randn, type Tensor, tensor, zeros } from '@lantern/tensor';
 import { describe, expect, it } from 'vitest';
 import { BatchNorm1d, Linear, StateDictError } from './index.js';
+
+await registerCpuBackend();
 
 function loadError(load: () => unknown): StateDictError {
   try {

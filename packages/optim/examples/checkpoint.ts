@@ -1,9 +1,11 @@
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noGrad, tensor, type Tensor } from '@lantern/tensor';
 import { Adam, stateDictFromJson, stateDictToJson, type OptimizerStateDict } from '@lantern/optim';
+
+await registerCpuBackend();
 
 function train(weight: Tensor, optimizer: Adam, steps: number): void {
   for (let step = 0; step < steps; step++) {

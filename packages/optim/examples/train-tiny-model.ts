@@ -1,6 +1,8 @@
-import '@lantern/backend-cpu'; // registers the cpu backend
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { linear, manualSeed, randn, tensor, zeros } from '@lantern/tensor';
 import { SGD, lrScheduler } from '@lantern/optim';
+
+await registerCpuBackend();
 
 manualSeed(0);
 // Data from y = 2·x₀ − 3·x₁ + 1, and a one-layer model y = x·Wᵀ + b to fit it.

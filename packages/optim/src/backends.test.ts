@@ -1,9 +1,10 @@
-import { createCpuBackend, registerCpuBackend } from '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { BackendMismatchError, type Tensor, tensor, zeros } from '@lantern/tensor';
 import { describe, expect, it } from 'vitest';
 import { Adam, OptimizerError, SGD } from './index.js';
 
-registerCpuBackend(createCpuBackend('cpu-moved-to'));
+await registerCpuBackend();
+await registerCpuBackend({ name: 'cpu-moved-to' });
 
 /** Moves a parameter and its gradient in place, as Module.to does (nn is not a dependency of optim). */
 function moveInPlace(param: Tensor, backend: string): void {

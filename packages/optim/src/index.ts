@@ -1,7 +1,7 @@
 /**
  * @lantern/optim: torch.optim for Lantern. Optimizers keep PyTorch's data model (parameter groups, per-parameter
  * state, index-based state dicts) and call pure update functions (`sgd`, `adam`, ...) whose rules are torch 1.13's.
- * Nothing here imports a backend: register one by importing it (e.g. `import '@lantern/backend-cpu'`).
+ * Nothing here registers a backend: register one first (e.g. `await registerCpuBackend()` from `@lantern/backend-cpu`).
  * @example
  * const optimizer = new SGD([weight, bias], { lr: 0.1, momentum: 0.9 });
  * optimizer.zeroGrad();

@@ -1,5 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import {
   DTypeError,
   full,
@@ -18,7 +17,10 @@ import {
   unregisterFastKernel,
   zeros,
 } from '@lantern/tensor';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Adagrad, Adam, AdamW, type Optimizer, OptimizerError, RMSprop, SGD, sgd } from './index.js';
+
+await registerCpuBackend();
 
 const cpu = getBackend('cpu');
 const originalKernels = { sgdUpdate: getFastKernel(cpu, 'sgdUpdate')!, adamUpdate: getFastKernel(cpu, 'adamUpdate')! };

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { getBackend, getFastKernel, registerFastKernel, type Tensor, unregisterFastKernel, zeros } from '@lantern/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createOptimizer,
   expectClose,
@@ -10,6 +10,8 @@ import {
   setUpCase,
 } from './__fixtures__/fixtures.js';
 import { OptimizerError, type Params } from './index.js';
+
+await registerCpuBackend();
 
 const cpu = getBackend('cpu');
 const fusedNames = ['sgdUpdate', 'adamUpdate'] as const;

@@ -1,8 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { type Tensor, tensor, zeros } from '@lantern/tensor';
+import { describe, expect, it } from 'vitest';
 import { expectClose, type OptimizerCase, optimizerFixture, setGrads, setUpCase } from './__fixtures__/fixtures.js';
 import { OptimizerError, type OptimizerStateDict, SGD, stateDictFromJson, stateDictToJson } from './index.js';
+
+await registerCpuBackend();
 
 const half = 5;
 

@@ -1,6 +1,8 @@
 // A linear regression fitted by hand-written gradient descent: y = 3x - 2 plus noise.
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { manualSeed, noGrad, randn, zeros } from '@lantern/tensor';
+
+await registerCpuBackend();
 
 manualSeed(0);
 const x = randn([100, 1]);

@@ -1,6 +1,8 @@
 // Scalar autograd, micrograd's README example in Lantern.
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { tensor } from '@lantern/tensor';
+
+await registerCpuBackend();
 
 const a = tensor(-4.0, { requiresGrad: true });
 const b = tensor(2.0, { requiresGrad: true });

@@ -1,4 +1,4 @@
-import { createCpuBackend } from '@lantern/backend-cpu';
+import { createCpuBackend, registerCpuBackend } from '@lantern/backend-cpu';
 import { describe, expect, it } from 'vitest';
 import {
   BackendError,
@@ -9,6 +9,8 @@ import {
   registerFastKernel,
   unregisterFastKernel,
 } from './index.js';
+
+await registerCpuBackend();
 
 const backend = createCpuBackend('engine-registry');
 registerBackend(backend);

@@ -1,16 +1,36 @@
 import type { Backend } from './backend.js';
 import type { DType } from './dtype.js';
 import { BackendError, DuplicateKernelError } from './errors.js';
-import type { FastKernel } from './fast-kernels.js';
-import type { FastKernelName } from './kernel-names.js';
+import { compositionsOnly, type FastKernel, type FastKernelName, type FastKernelTable, fastKernelNames } from './fast-kernels.js';
 import { assertSingleCore } from './single-copy.js';
 
 const backends = new Map<string, Backend>();
 const fastKernels = new Map<string, Map<FastKernelName, unknown>>();
 let activeBackend: Backend | null = null;
 
-/** Makes a backend selectable by name. The first one registered becomes active. */
-export function registerBackend(backend: Backend): void {
+const registerFunctions: Readonly<Record<string, string>> = {
+  cpu: 'registerCpuBackend',
+  wasm: 'registerWasmBackend',
+  webgpu: 'registerWebGPUBackend',
+  tfjs: 'registerTfjsBackend',
+};
+
+/** How a program registers the backend Lantern's packages publish under `name`. */
+function registrationHint(name: string): string {
+  const register = registerFunctions[name];
+  if (!register) return 'call registerBackend(yourBackend)';
+  return `"await ${register}()" from '@lantern/backend-${name}'`;
+}
+
+/**
+ * Makes a backend selectable by name, with its fast kernels (default: none, so every op runs core's compositions).
+ * The first backend registered becomes active. Registering a name again replaces that backend and its whole kernel
+ * table (WebGPU reopening a lost device); kernels added one by one with `registerFastKernel` go with it.
+ * Backend packages call this from their `register…Backend()`; call it yourself for a backend of your own.
+ * @example
+ * registerBackend(createCpuBackend('cpu-compositions')); // the cpu primitives, no fast kernels
+ */
+export function registerBackend(backend: Backend, kernels: FastKernelTable = compositionsOnly): void {
   assertSingleCore();
   if (backend.specificationVersion !== 'v1') {
     throw new BackendError(
@@ -18,14 +38,17 @@ export function registerBackend(backend: Backend): void {
     );
   }
   backends.set(backend.name, backend);
+  const table = new Map<FastKernelName, unknown>();
+  for (const name of fastKernelNames) if (kernels[name]) table.set(name, kernels[name]);
+  fastKernels.set(backend.name, table);
   activeBackend ??= backend;
 }
 
 /**
  * Chooses the backend new tensors are created on, by name.
  * @example
- * import '@lantern/backend-cpu';
- * setBackend('cpu');
+ * await registerWasmBackend(); // from @lantern/backend-wasm
+ * setBackend('wasm');
  */
 export function setBackend(name: string): void {
   assertSingleCore();
@@ -34,7 +57,7 @@ export function setBackend(name: string): void {
     const known = [...backends.keys()];
     throw new BackendError(
       `backend '${name}' is not registered (registered: ${known.length ? known.join(', ') : 'none'}); ` +
-        `import its package, e.g. "import '@lantern/backend-${name}'"`,
+        `register it first: ${registrationHint(name)}`,
     );
   }
   activeBackend = backend;
@@ -50,7 +73,7 @@ export function getBackend(name?: string): Backend {
     return backend;
   }
   if (!activeBackend) {
-    throw new BackendError('no backend is registered: import one first, e.g. "import \'@lantern/backend-cpu\'"');
+    throw new BackendError(`no backend is registered: register one first, e.g. ${registrationHint('cpu')}`);
   }
   return activeBackend;
 }
@@ -99,7 +122,22 @@ export function getFastKernel<Name extends FastKernelName>(backend: Backend, nam
 interface FinalizerEntry {
   readonly backend: Backend;
   readonly handle: unknown;
+  readonly size: number;
   readonly state: { freed: boolean };
+}
+
+const live = { storages: 0, elements: 0 };
+
+/**
+ * Backend storage alive now, on every backend: how many blocks and how many elements they hold. A steady training
+ * loop keeps both flat from step to step; growth means tensors that are never disposed (as tfjs's `tf.memory()`).
+ * @example
+ * const before = memory().storages;
+ * tidy(() => model(images));
+ * memory().storages === before; // true: tidy freed every intermediate
+ */
+export function memory(): { storages: number; elements: number } {
+  return { ...live };
 }
 
 // The safety net for device memory the JS garbage collector cannot see: storage that becomes unreachable without
@@ -107,6 +145,8 @@ interface FinalizerEntry {
 const finalizer = new FinalizationRegistry<FinalizerEntry>((entry) => {
   if (!entry.state.freed) {
     entry.state.freed = true;
+    live.storages--;
+    live.elements -= entry.size;
     entry.backend.free(entry.handle);
   }
 });
@@ -122,7 +162,9 @@ export class Storage {
     readonly size: number,
     readonly dtype: DType,
   ) {
-    finalizer.register(this, { backend, handle, state: this.state }, this);
+    finalizer.register(this, { backend, handle, size, state: this.state }, this);
+    live.storages++;
+    live.elements += size;
   }
 
   static allocate(backend: Backend, size: number, dtype: DType): Storage {
@@ -148,6 +190,8 @@ export class Storage {
   release(): void {
     if (--this.holders > 0 || this.state.freed) return;
     this.state.freed = true;
+    live.storages--;
+    live.elements -= this.size;
     finalizer.unregister(this);
     this.backend.free(this.handle);
   }

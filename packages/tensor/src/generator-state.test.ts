@@ -1,6 +1,8 @@
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
 import { Generator, type GeneratorState, InvalidArgumentError, randn, randperm } from './index.js';
+
+await registerCpuBackend();
 
 const draws = (generator: Generator) => [
   ...randperm(700, { generator }).dataSync(), // past one MT19937 twist

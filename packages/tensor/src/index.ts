@@ -1,6 +1,7 @@
 /**
  * @lantern/tensor: strided tensors with PyTorch's autograd, and the backend contract every backend implements.
- * Register a backend by importing it (e.g. `import '@lantern/backend-cpu'`); nothing here registers anything.
+ * Register a backend by calling its package's register function (e.g. `await registerCpuBackend()` from
+ * `@lantern/backend-cpu`); importing a package, this one included, registers nothing.
  */
 import { installTensorMethods } from './tensor-methods/install.js';
 
@@ -16,6 +17,7 @@ export { allocateArray, dtypes, isFloating, promoteTypes } from './dtype.js';
 export {
   getBackend,
   getFastKernel,
+  memory,
   registerBackend,
   registeredBackends,
   registerFastKernel,
@@ -38,7 +40,7 @@ export {
   ShapeError,
   SyncReadError,
 } from './errors.js';
-export type * from './fast-kernels.js';
+export * from './fast-kernels.js';
 export * from './kernel-names.js';
 export { clamp, gelu, leakyRelu, logSoftmax, softmax } from './ops/activation.js';
 export { type Operand, sumToShape } from './ops/broadcast.js';
@@ -78,3 +80,4 @@ export { broadcastShapes, contiguousStrides, isContiguous, normalizeDim, type Sh
 export { DuplicateCoreError, type LoadedCore } from './single-copy.js';
 export { type Dims, Tensor } from './tensor.js';
 export type { Nested } from './to-nested.js';
+export { type ObservedOp, type OpObserver, observeOp, observingOps, withOpObserver } from './trace.js';

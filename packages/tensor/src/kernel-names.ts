@@ -62,19 +62,3 @@ export type ReduceOp = (typeof reduceOps)[number];
 
 /** The remaining primitives, each one kernel. */
 export const primitiveKernels = ['copy', 'fill', 'where', 'matmul'] as const;
-
-/**
- * Optional fast kernels. Core has a composition of primitives for each; a backend registers any subset with
- * `registerFastKernel` and the op uses it when present.
- */
-export const fastKernelNames = {
-  conv2d: 'conv2d',
-  conv2dBackwardInput: 'conv2dBackwardInput',
-  conv2dBackwardWeight: 'conv2dBackwardWeight',
-  maxPool2d: 'maxPool2d',
-  maxPool2dBackward: 'maxPool2dBackward',
-  softmaxCrossEntropy: 'softmaxCrossEntropy',
-  sgdUpdate: 'sgdUpdate',
-  adamUpdate: 'adamUpdate',
-} as const;
-export type FastKernelName = keyof typeof fastKernelNames;

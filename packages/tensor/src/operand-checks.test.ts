@@ -1,4 +1,4 @@
-import { createCpuBackend, registerCpuBackend } from '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { describe, expect, it } from 'vitest';
 import {
   arange,
@@ -19,7 +19,8 @@ import {
 } from './index.js';
 
 // A second cpu instance with the same fast kernels: distinct storage, so mixing it with 'cpu' is a real mismatch.
-registerCpuBackend(createCpuBackend('cpu-elsewhere'));
+await registerCpuBackend();
+await registerCpuBackend({ name: 'cpu-elsewhere' });
 setBackend('cpu');
 
 function thrown(action: () => unknown): Error {

@@ -1,7 +1,9 @@
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
 import fixtures from './__fixtures__/random.json';
 import { manualSeed, rand, randint, randn, randperm, zeros } from './index.js';
+
+await registerCpuBackend();
 
 const close = (actual: ArrayLike<number>, expected: number[], tolerance: number) => {
   for (const [i, value] of expected.entries()) expect(Math.abs(actual[i]! - value)).toBeLessThanOrEqual(tolerance);

@@ -51,8 +51,9 @@ function run(program: string): { status: number; output: string } {
   }
 }
 
-const program = `import '@lantern/backend-cpu';
+const program = `import { registerCpuBackend } from '@lantern/backend-cpu';
 import { makeWeights } from 'layer-package';
+await registerCpuBackend();
 console.log(JSON.stringify(makeWeights().shape));`;
 
 describe('two copies of the core', () => {

@@ -1,5 +1,5 @@
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
 import {
   arange,
   BackendError,
@@ -18,6 +18,8 @@ import {
   tidy,
   zeros,
 } from './index.js';
+
+await registerCpuBackend();
 
 describe('creation', () => {
   it('infers dtype and shape like torch.tensor', () => {

@@ -1,7 +1,9 @@
 // Fits y = 3x - 2 by gradient descent and logs the run to runs/linear-regression for TensorBoard.
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { manualSeed, noGrad, randn, zeros } from '@lantern/tensor';
 import { SummaryWriter } from '@lantern/tensorboard/node';
+
+await registerCpuBackend();
 
 manualSeed(0);
 const x = randn([100, 1]);

@@ -1,9 +1,11 @@
-import '@lantern/backend-cpu';
 import { readFileSync } from 'node:fs';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { tensor } from '@lantern/tensor';
 import { describe, expect, it } from 'vitest';
 import { TensorBoardError } from './errors.js';
 import { defaultHistogramBins, type HistogramBins, makeHistogram } from './summary/histogram.js';
+
+await registerCpuBackend();
 
 // src/__fixtures__/histograms.json: torch.utils.tensorboard.summary.histogram (torch 1.13) on eight value sets with
 // four bin settings each (scripts/generate_fixtures.py).

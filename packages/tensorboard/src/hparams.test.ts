@@ -1,9 +1,11 @@
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { tensor } from '@lantern/tensor';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { memorySink } from './sink.js';
 import { decodeHparamsPluginData, readEvents } from './testing/event-file-reader.js';
 import { SummaryWriter } from './writer.js';
+
+await registerCpuBackend();
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] });

@@ -1,9 +1,11 @@
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { tensor } from '@lantern/tensor';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { TensorBoardError } from './errors.js';
 import { makeImage, toPixels } from './summary/image.js';
+
+await registerCpuBackend();
 
 // PNGs are decoded with pngjs (zlib from Node), not with fast-png, the writer's encoder. pngjs always hands back RGBA.
 function decoded(image: ReturnType<typeof makeImage>) {

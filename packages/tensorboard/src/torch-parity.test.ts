@@ -1,11 +1,13 @@
-import '@lantern/backend-cpu';
 import { readFileSync } from 'node:fs';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { tensor } from '@lantern/tensor';
 import { PNG } from 'pngjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { memorySink } from './sink.js';
 import { readEvents } from './testing/event-file-reader.js';
 import { SummaryWriter } from './writer.js';
+
+await registerCpuBackend();
 
 // src/__fixtures__/torch-events.json: the event files torch 1.13's SummaryWriter wrote for a scenario of calls, with
 // the clock pinned to 1700000000.5, host 'fixture-host' and pid 4242 (scripts/generate_fixtures.py). The tests replay

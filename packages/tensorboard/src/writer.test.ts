@@ -1,4 +1,4 @@
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { tensor } from '@lantern/tensor';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TensorBoardError } from './errors.js';
@@ -6,6 +6,8 @@ import { defaultLogDir } from './log-dir.js';
 import { memorySink } from './sink.js';
 import { readEvents } from './testing/event-file-reader.js';
 import { SummaryWriter } from './writer.js';
+
+await registerCpuBackend();
 
 const start = Date.UTC(2026, 11, 5, 9, 30, 0, 250); // 1796463000.25 s
 beforeEach(() => {

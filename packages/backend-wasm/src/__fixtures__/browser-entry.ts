@@ -2,7 +2,9 @@
 // module Web Worker, and report back as plain data.
 
 import { conv2d, ones, setBackend } from '@lantern/tensor';
-import { getThreads, setThreads, threadingUnavailableReason, threadStats, threadsReady } from '../index.js';
+import { getThreads, registerWasmBackend, setThreads, threadingUnavailableReason, threadStats, threadsReady } from '../index.js';
+
+await registerWasmBackend();
 
 export async function check(): Promise<Record<string, unknown>> {
   setBackend('wasm');

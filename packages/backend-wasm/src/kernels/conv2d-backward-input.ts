@@ -1,8 +1,9 @@
 import { conv2dBackwardInput as referenceBackwardInput } from '@lantern/backend-cpu/kernels';
 import type { Conv2dAttributes, TensorView } from '@lantern/tensor';
 import type { WasmContext } from '../context.js';
+import { runConvBackwardInput, runTransposeWeights } from '../generated/bridge.gen.js';
 import { serialElements } from '../thread-pool.js';
-import { addressOf, cpuView, isFloat32 } from '../views.js';
+import { addressOf, cpuView } from '../views.js';
 import { padPlanes, runConvolution } from './conv2d.js';
 import { runWinograd, winogradApplies } from './winograd.js';
 
@@ -32,10 +33,6 @@ export function conv2dBackwardInput(
     attributes.groups === 1 &&
     ph <= kernelHeight - 1 &&
     pw <= kernelWidth - 1;
-  if (!isFloat32(gradOutput, weight, gradInput)) {
-    referenceBackwardInput(cpuView(context, gradOutput), cpuView(context, weight), cpuView(context, gradInput), attributes);
-    return;
-  }
   if (batch === 0 || channels === 0 || outChannels === 0) return;
   if (!direct) {
     columnsAndScatter(context, gradOutput, weight, gradInput, attributes);
@@ -69,9 +66,12 @@ export function conv2dBackwardInput(
     return;
   }
   const transposed = context.workspaces.get('transposedWeight', outChannels * channels * kernelHeight * kernelWidth * 4);
-  context.pool
-    .setInts([addressOf(weight), transposed, outChannels, channels, kernelHeight * kernelWidth])
-    .run('transposeWeightsTask', outChannels, outChannels * channels * kernelHeight * kernelWidth < serialElements);
+  runTransposeWeights(
+    context.pool,
+    { weight: addressOf(weight), transposed, outChannels, channels, kernelArea: kernelHeight * kernelWidth },
+    outChannels,
+    outChannels * channels * kernelHeight * kernelWidth < serialElements,
+  );
   const padded = padPlanes(context, addressOf(gradOutput), batch * outChannels, outHeight, outWidth, [
     kernelHeight - 1 - ph,
     kernelWidth - 1 - pw,
@@ -123,8 +123,9 @@ function columnsAndScatter(
     return;
   }
   const [scratch, stride] = context.threadScratch(192 + outPerGroup * 32 + blockChannels * area * plane * 4);
-  context.pool
-    .setInts([
+  runConvBackwardInput(
+    context.pool,
+    {
       batch,
       channels,
       outChannels,
@@ -132,21 +133,22 @@ function columnsAndScatter(
       kernelWidth,
       outHeight,
       outWidth,
-      attributes.stride[0],
-      attributes.stride[1],
-      attributes.dilation[0],
-      attributes.dilation[1],
+      strideHeight: attributes.stride[0],
+      strideWidth: attributes.stride[1],
+      dilationHeight: attributes.dilation[0],
+      dilationWidth: attributes.dilation[1],
       groups,
       height,
       width,
-      attributes.padding[0],
-      attributes.padding[1],
-      addressOf(gradOutput),
-      addressOf(weight),
-      addressOf(gradInput),
+      paddingHeight: attributes.padding[0],
+      paddingWidth: attributes.padding[1],
+      gradOutput: addressOf(gradOutput),
+      weight: addressOf(weight),
+      gradInput: addressOf(gradInput),
       scratch,
-      stride,
+      scratchStride: stride,
       blockChannels,
-    ])
-    .run('convBackwardInputTask', chunks(blockChannels));
+    },
+    chunks(blockChannels),
+  );
 }

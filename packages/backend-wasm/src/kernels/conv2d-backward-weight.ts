@@ -1,9 +1,11 @@
 import { conv2dBackwardWeight as referenceBackwardWeight } from '@lantern/backend-cpu/kernels';
 import type { Conv2dAttributes, TensorView } from '@lantern/tensor';
 import type { WasmContext } from '../context.js';
-import { addressOf, cpuView, isFloat32 } from '../views.js';
+import { runConvBackwardWeight, runPackGradOutput } from '../generated/bridge.gen.js';
+import { addressOf, cpuView } from '../views.js';
 import { padPlanes } from './conv2d.js';
-import { runWinogradWeightGradient, winogradGradientApplies } from './winograd.js';
+import { winogradGradientApplies } from './winograd.js';
+import { runWinogradWeightGradient } from './winograd-weight-gradient.js';
 
 /**
  * dL/dweight as gradWᵀ[K, O] = Σ_n columns_n · gradOut_nᵀ (assembly/conv-backward-weight.ts): pad the input, pack
@@ -17,10 +19,6 @@ export function conv2dBackwardWeight(
   gradWeight: TensorView,
   attributes: Conv2dAttributes,
 ): void {
-  if (!isFloat32(gradOutput, input, gradWeight)) {
-    referenceBackwardWeight(cpuView(context, gradOutput), cpuView(context, input), cpuView(context, gradWeight), attributes);
-    return;
-  }
   const [batch, channels, height, width] = input.shape as [number, number, number, number];
   const [outChannels, , kernelHeight, kernelWidth] = gradWeight.shape as [number, number, number, number];
   const [, , outHeight, outWidth] = gradOutput.shape as [number, number, number, number];
@@ -66,16 +64,19 @@ export function conv2dBackwardWeight(
   const pool = context.pool;
   const padded = padPlanes(context, addressOf(input), batch * channels, height, width, attributes.padding);
   const packed = context.workspaces.get('packedGradOutput', batch * groups * panels * plane * 32);
-  pool
-    .setInts([batch, outChannels, groups, plane, addressOf(gradOutput), packed, panels])
-    .run('packGradOutputTask', batch * groups);
+  runPackGradOutput(
+    pool,
+    { batch, outChannels, groups, plane, gradOutput: addressOf(gradOutput), packed, panelsPerGroup: panels },
+    batch * groups,
+  );
   const accumulator = context.workspaces.get('weightAccumulator', groups * depth * panels * 32);
   // At least four chunks per thread: conv1 (K = 75) split in 7 chunks left one thread a whole chunk behind.
   let blockRows = Math.min(32, Math.ceil(depth / 4) * 4);
   while (groups * Math.ceil(depth / blockRows) < pool.threads * 4 && blockRows > 4) blockRows -= 4;
   const [scratch, stride] = context.threadScratch(blockRows * 4);
-  pool
-    .setInts([
+  runConvBackwardWeight(
+    pool,
+    {
       batch,
       channels,
       outChannels,
@@ -83,20 +84,21 @@ export function conv2dBackwardWeight(
       kernelWidth,
       outHeight,
       outWidth,
-      attributes.stride[0],
-      attributes.stride[1],
-      attributes.dilation[0],
-      attributes.dilation[1],
+      strideHeight: attributes.stride[0],
+      strideWidth: attributes.stride[1],
+      dilationHeight: attributes.dilation[0],
+      dilationWidth: attributes.dilation[1],
       groups,
-      padded.height,
-      padded.width,
-      padded.address,
+      paddedHeight: padded.height,
+      paddedWidth: padded.width,
+      input: padded.address,
       packed,
-      addressOf(gradWeight),
+      gradWeight: addressOf(gradWeight),
       accumulator,
       scratch,
-      stride,
+      scratchStride: stride,
       blockRows,
-    ])
-    .run('convBackwardWeightTask', groups * Math.ceil(depth / blockRows));
+    },
+    groups * Math.ceil(depth / blockRows),
+  );
 }

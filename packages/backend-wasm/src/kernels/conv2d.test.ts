@@ -1,9 +1,11 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import '@lantern/backend-cpu';
-import '../index.js';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { conv2d, manualSeed, randn } from '@lantern/tensor';
-import { useWinograd } from '../index.js';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { registerWasmBackend, useWinograd } from '../index.js';
 import { type ConvolutionCase, expectClose, forThreadCounts, leafPair, runConvolutionCase } from '../test-helpers.js';
+
+await registerCpuBackend();
+await registerWasmBackend();
 
 const cases: ConvolutionCase[] = [
   // The course CNN's three layers at batch 2.

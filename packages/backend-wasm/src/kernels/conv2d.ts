@@ -1,8 +1,8 @@
-import { conv2d as referenceConv2d } from '@lantern/backend-cpu/kernels';
 import type { Conv2dAttributes, TensorView } from '@lantern/tensor';
 import type { WasmContext } from '../context.js';
+import { runConvForward, runPad } from '../generated/bridge.gen.js';
 import { serialElements } from '../thread-pool.js';
-import { addressOf, cpuView, cpuViewOrNull, isFloat32 } from '../views.js';
+import { addressOf } from '../views.js';
 import { runWinograd, winogradApplies } from './winograd.js';
 
 export interface PaddedInput {
@@ -28,9 +28,12 @@ export function padPlanes(
   const destination = context.workspaces.get(workspace, planes * paddedHeight * paddedWidth * 4);
   const chunks = Math.min(planes, context.pool.threads * 4, 0xffff);
   const perChunk = Math.ceil(planes / chunks);
-  context.pool
-    .setInts([source, destination, planes, height, width, ph, ph, pw, pw, perChunk])
-    .run('padTask', Math.ceil(planes / perChunk), planes * paddedHeight * paddedWidth < serialElements);
+  runPad(
+    context.pool,
+    { source, destination, planes, height, width, top: ph, bottom: ph, left: pw, right: pw, planesPerChunk: perChunk },
+    Math.ceil(planes / perChunk),
+    planes * paddedHeight * paddedWidth < serialElements,
+  );
   return { address: destination, height: paddedHeight, width: paddedWidth };
 }
 
@@ -80,39 +83,41 @@ export function runConvolution(
   const imagesPerDispatch = Math.max(1, Math.floor((0xffff / chunks()) * batch));
   for (let first = 0; first < batch; first += imagesPerDispatch) {
     const images = Math.min(imagesPerDispatch, batch - first);
-    context.pool
-      .setInts([
-        images,
+    runConvForward(
+      context.pool,
+      {
+        batch: images,
         channels,
         outChannels,
         kernelHeight,
         kernelWidth,
         outHeight,
         outWidth,
-        shape.stride[0],
-        shape.stride[1],
-        shape.dilation[0],
-        shape.dilation[1],
+        strideHeight: shape.stride[0],
+        strideWidth: shape.stride[1],
+        dilationHeight: shape.dilation[0],
+        dilationWidth: shape.dilation[1],
         groups,
-        input.height,
-        input.width,
-        input.address + first * channels * input.height * input.width * 4,
+        paddedHeight: input.height,
+        paddedWidth: input.width,
+        input: input.address + first * channels * input.height * input.width * 4,
         weight,
         bias,
-        output + first * outChannels * plane * 4,
+        output: output + first * outChannels * plane * 4,
         scratch,
-        stride,
+        scratchStride: stride,
         blockPixels,
-        splits,
-        shape.flipTaps ? 1 : 0,
-      ])
-      .run('convForwardTask', images * groups * Math.ceil(plane / blockPixels) * splits);
+        channelSplits: splits,
+        flipTaps: shape.flipTaps ?? false,
+      },
+      images * groups * Math.ceil(plane / blockPixels) * splits,
+    );
   }
 }
 
 /**
- * conv2d forward: Winograd where it applies, else pad, then unfold-and-multiply per pixel block. float64 runs the cpu
- * reference in place.
+ * conv2d forward on float32: Winograd where it applies, else pad, then unfold-and-multiply per pixel block (other
+ * dtypes never get here: register-all.ts sends them to the cpu reference).
  */
 export function conv2d(
   context: WasmContext,
@@ -122,16 +127,6 @@ export function conv2d(
   output: TensorView,
   attributes: Conv2dAttributes,
 ): void {
-  if (!isFloat32(input, weight, bias, output)) {
-    referenceConv2d(
-      cpuView(context, input),
-      cpuView(context, weight),
-      cpuViewOrNull(context, bias),
-      cpuView(context, output),
-      attributes,
-    );
-    return;
-  }
   const [batch, channels, height, width] = input.shape as [number, number, number, number];
   const [outChannels, , kernelHeight, kernelWidth] = weight.shape as [number, number, number, number];
   const [, , outHeight, outWidth] = output.shape as [number, number, number, number];

@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
-import '../index.js';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { binaryOps, manualSeed, randn, setBackend, type Tensor, tensor, unaryOps, where } from '@lantern/tensor';
+import { describe, expect, it } from 'vitest';
+import { registerWasmBackend } from '../index.js';
 import { expectClose, expectEqual, forThreadCounts } from '../test-helpers.js';
+
+await registerCpuBackend();
+await registerWasmBackend();
 
 // Inputs with zeros, halves (rounding ties), negatives and NaN, in strided and broadcast layouts.
 function samples(): Tensor {

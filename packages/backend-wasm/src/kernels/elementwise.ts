@@ -1,5 +1,6 @@
 import { createCpuBackend, forEachRow } from '@lantern/backend-cpu/kernels';
-import { type BinaryOp, binaryOps, type TensorView, type UnaryOp, unaryOps } from '@lantern/tensor';
+import { type BinaryOp, boolResultOps, type TensorView, type UnaryOp } from '@lantern/tensor';
+import { binaryOpCodes, unaryOpCodes } from '../bridge/op-codes.js';
 import type { WasmContext } from '../context.js';
 import { cpuView } from '../views.js';
 
@@ -7,12 +8,9 @@ import { cpuView } from '../views.js';
 // plain loops (float64, int32, bool).
 export const reference = createCpuBackend('wasm-reference');
 
-const unaryCode = new Map<UnaryOp, number>(unaryOps.filter((op) => op !== 'logicalNot').map((op, code) => [op, code]));
-const binaryCode = new Map<BinaryOp, number>(binaryOps.map((op, code) => [op, code]));
-
 export function unary(context: WasmContext, op: UnaryOp, input: TensorView, output: TensorView): void {
-  const code = unaryCode.get(op);
-  if (code === undefined || input.dtype !== 'float32' || output.dtype !== 'float32') {
+  const code = unaryOpCodes[op];
+  if (code === null || input.dtype !== 'float32' || output.dtype !== 'float32') {
     reference.unary(op, cpuView(context, input), cpuView(context, output));
     return;
   }
@@ -25,16 +23,16 @@ export function unary(context: WasmContext, op: UnaryOp, input: TensorView, outp
 }
 
 export function binary(context: WasmContext, op: BinaryOp, a: TensorView, b: TensorView, output: TensorView): void {
-  const code = binaryCode.get(op)!;
-  const expected = code >= 7 ? 'bool' : 'float32';
-  if (a.dtype !== 'float32' || b.dtype !== 'float32' || output.dtype !== expected) {
+  const code = binaryOpCodes[op],
+    writesBool = boolResultOps.has(op);
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || output.dtype !== (writesBool ? 'bool' : 'float32')) {
     reference.binary(op, cpuView(context, a), cpuView(context, b), cpuView(context, output));
     return;
   }
   const x = a.handle as number,
     y = b.handle as number,
     z = output.handle as number,
-    width = code >= 7 ? 1 : 4;
+    width = writesBool ? 1 : 4;
   const kernel = context.exports.binaryF32;
   forEachRow(
     output.shape,

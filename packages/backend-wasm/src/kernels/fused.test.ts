@@ -1,6 +1,4 @@
-import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
-import '../index.js';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import {
   type AdamAttributes,
   getBackend,
@@ -14,7 +12,12 @@ import {
   type Tensor,
   tensor,
 } from '@lantern/tensor';
+import { describe, expect, it } from 'vitest';
+import { registerWasmBackend } from '../index.js';
 import { expectClose, expectEqual, forThreadCounts, leafPair } from '../test-helpers.js';
+
+await registerCpuBackend();
+await registerWasmBackend();
 
 describe('fused kernels match the cpu backend', () => {
   it('softmax cross entropy, forward and backward', () => {

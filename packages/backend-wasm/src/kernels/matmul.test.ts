@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
-import '../index.js';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { linear, manualSeed, randn, type Tensor } from '@lantern/tensor';
+import { describe, expect, it } from 'vitest';
+import { registerWasmBackend } from '../index.js';
 import { expectClose, forThreadCounts, leafPair } from '../test-helpers.js';
+
+await registerCpuBackend();
+await registerWasmBackend();
 
 describe('matmul matches the cpu backend', () => {
   it('plain, transposed, flipped, broadcast-batch and edge-sized operands', async () => {

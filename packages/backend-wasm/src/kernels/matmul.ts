@@ -1,5 +1,6 @@
 import type { TensorView } from '@lantern/tensor';
 import type { WasmContext } from '../context.js';
+import { runMatmul } from '../generated/bridge.gen.js';
 import { addressOf, cpuView } from '../views.js';
 import { reference } from './elementwise.js';
 
@@ -34,27 +35,29 @@ export function matmul(context: WasmContext, a: TensorView, b: TensorView, outpu
   const pool = context.pool;
   const [rows, columns] = gemmBlocks(batch, m, n, k, pool.threads);
   const [scratch, stride] = context.threadScratch(256 + depthBlock * columns * 4);
-  pool
-    .setInts([
+  runMatmul(
+    pool,
+    {
       batch,
       m,
       n,
       k,
-      addressOf(a),
-      a.strides[0]!,
-      a.strides[1]!,
-      a.strides[2]!,
-      addressOf(b),
-      b.strides[0]!,
-      b.strides[1]!,
-      b.strides[2]!,
-      addressOf(output),
-      output.strides[0]!,
-      output.strides[1]!,
-      rows,
-      columns,
+      a: addressOf(a),
+      aBatchStride: a.strides[0]!,
+      aRowStride: a.strides[1]!,
+      aColumnStride: a.strides[2]!,
+      b: addressOf(b),
+      bBatchStride: b.strides[0]!,
+      bRowStride: b.strides[1]!,
+      bColumnStride: b.strides[2]!,
+      c: addressOf(output),
+      cBatchStride: output.strides[0]!,
+      cRowStride: output.strides[1]!,
+      blockRows: rows,
+      blockColumns: columns,
       scratch,
-      stride,
-    ])
-    .run('matmulTask', batch * Math.ceil(m / rows) * Math.ceil(n / columns));
+      scratchStride: stride,
+    },
+    batch * Math.ceil(m / rows) * Math.ceil(n / columns),
+  );
 }

@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
-import '../index.js';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { manualSeed, maxPool2d, type Pool2dOptions, randn, tensor } from '@lantern/tensor';
+import { describe, expect, it } from 'vitest';
+import { registerWasmBackend } from '../index.js';
 import { expectClose, expectEqual, forThreadCounts, leafPair } from '../test-helpers.js';
+
+await registerCpuBackend();
+await registerWasmBackend();
 
 const cases: Array<[string, [number, number, number, number], number, Pool2dOptions]> = [
   ['CNN 2×2 stride 2 on 32×32', [2, 32, 32, 32], 2, {}],

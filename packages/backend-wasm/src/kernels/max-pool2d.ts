@@ -1,8 +1,8 @@
-import { maxPool2d as referenceMaxPool2d, maxPool2dBackward as referenceMaxPool2dBackward } from '@lantern/backend-cpu/kernels';
 import type { Pool2dAttributes, TensorView } from '@lantern/tensor';
 import type { WasmContext } from '../context.js';
+import { runMaxPool, runMaxPoolBackward } from '../generated/bridge.gen.js';
 import { serialElements } from '../thread-pool.js';
-import { addressOf, cpuView, isFloat32 } from '../views.js';
+import { addressOf } from '../views.js';
 
 function planesPerChunk(planes: number, threads: number): number {
   return Math.max(1, Math.ceil(planes / (threads * 4)), Math.ceil(planes / 0xffff));
@@ -15,34 +15,33 @@ export function maxPool2d(
   indices: TensorView,
   attributes: Pool2dAttributes,
 ): void {
-  if (!isFloat32(input, output)) {
-    referenceMaxPool2d(cpuView(context, input), cpuView(context, output), cpuView(context, indices), attributes);
-    return;
-  }
   const [batch, channels, height, width] = input.shape as [number, number, number, number];
   const planes = batch * channels,
     perChunk = planesPerChunk(planes, context.pool.threads);
-  context.pool
-    .setInts([
+  runMaxPool(
+    context.pool,
+    {
       planes,
       height,
       width,
-      output.shape[2]!,
-      output.shape[3]!,
-      attributes.kernelSize[0],
-      attributes.kernelSize[1],
-      attributes.stride[0],
-      attributes.stride[1],
-      attributes.padding[0],
-      attributes.padding[1],
-      attributes.dilation[0],
-      attributes.dilation[1],
-      addressOf(input),
-      addressOf(output),
-      addressOf(indices),
-      perChunk,
-    ])
-    .run('maxPoolTask', Math.ceil(planes / perChunk), planes * height * width < serialElements);
+      outHeight: output.shape[2]!,
+      outWidth: output.shape[3]!,
+      kernelHeight: attributes.kernelSize[0],
+      kernelWidth: attributes.kernelSize[1],
+      strideHeight: attributes.stride[0],
+      strideWidth: attributes.stride[1],
+      paddingHeight: attributes.padding[0],
+      paddingWidth: attributes.padding[1],
+      dilationHeight: attributes.dilation[0],
+      dilationWidth: attributes.dilation[1],
+      input: addressOf(input),
+      output: addressOf(output),
+      indices: addressOf(indices),
+      planesPerChunk: perChunk,
+    },
+    Math.ceil(planes / perChunk),
+    planes * height * width < serialElements,
+  );
 }
 
 export function maxPool2dBackward(
@@ -51,26 +50,22 @@ export function maxPool2dBackward(
   indices: TensorView,
   gradInput: TensorView,
 ): void {
-  if (!isFloat32(gradOutput, gradInput)) {
-    referenceMaxPool2dBackward(cpuView(context, gradOutput), cpuView(context, indices), cpuView(context, gradInput));
-    return;
-  }
   const [batch, channels, outHeight, outWidth] = gradOutput.shape as [number, number, number, number];
   const planes = batch * channels,
     perChunk = planesPerChunk(planes, context.pool.threads);
-  context.pool
-    .setInts([
+  const inputPlane = gradInput.shape[2]! * gradInput.shape[3]!;
+  runMaxPoolBackward(
+    context.pool,
+    {
       planes,
-      gradInput.shape[2]! * gradInput.shape[3]!,
-      outHeight * outWidth,
-      addressOf(gradOutput),
-      addressOf(indices),
-      addressOf(gradInput),
-      perChunk,
-    ])
-    .run(
-      'maxPoolBackwardTask',
-      Math.ceil(planes / perChunk),
-      planes * gradInput.shape[2]! * gradInput.shape[3]! < serialElements,
-    );
+      inputPlane,
+      outputPlane: outHeight * outWidth,
+      gradOutput: addressOf(gradOutput),
+      indices: addressOf(indices),
+      gradInput: addressOf(gradInput),
+      planesPerChunk: perChunk,
+    },
+    Math.ceil(planes / perChunk),
+    planes * inputPlane < serialElements,
+  );
 }

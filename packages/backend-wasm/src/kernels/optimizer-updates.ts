@@ -1,7 +1,7 @@
-import { adamUpdate as referenceAdamUpdate, sgdUpdate as referenceSgdUpdate } from '@lantern/backend-cpu/kernels';
 import type { AdamAttributes, SgdAttributes, TensorView } from '@lantern/tensor';
 import type { WasmContext } from '../context.js';
-import { addressOf, cpuView, cpuViewOrNull, elementCount, isFloat32 } from '../views.js';
+import { runAdam, runSgd } from '../generated/bridge.gen.js';
+import { addressOf, elementCount } from '../views.js';
 
 // Elements per chunk. An update is memory-bound and takes about a nanosecond per element, so splitting a parameter
 // across cores costs more in moved cache lines than it saves until it is large: with 16K-element chunks, 2 threads
@@ -16,16 +16,25 @@ export function sgdUpdate(
   momentumBuffer: TensorView | null,
   attributes: SgdAttributes,
 ): void {
-  if (!isFloat32(parameter, grad, momentumBuffer)) {
-    referenceSgdUpdate(cpuView(context, parameter), cpuView(context, grad), cpuViewOrNull(context, momentumBuffer), attributes);
-    return;
-  }
   const size = elementCount(parameter);
-  const flags = (attributes.maximize ? 1 : 0) | (attributes.nesterov ? 2 : 0) | (attributes.firstStep ? 4 : 0);
-  context.pool
-    .setInts([addressOf(parameter), addressOf(grad), momentumBuffer ? addressOf(momentumBuffer) : 0, size, chunkElements, flags])
-    .setReals([attributes.lr, attributes.momentum, attributes.dampening, attributes.weightDecay])
-    .run('sgdTask', Math.ceil(size / chunkElements));
+  runSgd(
+    context.pool,
+    {
+      parameter: addressOf(parameter),
+      grad: addressOf(grad),
+      momentumBuffer: momentumBuffer ? addressOf(momentumBuffer) : 0,
+      size,
+      elementsPerChunk: chunkElements,
+      maximize: attributes.maximize,
+      nesterov: attributes.nesterov,
+      firstStep: attributes.firstStep,
+      lr: attributes.lr,
+      momentum: attributes.momentum,
+      dampening: attributes.dampening,
+      weightDecay: attributes.weightDecay,
+    },
+    Math.ceil(size / chunkElements),
+  );
 }
 
 /** torch.optim.Adam / AdamW's rule, in place, with the cpu reference's rounding points. */
@@ -38,38 +47,27 @@ export function adamUpdate(
   maxExpAvgSq: TensorView | null,
   attributes: AdamAttributes,
 ): void {
-  if (!isFloat32(parameter, grad, expAvg, expAvgSq, maxExpAvgSq)) {
-    referenceAdamUpdate(
-      cpuView(context, parameter),
-      cpuView(context, grad),
-      cpuView(context, expAvg),
-      cpuView(context, expAvgSq),
-      cpuViewOrNull(context, maxExpAvgSq),
-      attributes,
-    );
-    return;
-  }
   const size = elementCount(parameter);
-  const flags = (attributes.maximize ? 1 : 0) | (attributes.decoupledWeightDecay ? 2 : 0);
-  context.pool
-    .setInts([
-      addressOf(parameter),
-      addressOf(grad),
-      addressOf(expAvg),
-      addressOf(expAvgSq),
-      maxExpAvgSq ? addressOf(maxExpAvgSq) : 0,
+  runAdam(
+    context.pool,
+    {
+      parameter: addressOf(parameter),
+      grad: addressOf(grad),
+      expAvg: addressOf(expAvg),
+      expAvgSq: addressOf(expAvgSq),
+      maxExpAvgSq: maxExpAvgSq ? addressOf(maxExpAvgSq) : 0,
       size,
-      chunkElements,
-      flags,
-    ])
-    .setReals([
-      attributes.lr,
-      attributes.beta1,
-      attributes.beta2,
-      attributes.eps,
-      attributes.weightDecay,
-      attributes.lr / (1 - attributes.beta1 ** attributes.step),
-      Math.sqrt(1 - attributes.beta2 ** attributes.step),
-    ])
-    .run('adamTask', Math.ceil(size / chunkElements));
+      elementsPerChunk: chunkElements,
+      maximize: attributes.maximize,
+      decoupledWeightDecay: attributes.decoupledWeightDecay,
+      lr: attributes.lr,
+      beta1: attributes.beta1,
+      beta2: attributes.beta2,
+      eps: attributes.eps,
+      weightDecay: attributes.weightDecay,
+      stepSize: attributes.lr / (1 - attributes.beta1 ** attributes.step),
+      biasCorrection2Sqrt: Math.sqrt(1 - attributes.beta2 ** attributes.step),
+    },
+    Math.ceil(size / chunkElements),
+  );
 }

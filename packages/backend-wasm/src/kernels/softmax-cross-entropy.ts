@@ -1,7 +1,6 @@
-import { softmaxCrossEntropy as referenceSoftmaxCrossEntropy } from '@lantern/backend-cpu/kernels';
 import { ShapeError, type TensorView } from '@lantern/tensor';
 import type { WasmContext } from '../context.js';
-import { addressOf, cpuView, isFloat32 } from '../views.js';
+import { addressOf } from '../views.js';
 
 /** Per row: loss = logsumexp(x) - x[target], and the softmax probabilities backward needs (f64 inside, as the cpu). */
 export function softmaxCrossEntropy(
@@ -11,15 +10,6 @@ export function softmaxCrossEntropy(
   losses: TensorView,
   probabilities: TensorView,
 ): void {
-  if (!isFloat32(logits, losses, probabilities) || targets.dtype !== 'int32') {
-    referenceSoftmaxCrossEntropy(
-      cpuView(context, logits),
-      cpuView(context, targets),
-      cpuView(context, losses),
-      cpuView(context, probabilities),
-    );
-    return;
-  }
   const [rows, classes] = logits.shape as [number, number];
   const badRow = context.exports.softmaxCrossEntropyF32(
     addressOf(logits),

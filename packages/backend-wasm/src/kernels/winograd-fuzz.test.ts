@@ -1,8 +1,11 @@
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import '@lantern/backend-cpu';
-import '../index.js';
+import { registerWasmBackend } from '../index.js';
 import { type ConvolutionCase, expectClose, expectWithinScale, forThreadCounts, runConvolutionCase } from '../test-helpers.js';
+
+await registerCpuBackend();
+await registerWasmBackend();
 
 // Random shapes on the Winograd path (3×3 or 5×5, stride 1, channel counts multiples of 8): odd image sizes give
 // partial tiles, paddings from 0 to kernel - 1 move the windows, batches of 1 to 3 cross images inside tile blocks.

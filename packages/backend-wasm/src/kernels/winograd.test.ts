@@ -1,9 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
-import '../index.js';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { conv2d, manualSeed, randn, setBackend, type Tensor } from '@lantern/tensor';
-import { useWinograd } from '../index.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { registerWasmBackend, useWinograd } from '../index.js';
 import { type ConvolutionCase, expectClose, expectWithinScale, forThreadCounts, runConvolutionCase } from '../test-helpers.js';
+
+await registerCpuBackend();
+await registerWasmBackend();
 
 // Every case takes the Winograd path for the forward pass, the input gradient and the weight gradient (3×3 or 5×5,
 // stride 1, channel counts that are multiples of 8).

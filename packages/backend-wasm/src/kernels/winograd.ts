@@ -1,6 +1,7 @@
 import type { WasmContext } from '../context.js';
-import { maximumChunks } from '../tasks.js';
+import { runWinogradInput, runWinograd as runWinogradTask, runWinogradWeights } from '../generated/bridge.gen.js';
 import { serialElements } from '../thread-pool.js';
+import { maximumChunks } from '../worker/chunk-claim.js';
 
 /** Whether 3×3 and 5×5 stride-1 convolutions run as Winograd F(6×6, 3×3) and F(4×4, 5×5) (see `useWinograd`). */
 export const winogradSettings = { enabled: true };
@@ -94,7 +95,7 @@ export interface WinogradConvolution {
 }
 
 /** Output tile size m for a kernel of size r: the input windows are 8×8 = m + r - 1. */
-const tileSize = (kernel: 3 | 5) => 9 - kernel;
+export const tileSize = (kernel: 3 | 5) => 9 - kernel;
 
 interface TiledInput {
   readonly tileRows: number;
@@ -105,7 +106,7 @@ interface TiledInput {
 }
 
 /** The input as zero-padded channels-last rows covering every 8×8 window of the output's m×m tiles. */
-function tiledInput(
+export function tiledInput(
   context: WasmContext,
   conv: Omit<WinogradConvolution, 'weight' | 'strideN' | 'strideK' | 'flip'>,
   input: number,
@@ -118,21 +119,24 @@ function tiledInput(
   const rows = conv.batch * paddedHeight;
   const channelsLast = context.workspaces.get('winogradInput', rows * paddedWidth * conv.depth * 4);
   const rowsPerChunk = Math.max(1, Math.ceil(rows / Math.min(maximumChunks, context.pool.threads * 4)));
-  context.pool
-    .setInts([
-      input,
-      channelsLast,
-      conv.depth,
-      conv.height,
-      conv.inputWidth,
-      conv.padding[0],
-      conv.padding[1],
+  runWinogradInput(
+    context.pool,
+    {
+      source: input,
+      destination: channelsLast,
+      depth: conv.depth,
+      height: conv.height,
+      width: conv.inputWidth,
+      top: conv.padding[0],
+      left: conv.padding[1],
       paddedHeight,
       paddedWidth,
       rowsPerChunk,
       rows,
-    ])
-    .run('winogradInputTask', Math.ceil(rows / rowsPerChunk), rows * paddedWidth * conv.depth < serialElements);
+    },
+    Math.ceil(rows / rowsPerChunk),
+    rows * paddedWidth * conv.depth < serialElements,
+  );
   return { tileRows, tileColumns, paddedHeight, paddedWidth, channelsLast };
 }
 
@@ -145,21 +149,23 @@ export function runWinograd(context: WasmContext, conv: WinogradConvolution, inp
   // Runs of input channels, a few per thread: a chunk of one channel lasts under a microsecond, less than claiming it.
   const [weightScratch, weightStride] = context.threadScratch(65 * 16);
   const perChunk = Math.ceil(depth / (threads * 2));
-  pool
-    .setInts([
-      conv.weight,
-      u,
+  runWinogradWeights(
+    pool,
+    {
+      weight: conv.weight,
+      transformed: u,
       depth,
       width,
-      conv.strideN,
-      conv.strideK,
-      conv.flip ? 1 : 0,
-      weightScratch,
-      weightStride,
-      perChunk,
-      conv.kernel,
-    ])
-    .run('winogradWeightsTask', Math.ceil(depth / perChunk));
+      strideN: conv.strideN,
+      strideK: conv.strideK,
+      flip: conv.flip,
+      scratch: weightScratch,
+      scratchStride: weightStride,
+      channelsPerChunk: perChunk,
+      kernel: conv.kernel,
+    },
+    Math.ceil(depth / perChunk),
+  );
 
   const { tileRows, tileColumns, paddedHeight, paddedWidth, channelsLast } = tiledInput(context, conv, input);
 
@@ -177,8 +183,9 @@ export function runWinograd(context: WasmContext, conv: WinogradConvolution, inp
   while (chunks() > maximumChunks) perBlock *= 2;
   const shareWidth = width / shares;
   const [scratch, stride] = context.threadScratch(128 + 1024 + perBlock * (64 * (depth + shareWidth) * 4 + 128));
-  pool
-    .setInts([
+  runWinogradTask(
+    pool,
+    {
       depth,
       width,
       outHeight,
@@ -187,100 +194,18 @@ export function runWinograd(context: WasmContext, conv: WinogradConvolution, inp
       tileColumns,
       paddedHeight,
       paddedWidth,
-      channelsLast,
-      u,
+      input: channelsLast,
+      transformedWeights: u,
       bias,
       output,
       scratch,
-      stride,
-      perBlock,
+      scratchStride: stride,
+      tilesPerBlock: perBlock,
       shareWidth,
       shares,
       tiles,
-      tileSize(conv.kernel),
-    ])
-    .run('winogradTask', chunks());
-}
-
-/**
- * gradWeight[n, k] = Σ_b gradOutput[b, n] ⋆ input[b, k] for an r×r stride-1 convolution (NCHW, weight [N, K, r, r]),
- * as Winograd F(4×4, 5×5) or F(6×6, 3×3) transposed (assembly/winograd-weight-gradient.ts): the products summed over
- * tiles per point, then one pass adds the accumulators and brings each filter back to r×r taps.
- */
-export function runWinogradWeightGradient(
-  context: WasmContext,
-  conv: Omit<WinogradConvolution, 'weight' | 'strideN' | 'strideK' | 'flip'>,
-  input: number,
-  gradOutput: number,
-  gradWeight: number,
-): void {
-  const { batch, depth, width, outHeight, outWidth } = conv;
-  const pool = context.pool,
-    threads = pool.threads;
-  const { tileRows, tileColumns, paddedHeight, paddedWidth, channelsLast } = tiledInput(context, conv, input);
-  const pointBytes = depth * width * 4 + 64; // sPointBytes in assembly/winograd-weight-gradient.ts
-  const accumulatorBytes = 64 * pointBytes;
-  const tiles = batch * tileRows * tileColumns;
-  const tileBytes = (channels: number) => 64 * channels * 4 + 64; // tileBytes in assembly/winograd.ts
-  const transformedBytes = tiles * (tileBytes(depth) + tileBytes(width));
-  // Few tiles (small batches): transform them all into shared buffers, then split the 64 points between threads, so
-  // each product runs over every tile and no thread needs an accumulator of its own. Many tiles: blocks of 16 tiles
-  // per chunk, each thread summing into its own accumulator, as the shared buffers would no longer fit in cache.
-  const fewTiles = transformedBytes <= 512 * 1024;
-  const accumulatorCount = fewTiles ? 1 : threads;
-  const accumulators = context.workspaces.get('winogradGradients', accumulatorCount * accumulatorBytes);
-  const flags = context.workspaces.get('winogradFlags', threads * 64);
-  for (let thread = 0; thread < threads; thread++)
-    context.runtime.i32[(flags + thread * 64) / 4] = fewTiles && thread === 0 ? 1 : 0;
-  let perBlock = fewTiles ? Math.max(1, Math.ceil(tiles / (threads * 2))) : 16;
-  while (Math.ceil(tiles / perBlock) > maximumChunks) perBlock *= 2;
-  const transformed = fewTiles ? context.workspaces.get('winogradTransformed', transformedBytes) : 0;
-  const [scratch, stride] = context.threadScratch(128 + 1152 + (fewTiles ? 0 : perBlock * (tileBytes(depth) + tileBytes(width))));
-  const pointsPerChunk = Math.ceil(64 / (threads * 2));
-  pool.setInts([
-    depth,
-    width,
-    outHeight,
-    outWidth,
-    tileRows,
-    tileColumns,
-    paddedHeight,
-    paddedWidth,
-    channelsLast,
-    gradOutput,
-    accumulators,
-    accumulatorBytes,
-    flags,
-    scratch,
-    stride,
-    perBlock,
-    tiles,
-    transformed,
-    transformed + tiles * tileBytes(depth),
-    pointsPerChunk,
-    tileSize(conv.kernel),
-  ]);
-  if (fewTiles) {
-    pool.run('winogradGradientTransformTask', Math.ceil(tiles / perBlock));
-    pool.run('winogradGradientProductTask', Math.ceil(64 / pointsPerChunk));
-  } else {
-    pool.run('winogradGradientTask', Math.ceil(tiles / perBlock));
-  }
-  const [finishScratch, finishStride] = context.threadScratch(1024 + 640 + 400);
-  const perChunk = Math.ceil(width / (threads * 2));
-  pool
-    .setInts([
-      depth,
-      width,
-      accumulators,
-      accumulatorBytes,
-      flags,
-      accumulatorCount,
-      gradWeight,
-      finishScratch,
-      finishStride,
-      perChunk,
-      conv.kernel,
-    ])
-    .run('winogradGradientFinishTask', Math.ceil(width / perChunk));
+      tileSize: tileSize(conv.kernel),
+    },
+    chunks(),
+  );
 }

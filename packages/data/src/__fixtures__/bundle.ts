@@ -22,9 +22,6 @@ export async function bundleForNode(entry: string, outfile: string): Promise<str
     target: 'node20',
     alias,
     logLevel: 'error',
-    // backend-cpu's package.json marks only dist/index.js as having side effects; aliased to its source, esbuild would
-    // drop the registering `import '@lantern/backend-cpu'` as unused.
-    ignoreAnnotations: true,
     // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

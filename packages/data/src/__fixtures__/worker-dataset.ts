@@ -1,7 +1,9 @@
 // The script each test worker thread runs (bundled by bundle.ts): serves a synthetic dataset.
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { serveDataset } from '../node/threads.js';
 import { type SyntheticOptions, syntheticDataset } from './synthetic-dataset.js';
+
+await registerCpuBackend();
 
 serveDataset((info, workerData) => {
   const options = workerData as SyntheticOptions & { failFactory?: boolean };

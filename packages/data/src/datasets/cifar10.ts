@@ -34,19 +34,25 @@ export interface DatasetTransforms<ImageOutput, TargetOutput> {
  * CorruptDatasetError naming the file and the first problem found.
  */
 export function validateCifar10Batch(batch: CIFAR10Batch): void {
-  const { recordBytes, recordsPerBatch, batchBytes } = cifar10Format;
-  if (batch.bytes.length !== batchBytes) {
-    throw new CorruptDatasetError(
-      'CIFAR10',
-      batch.name,
-      `is ${batch.bytes.length} bytes, expected ${batchBytes} (${recordsPerBatch} records of ${recordBytes} bytes)`,
-    );
-  }
+  const { recordBytes, recordsPerBatch } = cifar10Format;
+  checkCifar10BatchLength(batch.name, batch.bytes.length);
   for (let record = 0; record < recordsPerBatch; record++) {
     const label = batch.bytes[record * recordBytes]!;
     if (label > 9) {
       throw new CorruptDatasetError('CIFAR10', batch.name, `record ${record} has label byte ${label}, expected 0..9`);
     }
+  }
+}
+
+/** A batch file must be exactly 30,730,000 bytes: checked on the file's size before its bytes are read. */
+export function checkCifar10BatchLength(name: string, length: number): void {
+  const { recordBytes, recordsPerBatch, batchBytes } = cifar10Format;
+  if (length !== batchBytes) {
+    throw new CorruptDatasetError(
+      'CIFAR10',
+      name,
+      `is ${length} bytes, expected ${batchBytes} (${recordsPerBatch} records of ${recordBytes} bytes)`,
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { arange } from '@lantern/tensor';
 import { describe, expect, it } from 'vitest';
 import { cifarBatch, idxImages, idxLabels } from '../__fixtures__/dataset-files.js';
@@ -6,6 +6,8 @@ import { TensorDataset } from '../dataset.js';
 import { CorruptDatasetError, DataLoaderError } from '../errors.js';
 import { CIFAR10Dataset } from './cifar10.js';
 import { FashionMNISTDataset } from './fashion-mnist.js';
+
+await registerCpuBackend();
 
 describe('CIFAR10Dataset (in memory, browser-safe)', () => {
   const bytes = cifarBatch(3);

@@ -33,17 +33,26 @@ export interface IdxFile {
 /** IDX magic numbers: two zero bytes, 0x08 (unsigned byte data), then the number of dimensions. */
 const idxMagic = { images: 0x00000803, labels: 0x00000801 } as const;
 
+/** The length of an IDX header: the magic number, then one uint32 per dim (3 for images, 1 for labels). */
+export function idxHeaderBytes(kind: 'images' | 'labels'): number {
+  return kind === 'images' ? 16 : 8;
+}
+
 /**
- * Parses an unsigned-byte IDX file (LeCun's MNIST format: big-endian magic, then one big-endian uint32 per dim, then
- * the data) and checks it holds what `kind` needs. Returns the dims and the data, without copying.
+ * Checks an IDX header (the file's first idxHeaderBytes(kind) bytes, or fewer when the file is shorter) against the
+ * file's length and what `kind` needs, and returns its dims. Run on a file's size before its bytes are read, so a
+ * header declaring more data than the file holds costs nothing.
  */
-export function parseIdx(file: IdxFile, kind: 'images' | 'labels'): { dims: number[]; data: Uint8Array } {
-  const { name, bytes } = file;
+export function parseIdxHeader(name: string, header: Uint8Array, kind: 'images' | 'labels', fileLength: number): number[] {
   const rank = kind === 'images' ? 3 : 1;
-  const header = 4 + 4 * rank;
-  if (bytes.length < header)
-    throw new CorruptDatasetError('FashionMNIST', name, `is ${bytes.length} bytes, shorter than its ${header}-byte IDX header`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = idxHeaderBytes(kind);
+  if (fileLength < headerLength || header.length < headerLength)
+    throw new CorruptDatasetError(
+      'FashionMNIST',
+      name,
+      `is ${fileLength} bytes, shorter than its ${headerLength}-byte IDX header`,
+    );
+  const view = new DataView(header.buffer, header.byteOffset, headerLength);
   const magic = view.getUint32(0);
   if (magic !== idxMagic[kind]) {
     throw new CorruptDatasetError(
@@ -53,18 +62,27 @@ export function parseIdx(file: IdxFile, kind: 'images' | 'labels'): { dims: numb
     );
   }
   const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
-  const expected = header + dims.reduce((product, dim) => product * dim, 1);
-  if (bytes.length !== expected) {
+  const expected = headerLength + dims.reduce((product, dim) => product * dim, 1);
+  if (fileLength !== expected) {
     throw new CorruptDatasetError(
       'FashionMNIST',
       name,
-      `is ${bytes.length} bytes, expected ${expected} for dims [${dims.join(', ')}]`,
+      `is ${fileLength} bytes, expected ${expected} for dims [${dims.join(', ')}]`,
     );
   }
   if (kind === 'images' && (dims[1] !== 28 || dims[2] !== 28)) {
     throw new CorruptDatasetError('FashionMNIST', name, `holds ${dims[1]}x${dims[2]} images, expected 28x28`);
   }
-  return { dims, data: bytes.subarray(header) };
+  return dims;
+}
+
+/**
+ * Parses an unsigned-byte IDX file (LeCun's MNIST format: big-endian magic, then one big-endian uint32 per dim, then
+ * the data) and checks it holds what `kind` needs. Returns the dims and the data, without copying.
+ */
+export function parseIdx(file: IdxFile, kind: 'images' | 'labels'): { dims: number[]; data: Uint8Array } {
+  const dims = parseIdxHeader(file.name, file.bytes, kind, file.bytes.length);
+  return { dims, data: file.bytes.subarray(idxHeaderBytes(kind)) };
 }
 
 /**

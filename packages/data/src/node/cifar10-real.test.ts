@@ -1,7 +1,7 @@
-import '@lantern/backend-cpu';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { Generator, type Tensor } from '@lantern/tensor';
 import { describe, expect, it } from 'vitest';
 import { realCifar10, requireRealCifar10 } from '../__fixtures__/real-cifar10.js';
@@ -10,6 +10,8 @@ import type { RawImage } from '../image.js';
 import { Compose, Normalize, ToTensor } from '../transforms/basic.js';
 import { RandomCrop, RandomHorizontalFlip } from '../transforms/random.js';
 import { CIFAR10 } from './cifar10.js';
+
+await registerCpuBackend();
 
 // The real CIFAR-10, from the folder LANTERN_CIFAR10_ROOT names (see __fixtures__/real-cifar10.ts): only this test
 // reads it; the package itself never needs it. Unset, these tests skip with the reason in their title, except under

@@ -1,7 +1,7 @@
-import '@lantern/backend-cpu';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForNode } from '../__fixtures__/bundle.js';
 import { writeCifarFolder } from '../__fixtures__/dataset-files.js';
@@ -11,6 +11,8 @@ import { DatasetNotFoundError } from '../errors.js';
 import { ToTensor } from '../transforms/basic.js';
 import { readCIFAR10Batches } from './cifar10.js';
 import { threadWorkers } from './threads.js';
+
+await registerCpuBackend();
 
 let workspace: string;
 let script: string;

@@ -1,9 +1,9 @@
-import '@lantern/backend-cpu';
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { create as tarCreate } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -19,6 +19,8 @@ import {
 import { ChecksumError, CorruptDatasetError, DatasetNotFoundError, DownloadError } from '../errors.js';
 import { ToTensor } from '../transforms/basic.js';
 import { CIFAR10 } from './cifar10.js';
+
+await registerCpuBackend();
 
 let workspace: string;
 let archive: { bytes: Buffer; md5: string };

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import {
   type CIFAR10Batch,
   CIFAR10Dataset,
+  checkCifar10BatchLength,
   cifar10Format,
   type DatasetTransforms,
   validateCifar10Batch,
@@ -11,7 +12,7 @@ import { CorruptDatasetError, DatasetNotFoundError } from '../errors.js';
 import type { RawImage } from '../image.js';
 import { type DownloadOptions, downloadFile, fileMd5 } from './download.js';
 import { extractTarGz } from './extract.js';
-import { exists, removeAbandoned, removeQuietly, replaceFolder, sizeOf, stagingFolder } from './files.js';
+import { entryAt, exists, removeAbandoned, removeQuietly, replaceFolder, sizeOf, stagingFolder } from './files.js';
 
 export const cifar10Download = {
   url: 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz',
@@ -123,8 +124,8 @@ export async function readCIFAR10Batches(
 ): Promise<CIFAR10Batch[]> {
   const folder = join(resolve(root), cifar10Format.folder);
   const files = options.train === false ? cifar10Format.testFiles : cifar10Format.trainFiles;
-  const sizes = await Promise.all(files.map((file) => sizeOf(join(folder, file))));
-  const missing = files.filter((_, i) => sizes[i] === null);
+  const entries = await Promise.all(files.map((file) => entryAt(join(folder, file))));
+  const missing = files.filter((_, i) => entries[i]!.kind === 'missing');
   if (missing.length > 0) {
     throw new DatasetNotFoundError(
       'CIFAR10',
@@ -133,6 +134,14 @@ export async function readCIFAR10Batches(
       `pass download: true, or extract the official binary archive (${cifar10Download.url}) into ${resolve(root)}`,
     );
   }
+  // Sizes are checked before anything is allocated: a huge file in a batch's place must not be read into memory.
+  const sizes = files.map((file, i) => {
+    const entry = entries[i]!;
+    if (entry.kind !== 'file')
+      throw new CorruptDatasetError('CIFAR10', join(folder, file), 'is not a file (a directory?): expected a batch file');
+    checkCifar10BatchLength(join(folder, file), entry.size);
+    return entry.size;
+  });
   return Promise.all(
     files.map(async (file, i) => {
       const bytes = new Uint8Array(options.shared ? new SharedArrayBuffer(sizes[i]!) : new ArrayBuffer(sizes[i]!));

@@ -1,7 +1,7 @@
-import '@lantern/backend-cpu';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   gzip,
@@ -16,6 +16,8 @@ import {
 import { ChecksumError, CorruptDatasetError, DatasetNotFoundError, DownloadError } from '../errors.js';
 import { ToTensor } from '../transforms/basic.js';
 import { FashionMNIST } from './fashion-mnist.js';
+
+await registerCpuBackend();
 
 // Small splits in the official IDX format: 30 training and 12 test images (the parser does not insist on 60k/10k).
 const files: Record<string, Buffer> = {

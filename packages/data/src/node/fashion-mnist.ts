@@ -1,12 +1,18 @@
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DatasetTransforms } from '../datasets/cifar10.js';
-import { FashionMNISTDataset, fashionMnistResources } from '../datasets/fashion-mnist.js';
-import { DatasetNotFoundError, DownloadError } from '../errors.js';
+import {
+  FashionMNISTDataset,
+  fashionMnistResources,
+  type IdxFile,
+  idxHeaderBytes,
+  parseIdxHeader,
+} from '../datasets/fashion-mnist.js';
+import { CorruptDatasetError, DatasetNotFoundError, DownloadError } from '../errors.js';
 import type { RawImage } from '../image.js';
 import { type DownloadOptions, downloadFile, fileMd5 } from './download.js';
 import { gunzipFile } from './extract.js';
-import { exists, removeAbandoned, sizeOf } from './files.js';
+import { entryAt, exists, removeAbandoned, sizeOf } from './files.js';
 
 /**
  * Where the four .gz files are fetched from, tried in order. The default is the Fashion-MNIST project's own
@@ -29,28 +35,53 @@ export interface FashionMNISTOptions<ImageOutput, TargetOutput> extends DatasetT
   progress?: DownloadOptions['progress'];
 }
 
-const idxHeaderBytes = { images: 16, labels: 8 } as const;
 const uncompressed = (file: string) => file.replace(/\.gz$/, '');
 const kindOf = (file: string) => (file.includes('images') ? 'images' : 'labels');
 
-/** Whether an extracted IDX file is complete: its size matches the dims in its own header. */
-async function isCompleteIdx(path: string, kind: 'images' | 'labels'): Promise<boolean> {
-  const size = await sizeOf(path);
-  if (size === null || size < idxHeaderBytes[kind]) return false;
+const maxIdxFileBytes = 2 ** 31 - 1;
+
+/** The first bytes of the file at `path` (fewer when it is shorter). */
+async function readHead(path: string, length: number): Promise<Uint8Array> {
   const handle = await open(path, 'r');
   try {
-    const header = new Uint8Array(idxHeaderBytes[kind]);
-    await handle.read(header, 0, header.length, 0);
-    return parseIdxHeaderOnly(header, kind, size);
+    const head = new Uint8Array(length);
+    const { bytesRead } = await handle.read(head, 0, length, 0);
+    return head.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
 }
 
-function parseIdxHeaderOnly(header: Uint8Array, kind: 'images' | 'labels', size: number): boolean {
-  const view = new DataView(header.buffer);
-  const dims = kind === 'images' ? [view.getUint32(4), view.getUint32(8), view.getUint32(12)] : [view.getUint32(4)];
-  return size === header.length + dims.reduce((product, dim) => product * dim, 1);
+/** Whether an extracted IDX file is complete: its size matches the dims in its own header. */
+async function isCompleteIdx(path: string, kind: 'images' | 'labels'): Promise<boolean> {
+  const size = await sizeOf(path);
+  if (size === null) return false;
+  try {
+    parseIdxHeader(path, await readHead(path, idxHeaderBytes(kind)), kind, size);
+    return true;
+  } catch (error) {
+    if (error instanceof CorruptDatasetError) return false;
+    throw error;
+  }
+}
+
+/**
+ * Reads one IDX file whole, after checking its header against its size: a file whose header declares more (or
+ * less) data than it holds, or something else in its place, is a CorruptDatasetError before anything is allocated.
+ */
+async function readIdxFile(path: string, kind: 'images' | 'labels'): Promise<IdxFile> {
+  const entry = await entryAt(path);
+  if (entry.kind !== 'file')
+    throw new CorruptDatasetError('FashionMNIST', path, 'is not a file (a directory?): expected an IDX file');
+  parseIdxHeader(path, await readHead(path, idxHeaderBytes(kind)), kind, entry.size);
+  // readFile refuses files over 2 GiB with a RangeError; no Fashion-MNIST split comes near (47 MB).
+  if (entry.size > maxIdxFileBytes)
+    throw new CorruptDatasetError(
+      'FashionMNIST',
+      path,
+      `is ${entry.size} bytes, more than an IDX file read whole may hold (2 GiB)`,
+    );
+  return { name: path, bytes: await readFile(path) };
 }
 
 /**
@@ -115,7 +146,7 @@ export async function FashionMNIST<ImageOutput = RawImage, TargetOutput = number
   const prefix = options.train === false ? 't10k' : 'train';
   const files = [`${prefix}-images-idx3-ubyte`, `${prefix}-labels-idx1-ubyte`];
   const missing: string[] = [];
-  for (const file of files) if ((await sizeOf(join(folder, file))) === null) missing.push(file);
+  for (const file of files) if ((await entryAt(join(folder, file))).kind === 'missing') missing.push(file);
   if (missing.length > 0) {
     throw new DatasetNotFoundError(
       'FashionMNIST',
@@ -124,8 +155,7 @@ export async function FashionMNIST<ImageOutput = RawImage, TargetOutput = number
       'pass download: true, or put the decompressed official IDX files there',
     );
   }
-  const [images, labels] = await Promise.all(
-    files.map(async (file) => ({ name: join(folder, file), bytes: await readFile(join(folder, file)) })),
-  );
-  return new FashionMNISTDataset(images!, labels!, options);
+  const images = await readIdxFile(join(folder, files[0]!), 'images');
+  const labels = await readIdxFile(join(folder, files[1]!), 'labels');
+  return new FashionMNISTDataset(images, labels, options);
 }

@@ -2,13 +2,34 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export async function sizeOf(path: string): Promise<number | null> {
+/** What a dataset path holds: a file and its size, nothing, or something else (a directory, a device). */
+export type PathEntry = { kind: 'file'; size: number } | { kind: 'missing' } | { kind: 'not-a-file' };
+
+/**
+ * What is at `path`. Only ENOENT counts as missing: any other failure (permission denied, a file where a folder
+ * should be) is thrown as Node's own error, which names the path, so an unreadable dataset is never reported as a
+ * missing one (whose fix, downloading it again, would not help).
+ */
+export async function entryAt(path: string): Promise<PathEntry> {
   try {
     const info = await stat(path);
-    return info.isFile() ? info.size : null;
-  } catch {
-    return null;
+    return info.isFile() ? { kind: 'file', size: info.size } : { kind: 'not-a-file' };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    throw error;
   }
+}
+
+/** The size of the file at `path`; null when nothing or something other than a file is there (see entryAt). */
+export async function sizeOf(path: string): Promise<number | null> {
+  const entry = await entryAt(path);
+  return entry.kind === 'file' ? entry.size : null;
+}
+
+/** An error from the file system (it carries the failed call and an errno code), as opposed to damaged data. */
+export function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
+  const { code, syscall } = (error ?? {}) as NodeJS.ErrnoException;
+  return error instanceof Error && typeof syscall === 'string' && typeof code === 'string' && code.startsWith('E');
 }
 
 export async function exists(path: string): Promise<boolean> {

@@ -1,7 +1,7 @@
-import '@lantern/backend-cpu';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { Generator, type Tensor } from '@lantern/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForNode } from '../__fixtures__/bundle.js';
@@ -10,6 +10,8 @@ import { DataLoader } from '../dataloader.js';
 import { DataLoaderError, WorkerError } from '../errors.js';
 import { drawSeed } from '../sampler.js';
 import { serveDataset, threadWorkers } from './threads.js';
+
+await registerCpuBackend();
 
 let workspace: string;
 let script: string;

@@ -63,7 +63,8 @@ export function threadWorkers(script: string | URL, options: ThreadWorkersOption
  * cross back as transferred buffers and are rebuilt on the main thread's active backend.
  * @example
  * // cifar-worker.js
- * import '@lantern/backend-cpu';
+ * import { registerCpuBackend } from '@lantern/backend-cpu';
+ * await registerCpuBackend();
  * serveDataset(({ seed }) => CIFAR10({ root: './data', transform: Compose([RandomCrop(32, { padding: 4, generator: new Generator().manualSeed(seed) }), ToTensor()]) }));
  */
 export function serveDataset<Sample>(

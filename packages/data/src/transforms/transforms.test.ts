@@ -1,4 +1,4 @@
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { Generator, type Tensor, tensor } from '@lantern/tensor';
 import { describe, expect, it } from 'vitest';
 import reference from '../__fixtures__/pytorch-reference.json';
@@ -6,6 +6,8 @@ import { TransformError } from '../errors.js';
 import { RawImage } from '../image.js';
 import { Compose, Lambda, Normalize, ToTensor } from './basic.js';
 import { type PaddingMode, RandomCrop, RandomHorizontalFlip } from './random.js';
+
+await registerCpuBackend();
 
 const fixture = reference.transforms;
 const [height, width, channels] = fixture.shape as [number, number, number];

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { zeros } from '@lantern/tensor';
+import { describe, expect, it } from 'vitest';
 import { type SchedulerCase, type SchedulerSpec, schedulerFixture } from '../__fixtures__/fixtures.js';
 import {
   Adagrad,
@@ -13,6 +13,8 @@ import {
   stateDictFromJson,
   stateDictToJson,
 } from '../index.js';
+
+await registerCpuBackend();
 
 type AnyScheduler = lrScheduler.LRScheduler | lrScheduler.ReduceLROnPlateau | lrScheduler.SequentialLR;
 

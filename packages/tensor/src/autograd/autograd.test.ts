@@ -1,6 +1,8 @@
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
 import { AutogradError, enableGrad, noGrad, ones, tensor } from '../index.js';
+
+await registerCpuBackend();
 
 describe('autograd semantics follow PyTorch', () => {
   it('accumulates .grad across backward calls until zeroed', () => {

@@ -3,6 +3,7 @@ import { getFastKernel } from '../engine.js';
 import { formatShape, ShapeError } from '../errors.js';
 import type { Conv2dAttributes } from '../fast-kernels.js';
 import type { Tensor } from '../tensor.js';
+import { observeOp, observingOps } from '../trace.js';
 import { cat, pad, stack } from './combine.js';
 import { commonBackend, emptyTensor } from './dispatch.js';
 import { slice } from './movement.js';
@@ -105,6 +106,7 @@ function conv2dByFastKernels(
  * conv2d(randn([1, 3, 32, 32]), randn([32, 3, 5, 5]), null, { padding: 2 }).shape // [1, 32, 32, 32]
  */
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+  if (observingOps) return observeOp('conv2d', conv2d, [input, weight, bias, options]);
   commonBackend('conv2d', bias ? [input, weight, bias] : [input, weight]);
   if (input.ndim !== 4 || weight.ndim !== 4) {
     throw new ShapeError(

@@ -1,4 +1,4 @@
-import { createCpuBackend } from '@lantern/backend-cpu';
+import { createCpuBackend, registerCpuBackend } from '@lantern/backend-cpu';
 import { describe, expect, it } from 'vitest';
 import {
   arange,
@@ -18,6 +18,8 @@ import {
   tensor,
   zeros,
 } from '../index.js';
+
+await registerCpuBackend();
 
 describe('data entering a backend is checked first', () => {
   it('fromArray takes exactly one value per element', () => {

@@ -4,6 +4,7 @@ import { assertDType, type DType, isFloating, promoteTypes, promoteWithScalar } 
 import { type BinaryOp, boolResultOps, type UnaryOp } from '../kernel-names.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { observeOp, observingOps } from '../trace.js';
 import { type Operand, operandToTensor, sumToShape } from './broadcast.js';
 import { commonBackend, emptyTensor } from './dispatch.js';
 
@@ -74,6 +75,7 @@ export function binary(op: BinaryOp, left: Operand, right: Operand): Tensor {
 
 /** Converts to another dtype; differentiable between floating types. An unknown dtype is a DTypeError naming it. */
 export function cast(input: Tensor, dtype: DType): Tensor {
+  if (observingOps) return observeOp('cast', cast, [input, dtype]);
   if (input.dtype === dtype) {
     input.assertNotDisposed('cast');
     return input;

@@ -3,6 +3,7 @@ import { promoteTypes } from '../dtype.js';
 import { formatShape, ShapeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { observeOp, observingOps } from '../trace.js';
 import { commonBackend, emptyTensor } from './dispatch.js';
 
 /** True for a [B, R, C] view laid out column-major in its last two dims, as `weight.t()` is. */
@@ -49,6 +50,7 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
  * tensor([[1, 2], [3, 4]]).float().matmul(tensor([1, 1]).float()) // tensor([3., 7.])
  */
 export function matmul(left: Tensor, right: Tensor): Tensor {
+  if (observingOps) return observeOp('matmul', matmul, [left, right]);
   if (left.ndim === 0 || right.ndim === 0) {
     throw new ShapeError(
       `matmul: both arguments need at least 1 dimension, got ${formatShape(left.shape)} and ${formatShape(right.shape)}`,
@@ -76,6 +78,7 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
 
 /** torch.nn.functional.linear: input @ weight.T + bias, weight [out, in]. */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (observingOps) return observeOp('linear', linear, [input, weight, bias]);
   commonBackend('linear', bias ? [input, weight, bias] : [input, weight]);
   if (input.shape[input.ndim - 1] !== weight.shape[1]) {
     throw new ShapeError(

@@ -1,6 +1,8 @@
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
 import { arange, DisposedError, noGrad, ShapeError, Tensor, tensor } from '../index.js';
+
+await registerCpuBackend();
 
 describe('view (PyTorch’s view)', () => {
   it('takes a shape as arguments or as one array, and shares storage', () => {

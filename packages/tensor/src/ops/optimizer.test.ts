@@ -1,4 +1,4 @@
-import { createCpuBackend } from '@lantern/backend-cpu';
+import { createCpuBackend, registerCpuBackend } from '@lantern/backend-cpu';
 import { describe, expect, it } from 'vitest';
 import {
   type AdamUpdateOptions,
@@ -19,6 +19,8 @@ import {
   tidy,
   zeros,
 } from '../index.js';
+
+await registerCpuBackend();
 
 // Two registrations of the cpu backend: one whose fused kernels count their calls, one without any (the composition).
 const fused = 'cpu-optimizer-fused',

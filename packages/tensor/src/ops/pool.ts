@@ -1,8 +1,9 @@
 import { record } from '../autograd/node.js';
 import { getFastKernel } from '../engine.js';
-import { formatShape, ShapeError } from '../errors.js';
-import type { Pool2dAttributes } from '../fast-kernels.js';
+import { formatShape, InvalidArgumentError, ShapeError } from '../errors.js';
+import type { AvgPool2dAttributes, Pool2dAttributes } from '../fast-kernels.js';
 import type { Tensor } from '../tensor.js';
+import { observeOp, observingOps } from '../trace.js';
 import { pad, stack } from './combine.js';
 import { kernelWindows, type Pair, toPair } from './conv.js';
 import { fromArray } from './creation.js';
@@ -62,6 +63,7 @@ export interface MaxPoolResult {
  * maxPool2d(x, 2).values // halves H and W
  */
 export function maxPool2d(input: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): MaxPoolResult {
+  if (observingOps) return observeOp('maxPool2d', maxPool2d, [input, kernelSize, options]);
   const geometry = poolGeometry('maxPool2d', input, kernelSize, options);
   const fast = getFastKernel(input.backend, 'maxPool2d');
   const fastBackward = getFastKernel(input.backend, 'maxPool2dBackward');
@@ -115,8 +117,35 @@ export interface AvgPool2dOptions extends Omit<Pool2dOptions, 'dilation'> {
 
 /** Average pooling with torch.nn.functional.avg_pool2d's divisor rules (countIncludePad, ceil mode, override). */
 export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOptions = {}): Tensor {
+  if (observingOps) return observeOp('avgPool2d', avgPool2d, [input, kernelSize, options]);
   const geometry = poolGeometry('avgPool2d', input, kernelSize, options);
   const { kernel, stride, padding, outputSize, extra, h, w } = geometry;
+  const override = options.divisorOverride ?? null;
+  if (override !== null && (!Number.isInteger(override) || override === 0)) {
+    throw new InvalidArgumentError(`avgPool2d: divisorOverride must be a non-zero integer, got ${override}`);
+  }
+  const attributes: AvgPool2dAttributes = {
+    kernelSize: kernel,
+    stride,
+    padding,
+    countIncludePad: options.countIncludePad ?? true,
+    divisorOverride: override,
+  };
+  const fast = getFastKernel(input.backend, 'avgPool2d');
+  const fastBackward = getFastKernel(input.backend, 'avgPool2dBackward');
+  if (fast && fastBackward) {
+    const x = input.contiguous();
+    const [n, c] = x.shape as [number, number];
+    const output = emptyTensor([n, c, ...outputSize], x.dtype, x.backend);
+    fast(x.kernelView('avgPool2d', x.backend), output.kernelView('avgPool2d', x.backend), attributes);
+    record('avgPool2d', output, [x], (g) => {
+      const gradInput = emptyTensor(x.shape, x.dtype, x.backend);
+      const op = 'avgPool2dBackward';
+      fastBackward(g.contiguous().kernelView(op, x.backend), gradInput.kernelView(op, x.backend), attributes);
+      return [gradInput];
+    });
+    return output;
+  }
   const padded = pad(input, [padding[1], padding[1] + extra[1]!, padding[0], padding[0] + extra[0]!]);
   const sums = stack(kernelWindows(padded, kernel, stride, [1, 1], outputSize), 2).sum(2);
   const divisors = new Float64Array(outputSize[0] * outputSize[1]);
@@ -140,6 +169,7 @@ export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOpt
 
 /** Adaptive average pooling to `outputSize`, with PyTorch's window bounds floor(i*H/OH) .. ceil((i+1)*H/OH). */
 export function adaptiveAvgPool2d(input: Tensor, outputSize: Pair): Tensor {
+  if (observingOps) return observeOp('adaptiveAvgPool2d', adaptiveAvgPool2d, [input, outputSize]);
   if (input.ndim !== 4) throw new ShapeError(`adaptiveAvgPool2d: expected a 4-D input, got ${formatShape(input.shape)}`);
   const [oh, ow] = toPair(outputSize);
   const [, , h, w] = input.shape as [number, number, number, number];

@@ -2,6 +2,7 @@ import { record } from '../autograd/node.js';
 import { type DType, promoteTypes, promoteWithScalar } from '../dtype.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { observeOp, observingOps } from '../trace.js';
 import { type Operand, operandToTensor, sumToShape } from './broadcast.js';
 import { commonBackend, emptyTensor } from './dispatch.js';
 
@@ -11,6 +12,7 @@ import { commonBackend, emptyTensor } from './dispatch.js';
  * where(x.gt(0), x, x.mul(0.01)) // leaky relu
  */
 export function where(condition: Tensor, left: Operand, right: Operand): Tensor {
+  if (observingOps) return observeOp('where', where, [condition, left, right]);
   const like = (left instanceof Tensor ? left : right instanceof Tensor ? right : condition) as Tensor;
   let dtype: DType;
   if (left instanceof Tensor && right instanceof Tensor) dtype = promoteTypes(left.dtype, right.dtype);

@@ -1,6 +1,8 @@
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { describe, expect, it } from 'vitest';
-import '@lantern/backend-cpu';
 import { Tensor, tensor } from '../index.js';
+
+await registerCpuBackend();
 
 // Every method Tensor had when its methods lived in the class body; the split into families must keep them all.
 const publicMethods = (

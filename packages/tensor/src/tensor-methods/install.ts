@@ -1,4 +1,5 @@
 import { Tensor } from '../tensor.js';
+import { markObservableMethods } from '../trace.js';
 import { conversionMethods } from './conversion.js';
 import { elementwiseMethods } from './elementwise.js';
 import { inPlaceMethods } from './in-place.js';
@@ -26,4 +27,5 @@ export function installTensorMethods(): void {
   for (const [name, method] of Object.entries(tensorMethods)) {
     Object.defineProperty(Tensor.prototype, name, { value: method, writable: true, configurable: true, enumerable: false });
   }
+  markObservableMethods(Object.keys(tensorMethods));
 }

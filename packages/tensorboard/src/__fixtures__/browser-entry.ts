@@ -1,8 +1,10 @@
 // Runs in Chromium (src/browser.test.ts): the browser-safe entry with a Lantern tensor on the cpu backend, in a page
 // whose Content-Security-Policy forbids eval. Returns each event file, base64-encoded, for the test to decode.
-import '@lantern/backend-cpu';
+import { registerCpuBackend } from '@lantern/backend-cpu';
 import { manualSeed, randn } from '@lantern/tensor';
 import { memorySink, SummaryWriter } from '@lantern/tensorboard';
+
+await registerCpuBackend();
 
 const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 

@@ -1,8 +1,17 @@
 // Bundled by esbuild for the browser. In a page it starts itself as a module Web Worker (a page's main thread may not
 // block in Atomics.wait, so the wasm backend's threads only run inside a worker) and publishes the worker's result
 // as window.__result; inside the worker it trains the course CNN on wasm with 2 threads and posts the result back.
-import { getThreads, setThreads, threadingUnavailableReason, threadStats, threadsReady } from '@lantern/backend-wasm';
+import {
+  getThreads,
+  registerWasmBackend,
+  setThreads,
+  threadingUnavailableReason,
+  threadStats,
+  threadsReady,
+} from '@lantern/backend-wasm';
 import { trainCourseCnn } from './course-training.mjs';
+
+await registerWasmBackend();
 
 async function trainInWorker() {
   setThreads(2);

@@ -1,5 +1,5 @@
 // CommonJS: require() every entry point of every installed @lantern package (Node 22's require(esm)), one at a time,
-// then use two of them together. Prints one JSON line: per specifier, what it exported or how it failed.
+// then start two backends through it. Prints one JSON line: per specifier, what it exported or how it failed.
 const { readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
@@ -33,10 +33,23 @@ for (const specifier of specifiers) {
   }
 }
 
-let sum = null;
-if (results['@lantern/tensor']?.loaded && results['@lantern/backend-cpu']?.loaded) {
+// Backends start only when asked to: register cpu, then wasm (whose entry has no top-level await, so require() loads
+// it), and compute on each.
+async function computeOnBackends() {
+  const sums = { cpu: null, wasm: null };
+  if (!results['@lantern/tensor']?.loaded) return sums;
   const { setBackend, tensor } = require('@lantern/tensor');
-  setBackend('cpu');
-  sum = tensor([1, 2, 3]).sum().item();
+  if (results['@lantern/backend-cpu']?.loaded) {
+    await require('@lantern/backend-cpu').registerCpuBackend();
+    setBackend('cpu');
+    sums.cpu = tensor([1, 2, 3]).sum().item();
+  }
+  if (results['@lantern/backend-wasm']?.loaded) {
+    await require('@lantern/backend-wasm').registerWasmBackend({ threads: 1 });
+    setBackend('wasm');
+    sums.wasm = tensor([1, 2, 3]).float().sum().item();
+  }
+  return sums;
 }
-console.log(JSON.stringify({ node: process.version, results, sum }));
+
+computeOnBackends().then((sums) => console.log(JSON.stringify({ node: process.version, results, sums })));

@@ -1,7 +1,17 @@
 // Node ESM: the course CNN on the cpu backend, then on the wasm backend with 2 threads; prints one JSON line.
-import '@lantern/backend-cpu';
-import { getThreads, setThreads, threadingUnavailableReason, threadStats, threadsReady } from '@lantern/backend-wasm';
+import { registerCpuBackend } from '@lantern/backend-cpu';
+import {
+  getThreads,
+  registerWasmBackend,
+  setThreads,
+  threadingUnavailableReason,
+  threadStats,
+  threadsReady,
+} from '@lantern/backend-wasm';
 import { trainCourseCnn } from './course-training.mjs';
+
+await registerCpuBackend();
+await registerWasmBackend();
 
 const cpu = await trainCourseCnn('cpu');
 setThreads(2);

@@ -1,0 +1,117 @@
+import { type ArgumentDeclaration, type TaskSignature, threadScratch } from './declaration.js';
+
+// The Winograd kernels' tasks (assembly/winograd.ts, winograd-weight-gradient.ts). K is the product's input channels
+// (depth), N its output channels (width); tiles are m×m output tiles over 8×8 windows of the channels-last input.
+
+/** The tiling of the output and of the channels-last input, shared by the forward and the weight-gradient tasks. */
+const tiling: readonly ArgumentDeclaration[] = [
+  ['depth', 'int', 'K'],
+  ['width', 'int', 'N'],
+  ['outHeight', 'int', 'OH'],
+  ['outWidth', 'int', 'OW'],
+  ['tileRows', 'int', 'tile rows per image'],
+  ['tileColumns', 'int', 'tile columns per image'],
+  ['paddedHeight', 'int', 'PH, rows of the channels-last input per image'],
+  ['paddedWidth', 'int', 'PW, columns of the channels-last input'],
+  ['input', 'address', 'the channels-last input [B, PH, PW, K] (winogradInputTask)'],
+];
+
+export const winogradWeights: TaskSignature = {
+  name: 'WinogradWeights',
+  module: 'winograd',
+  tasks: ['winogradWeightsTask'],
+  description: 'Weights [.., r, r] → U[p][k][n] = (G·g·Gᵀ)[p]; one chunk = a run of k, lanes four consecutive n.',
+  arguments: [
+    ['weight', 'address', 'the filter for (n, k) starts at weight + n·strideN + k·strideK floats'],
+    ['transformed', 'address', 'U, 64 points of [K, N] (uPointBytes apart)'],
+    ['depth', 'int', 'K'],
+    ['width', 'int', 'N'],
+    ['strideN', 'int', 'floats from the filter of n to that of n + 1'],
+    ['strideK', 'int', 'floats from the filter of k to that of k + 1'],
+    ['flip', 'flag', 'read the taps mirrored (the input gradient)'],
+    ...threadScratch,
+    ['channelsPerChunk', 'int', 'k per chunk'],
+    ['kernel', 'int', 'r, the kernel size (3 or 5)'],
+  ],
+};
+
+export const winogradInput: TaskSignature = {
+  name: 'WinogradInput',
+  module: 'winograd',
+  tasks: ['winogradInputTask'],
+  description: 'NCHW [B, K, H, W] → zero-padded channels-last [B, PH, PW, K]; one chunk = a run of padded rows.',
+  arguments: [
+    ['source', 'address', '[B, K, H, W]'],
+    ['destination', 'address', '[B, PH, PW, K]'],
+    ['depth', 'int', 'K'],
+    ['height', 'int', 'H'],
+    ['width', 'int', 'W'],
+    ['top', 'int', 'source row y lands on padded row y + top'],
+    ['left', 'int', 'source column x lands on padded column x + left'],
+    ['paddedHeight', 'int', 'PH'],
+    ['paddedWidth', 'int', 'PW'],
+    ['rowsPerChunk', 'int', 'padded rows per chunk'],
+    ['rows', 'int', 'B · PH, the padded rows in all'],
+  ],
+};
+
+export const winograd: TaskSignature = {
+  name: 'Winograd',
+  module: 'winograd',
+  tasks: ['winogradTask'],
+  description:
+    'Winograd convolution; one chunk = (block of tiles, share of the N output channels): input transform, one GEMM per point, output transform.',
+  arguments: [
+    ...tiling,
+    ['transformedWeights', 'address', 'U (winogradWeightsTask)'],
+    ['bias', 'address', '[N], or 0 for none'],
+    ['output', 'address', '[B, N, OH, OW]'],
+    ...threadScratch,
+    ['tilesPerBlock', 'int', 'tiles per chunk'],
+    ['shareWidth', 'int', 'output channels per share (a multiple of 8)'],
+    ['shares', 'int', 'shares the output channels are split into'],
+    ['tiles', 'int', 'tiles in all (over images, tile rows and tile columns)'],
+    ['tileSize', 'int', 'm: 4 for 5×5 kernels, 6 for 3×3'],
+  ],
+};
+
+export const winogradGradientTiles: TaskSignature = {
+  name: 'WinogradGradientTiles',
+  module: 'winograd-weight-gradient',
+  tasks: ['winogradGradientTask', 'winogradGradientTransformTask', 'winogradGradientProductTask'],
+  description:
+    'Weight gradient as Winograd transposed, S[p] = Σ_tiles Yᵀ·V: per block of tiles into per-thread accumulators (many tiles), or a transform pass then a product pass over runs of points (few tiles).',
+  arguments: [
+    ...tiling,
+    ['gradOutput', 'address', 'the output gradient [B, N, OH, OW]'],
+    ['accumulators', 'address', 'S, one accumulator per thread (many tiles) or one (few tiles)'],
+    ['accumulatorBytes', 'address', 'bytes from one accumulator to the next'],
+    ['flags', 'address', 'one i32 per thread, 64 bytes apart: whether its accumulator holds a sum'],
+    ...threadScratch,
+    ['tilesPerBlock', 'int', 'tiles per chunk'],
+    ['tiles', 'int', 'tiles in all'],
+    ['transformedInput', 'address', 'V of every tile (few tiles), shared'],
+    ['transformedGradient', 'address', 'Y of every tile (few tiles), shared'],
+    ['pointsPerChunk', 'int', 'points per chunk of the product pass'],
+    ['tileSize', 'int', 'm: 4 for 5×5 kernels, 6 for 3×3'],
+  ],
+};
+
+export const winogradGradientFinish: TaskSignature = {
+  name: 'WinogradGradientFinish',
+  module: 'winograd-weight-gradient',
+  tasks: ['winogradGradientFinishTask'],
+  description: 'Adds the accumulators in use and writes dW[n, k] = Gᵀ·S·G; one chunk = a run of n.',
+  arguments: [
+    ['depth', 'int', 'K'],
+    ['width', 'int', 'N'],
+    ['accumulators', 'address', 'S'],
+    ['accumulatorBytes', 'address', 'bytes from one accumulator to the next'],
+    ['flags', 'address', 'one i32 per thread, 64 bytes apart: whether its accumulator holds a sum'],
+    ['accumulatorCount', 'int', 'accumulators in use (1: read in place)'],
+    ['gradWeight', 'address', '[N, K, r, r]'],
+    ...threadScratch,
+    ['widthPerChunk', 'int', 'n per chunk'],
+    ['kernel', 'int', 'r, the kernel size (3 or 5)'],
+  ],
+};
