@@ -1,11 +1,11 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mutations } from '@lantern/conformance/byte-mutations';
 import { decodeSafetensors } from '@lantern/nn';
 import type { Tensor } from '@lantern/tensor';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mutations } from '@lantern/conformance/byte-mutations';
 import { progress, trainedPair, useCpuBackend } from './__fixtures__/checkpoint-support.js';
 import { readCheckpoint, restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { decodeCheckpointFile, encodeCheckpointFile } from './checkpoint-file.js';

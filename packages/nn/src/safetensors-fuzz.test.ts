@@ -1,7 +1,7 @@
 import { registerCpuBackend } from '@lantern/backend-cpu';
+import { type Mutation, mutations } from '@lantern/conformance/byte-mutations';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Mutation, mutations } from '@lantern/conformance/byte-mutations';
 import { decodeSafetensors, readSafetensorsHeader, SafetensorsError } from './index.js';
 
 await registerCpuBackend();

@@ -1,7 +1,7 @@
 import { registerCpuBackend } from '@lantern/backend-cpu';
+import { type Mutation, mutations } from '@lantern/conformance/byte-mutations';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Mutation, mutations } from '@lantern/conformance/byte-mutations';
 import { cifarBatch, idxImages, idxLabels } from '../__fixtures__/dataset-files.js';
 import { CorruptDatasetError } from '../errors.js';
 import { CIFAR10Dataset, cifar10Format } from './cifar10.js';

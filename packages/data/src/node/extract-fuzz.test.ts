@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { type Mutation, mutations } from '@lantern/conformance/byte-mutations';
 import fc from 'fast-check';
 import { create as tarCreate } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Mutation, mutations } from '@lantern/conformance/byte-mutations';
 import { CorruptDatasetError } from '../errors.js';
 import { extractTarGz, gunzipFile } from './extract.js';
 
