@@ -11,8 +11,9 @@ import { train } from './train.js';
 // A long run in miniature: 20 epochs of 64 images in batches of 16, with momentum and reshuffling, on each backend.
 // Whatever a step creates must be gone by the next: the storages still referenced are the same at the end of every
 // epoch after the first (the first creates the momentum buffers), and within epochs never more than that plus the
-// batches being prepared; a tensor kept per step would add 76 by the last epoch. Resident memory, which also sees
-// what is not a tensor (histories, buffers, worker memory), must stay within a few MB of where epoch 2 left it.
+// batches being prepared; a tensor kept per step would add 76 by the last epoch. The memory the process holds for
+// data, which also sees what is not a tensor (histories, buffers), must stay within a few MB of where epoch 2 left
+// it, and resident memory within a looser bound.
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
@@ -21,8 +22,17 @@ const workspace = syntheticWorkspace(['test']);
 /** Epochs per backend: WebGPU in CI runs on lavapipe, a software Vulkan at about 10 s an epoch here, so it runs fewer. */
 const epochsOf = { cpu: 20, wasm: 20, webgpu: 6 } as const;
 const stepsPerEpoch = 4;
-/** Resident memory may move by this much from epoch 2 to the last (allocator and JIT noise; measured: under 2 MB). */
-const rssToleranceMegabytes = 12;
+/**
+ * What the process holds for data (the JS heap after a full collection, plus array buffers and other external
+ * memory) may move by this much from epoch 2 to the last: allocator and JIT noise (measured: under 1 MB).
+ */
+const heldToleranceMegabytes = 12;
+/**
+ * Resident memory is bounded more loosely: under a loaded CI machine V8 and malloc keep pages they no longer use
+ * (measured on Node 24 inside the full parallel suite: up to 56 MB while the heap stayed flat; alone, 3 MB). The
+ * storage counts above catch a leaked tensor exactly; this bound catches memory growing outside tensors.
+ */
+const residentBoundMegabytes = 96;
 
 /**
  * Counts a backend's storages two ways: `reachable`, those still referenced (after a full garbage collection), which a
@@ -70,6 +80,8 @@ interface Measurements {
   undisposed: number[][];
   /** Resident set size in MB after each epoch, garbage collected first. */
   residentMegabytes: number[];
+  /** Heap used plus external memory (array buffers included) in MB after each epoch, garbage collected first. */
+  heldMegabytes: number[];
 }
 
 /** A reporter that records memory after every step and epoch, and prints nothing. */
@@ -93,7 +105,9 @@ function measuringReporter(counter: ReturnType<typeof countStorages>, measuremen
     },
     epoch: () => {
       measurements.atEpochEnd.push(counter.reachable());
-      measurements.residentMegabytes.push(process.memoryUsage.rss() / 2 ** 20);
+      const usage = process.memoryUsage();
+      measurements.residentMegabytes.push(usage.rss / 2 ** 20);
+      measurements.heldMegabytes.push((usage.heapUsed + usage.external) / 2 ** 20);
     },
   };
 }
@@ -132,13 +146,19 @@ describe(`up to 20 epochs of ${stepsPerEpoch} steps: memory is flat after the fi
       ]),
     );
     const counter = countStorages(getBackend(name));
-    const measurements: Measurements = { reachable: [], atEpochEnd: [], undisposed: [], residentMegabytes: [] };
+    const measurements: Measurements = {
+      reachable: [],
+      atEpochEnd: [],
+      undisposed: [],
+      residentMegabytes: [],
+      heldMegabytes: [],
+    };
     try {
       await train(options, measuringReporter(counter, measurements));
     } finally {
       counter.restore();
     }
-    const { reachable, atEpochEnd, undisposed, residentMegabytes } = measurements;
+    const { reachable, atEpochEnd, undisposed, residentMegabytes, heldMegabytes } = measurements;
     expect(reachable.slice(1).map((steps) => steps.length)).toEqual(Array(epochs).fill(stepsPerEpoch));
     // Between epochs training holds its weights, gradients and momentum buffers and nothing else: the same at the
     // end of every epoch after the first. During an epoch, at most the two batches the loader prepares ahead (each
@@ -148,11 +168,14 @@ describe(`up to 20 epochs of ${stepsPerEpoch} steps: memory is flat after the fi
     for (let epoch = 2; epoch <= epochs; epoch++)
       for (const count of reachable[epoch]!) expect(count, `epoch ${epoch}`).toBeLessThanOrEqual(atEpochEnd[1]! + inFlight);
     const growth = residentMegabytes.at(-1)! - residentMegabytes[1]!;
+    const heldGrowth = heldMegabytes.at(-1)! - heldMegabytes[1]!;
     figures.push(
-      `  ${name}, ${epochs} epochs: ${growth.toFixed(1)} MB resident (${residentMegabytes[1]!.toFixed(0)} → ` +
+      `  ${name}, ${epochs} epochs: ${heldGrowth.toFixed(1)} MB held (heap + external), ` +
+        `${growth.toFixed(1)} MB resident (${residentMegabytes[1]!.toFixed(0)} → ` +
         `${residentMegabytes.at(-1)!.toFixed(0)} MB); storages: ${atEpochEnd[1]} reachable at every epoch's end, ` +
         `${reachable[epochs]!.join(', ')} at steps 1–4 of epoch ${epochs}, of which not yet freed ${undisposed[epochs]!.join(', ')}`,
     );
-    expect(growth).toBeLessThan(rssToleranceMegabytes);
+    expect(heldGrowth).toBeLessThan(heldToleranceMegabytes);
+    expect(growth).toBeLessThan(residentBoundMegabytes);
   });
 });
