@@ -112,8 +112,11 @@ export function drawSeed(generator: Generator): bigint {
   return ((high << 32n) | low) & 0x7fffffffffffffffn;
 }
 
+/** The indices as numbers; the tensor is freed at once, not left to the garbage collector. */
 function hostValues(indices: Tensor): number[] {
-  return Array.from(indices.dataSync());
+  const values = Array.from(indices.dataSync());
+  indices.dispose();
+  return values;
 }
 
 // randperm/randint build a tensor; the indices are needed on the host at once, so draw them on a backend that reads

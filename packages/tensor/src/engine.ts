@@ -126,17 +126,19 @@ interface FinalizerEntry {
   readonly state: { freed: boolean };
 }
 
-const live = { storages: 0, elements: 0 };
+const live = { storages: 0, elements: 0, collected: 0 };
 
 /**
- * Backend storage alive now, on every backend: how many blocks and how many elements they hold. A steady training
- * loop keeps both flat from step to step; growth means tensors that are never disposed (as tfjs's `tf.memory()`).
+ * Backend storage alive now, on every backend: how many blocks and how many elements they hold, and how many blocks
+ * so far the garbage collector had to free because no tensor holding them was disposed. A steady training loop keeps
+ * the first two flat from step to step and `collected` unchanged: storage left to the collector stays allocated (on
+ * wasm and WebGPU, memory the collector cannot see) until a collection happens to run (as tfjs's `tf.memory()`).
  * @example
  * const before = memory().storages;
  * tidy(() => model(images));
  * memory().storages === before; // true: tidy freed every intermediate
  */
-export function memory(): { storages: number; elements: number } {
+export function memory(): { storages: number; elements: number; collected: number } {
   return { ...live };
 }
 
@@ -147,6 +149,7 @@ const finalizer = new FinalizationRegistry<FinalizerEntry>((entry) => {
     entry.state.freed = true;
     live.storages--;
     live.elements -= entry.size;
+    live.collected++;
     entry.backend.free(entry.handle);
   }
 });
