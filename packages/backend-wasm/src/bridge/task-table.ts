@@ -6,7 +6,7 @@ import {
   pad,
   transposeWeights,
 } from './convolution-tasks.js';
-import { type TaskSignature, threadScratch } from './declaration.js';
+import { type ArgumentDeclaration, type TaskSignature, threadScratch } from './declaration.js';
 import { winograd, winogradGradientFinish, winogradGradientTiles, winogradInput, winogradWeights } from './winograd-tasks.js';
 
 // The one declaration of the bridge: every parallel task the module exports, with its arguments in slot order.
@@ -68,12 +68,8 @@ const matmul: TaskSignature = {
   ],
 };
 
-const maxPool: TaskSignature = {
-  name: 'MaxPool',
-  module: 'pool',
-  tasks: ['maxPoolTask'],
-  description: 'Max pooling with argmax indices; one chunk = a run of [H, W] planes. Padding never wins, NaN does.',
-  arguments: [
+/** The windows a pooling task slides over its planes: the arguments max and average pooling share. */
+const poolWindows: readonly ArgumentDeclaration[] = [
     ['planes', 'int', 'N · C'],
     ['height', 'int', 'H'],
     ['width', 'int', 'W'],
@@ -85,6 +81,15 @@ const maxPool: TaskSignature = {
     ['strideWidth', 'int', 'horizontal stride'],
     ['paddingHeight', 'int', 'rows of padding above and below'],
     ['paddingWidth', 'int', 'columns of padding left and right'],
+];
+
+const maxPool: TaskSignature = {
+  name: 'MaxPool',
+  module: 'pool',
+  tasks: ['maxPoolTask'],
+  description: 'Max pooling with argmax indices; one chunk = a run of [H, W] planes. Padding never wins, NaN does.',
+  arguments: [
+    ...poolWindows,
     ['dilationHeight', 'int', 'vertical dilation'],
     ['dilationWidth', 'int', 'horizontal dilation'],
     ['input', 'address', '[planes, H, W]'],
@@ -119,17 +124,7 @@ const averagePool: TaskSignature = {
     "Average pooling with avg_pool2d's divisor rules; one chunk = a run of planes. Forward: source is the input, " +
     'destination the output. Backward: source is the output gradient, destination the zero-filled input gradient.',
   arguments: [
-    ['planes', 'int', 'N · C'],
-    ['height', 'int', 'H'],
-    ['width', 'int', 'W'],
-    ['outHeight', 'int', 'OH'],
-    ['outWidth', 'int', 'OW'],
-    ['kernelHeight', 'int', 'KH'],
-    ['kernelWidth', 'int', 'KW'],
-    ['strideHeight', 'int', 'vertical stride'],
-    ['strideWidth', 'int', 'horizontal stride'],
-    ['paddingHeight', 'int', 'rows of padding above and below'],
-    ['paddingWidth', 'int', 'columns of padding left and right'],
+    ...poolWindows,
     ['countIncludePad', 'flag', 'count the zero padding in each divisor'],
     ['divisorOverride', 'int', 'divide every window by this; 0 for none'],
     ['source', 'address', 'forward: input [planes, H, W]; backward: gradient of the output [planes, OH, OW]'],
