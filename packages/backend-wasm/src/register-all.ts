@@ -27,8 +27,7 @@ import { cpuView } from './views.js';
  * linear memory, through `onFloat32`.
  */
 export function wasmFastKernels(context: WasmContext): FastKernelTable {
-  const kernel = <Name extends FastKernelName>(name: Name, compiled: (context: WasmContext, ...args: never[]) => void) =>
-    onFloat32(context, name, compiled);
+  const kernel = <Name extends FastKernelName>(name: Name, compiled: CompiledKernel<Name>) => onFloat32(context, name, compiled);
   return {
     conv2d: kernel('conv2d', conv2d),
     conv2dBackwardInput: kernel('conv2dBackwardInput', conv2dBackwardInput),
@@ -43,6 +42,12 @@ export function wasmFastKernels(context: WasmContext): FastKernelTable {
   };
 }
 
+/** A kernel of this package: the fast kernel's own arguments after the context (checked against core's signature). */
+type CompiledKernel<Name extends FastKernelName> = (
+  context: WasmContext,
+  ...args: Parameters<FastKernelSignatures[Name]>
+) => void;
+
 function isView(value: unknown): value is TensorView {
   return typeof value === 'object' && value !== null && 'handle' in value && 'strides' in value;
 }
@@ -54,7 +59,7 @@ function isView(value: unknown): value is TensorView {
 function onFloat32<Name extends FastKernelName>(
   context: WasmContext,
   name: Name,
-  compiled: (context: WasmContext, ...args: never[]) => void,
+  compiled: CompiledKernel<Name>,
 ): FastKernelSignatures[Name] {
   const indices: readonly number[] = fastKernelDeclarations[name].int32Arguments;
   const reference = cpuFastKernels[name] as (...args: unknown[]) => void;

@@ -70,17 +70,17 @@ const matmul: TaskSignature = {
 
 /** The windows a pooling task slides over its planes: the arguments max and average pooling share. */
 const poolWindows: readonly ArgumentDeclaration[] = [
-    ['planes', 'int', 'N · C'],
-    ['height', 'int', 'H'],
-    ['width', 'int', 'W'],
-    ['outHeight', 'int', 'OH'],
-    ['outWidth', 'int', 'OW'],
-    ['kernelHeight', 'int', 'KH'],
-    ['kernelWidth', 'int', 'KW'],
-    ['strideHeight', 'int', 'vertical stride'],
-    ['strideWidth', 'int', 'horizontal stride'],
-    ['paddingHeight', 'int', 'rows of padding above and below'],
-    ['paddingWidth', 'int', 'columns of padding left and right'],
+  ['planes', 'int', 'N · C'],
+  ['height', 'int', 'H'],
+  ['width', 'int', 'W'],
+  ['outHeight', 'int', 'OH'],
+  ['outWidth', 'int', 'OW'],
+  ['kernelHeight', 'int', 'KH'],
+  ['kernelWidth', 'int', 'KW'],
+  ['strideHeight', 'int', 'vertical stride'],
+  ['strideWidth', 'int', 'horizontal stride'],
+  ['paddingHeight', 'int', 'rows of padding above and below'],
+  ['paddingWidth', 'int', 'columns of padding left and right'],
 ];
 
 const maxPool: TaskSignature = {
