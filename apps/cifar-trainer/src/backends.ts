@@ -25,9 +25,6 @@ export async function loadBackend(name: TrainerOptions['backend'], threads?: num
   if (name === 'webgpu') {
     const { registerWebGPUBackend } = await importOptional('@lantern/backend-webgpu', () => import('@lantern/backend-webgpu'));
     await registerWebGPUBackend();
-    // WebGPU reads back only asynchronously; the shuffling sampler draws its permutation on a backend that reads
-    // synchronously, so the cpu backend is registered beside it.
-    await (await import('@lantern/backend-cpu')).registerCpuBackend();
     return;
   }
   throw new Error(`backend '${name}' is not available in this build (registered: ${registeredBackends().join(', ') || 'none'})`);

@@ -118,7 +118,7 @@ function measuringReporter(counter: ReturnType<typeof countStorages>, measuremen
 /** The backends this machine has: cpu and wasm always; WebGPU where an adapter exists (lavapipe in CI). */
 async function available(name: 'cpu' | 'wasm' | 'webgpu'): Promise<boolean> {
   try {
-    // RandomSampler draws each epoch's permutation on a backend that reads synchronously: cpu, beside WebGPU.
+    // The cpu backend beside WebGPU, as a program that also evaluates or saves on the host would have it.
     if (name === 'webgpu') await loadBackend('cpu');
     await loadBackend(name, 1);
     return true;

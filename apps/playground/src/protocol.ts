@@ -83,6 +83,17 @@ export type PageToWorker =
   | { type: 'load-weights'; name: string; bytes: ArrayBuffer; config: TrainingConfig }
   | { type: 'save-events' };
 
+/** One finished epoch, as the worker reports it and the run log records it. */
+export interface EpochResult {
+  epoch: number;
+  meanLoss: number;
+  accuracy: number;
+  testImages: number;
+  /** Training images per second, with the time spent between steps (pauses, predictions) left out. */
+  imagesPerSecond: number;
+  seconds: number;
+}
+
 export type WorkerToPage =
   | { type: 'capabilities'; capabilities: Capabilities }
   | { type: 'state'; state: RunState; detail?: string }
@@ -97,15 +108,7 @@ export type WorkerToPage =
       points: Array<[number, number]>;
       imagesPerSecond: number;
     }
-  | {
-      type: 'epoch';
-      epoch: number;
-      meanLoss: number;
-      accuracy: number;
-      testImages: number;
-      imagesPerSecond: number;
-      seconds: number;
-    }
+  | ({ type: 'epoch' } & EpochResult)
   | { type: 'predictions'; predicted: number[]; confidence: number[] }
   | { type: 'evaluation'; accuracy: number; testImages: number }
   | { type: 'weights'; bytes: ArrayBuffer; fileName: string; summary: WeightSummary[] }

@@ -3,7 +3,7 @@ import { CrossEntropyLoss } from '@lantern/losses';
 import type { Module } from '@lantern/nn';
 import { Adam, AdamW, type Optimizer, RMSprop, SGD } from '@lantern/optim';
 import { Generator, noGrad, type Tensor, tidy } from '@lantern/tensor';
-import type { TrainingConfig } from './protocol.js';
+import type { EpochResult, TrainingConfig } from './protocol.js';
 import { slice } from './splits.js';
 
 /**
@@ -103,15 +103,7 @@ export function predict(model: Module, images: Tensor): Promise<{ predicted: num
   });
 }
 
-export interface EpochResult {
-  epoch: number;
-  meanLoss: number;
-  accuracy: number;
-  testImages: number;
-  /** Training images per second, with the time spent between steps (pauses, predictions) left out. */
-  imagesPerSecond: number;
-  seconds: number;
-}
+export type { EpochResult } from './protocol.js';
 
 export interface TrainingHooks {
   /** Every step's loss, once read. */

@@ -1,4 +1,4 @@
-import { defaultGenerator, Generator, getBackend, randint, randperm, registeredBackends, type Tensor } from '@lantern/tensor';
+import { defaultGenerator, Generator, randintValues, randpermValues } from '@lantern/tensor';
 import { DataLoaderError } from './errors.js';
 
 /** Yields dataset indices; `length` (when known) is how many. PyTorch's `Sampler[int]`. */
@@ -59,14 +59,12 @@ export class RandomSampler implements Sampler {
     const generator = this.generator ?? new Generator(Number(drawSeed(defaultGenerator) & 0xffffffffn));
     const total = this.length;
     if (this.replacement) {
-      for (let block = 0; block < Math.floor(total / 32); block++)
-        yield* hostValues(randint(0, n, [32], { generator, backend: hostBackend() }));
-      yield* hostValues(randint(0, n, [total % 32], { generator, backend: hostBackend() }));
+      for (let block = 0; block < Math.floor(total / 32); block++) yield* randintValues(0, n, 32, generator);
+      yield* randintValues(0, n, total % 32, generator);
       return;
     }
-    for (let pass = 0; pass < Math.floor(total / n); pass++)
-      yield* hostValues(randperm(n, { generator, backend: hostBackend() }));
-    yield* hostValues(randperm(n, { generator, backend: hostBackend() })).slice(0, total % n);
+    for (let pass = 0; pass < Math.floor(total / n); pass++) yield* randpermValues(n, generator);
+    yield* randpermValues(n, generator).subarray(0, total % n);
   }
 }
 
@@ -110,25 +108,4 @@ export function drawSeed(generator: Generator): bigint {
   const high = BigInt(generator.nextUint32());
   const low = BigInt(generator.nextUint32());
   return ((high << 32n) | low) & 0x7fffffffffffffffn;
-}
-
-/** The indices as numbers; the tensor is freed at once, not left to the garbage collector. */
-function hostValues(indices: Tensor): number[] {
-  const values = Array.from(indices.dataSync());
-  indices.dispose();
-  return values;
-}
-
-// randperm/randint build a tensor; the indices are needed on the host at once, so draw them on a backend that reads
-// synchronously (the active one when it can, else any registered one), never on a device that only reads async.
-function hostBackend(): string {
-  const active = getBackend();
-  if (active.supportsSyncRead) return active.name;
-  const readable = registeredBackends().find((name) => getBackend(name).supportsSyncRead);
-  if (readable === undefined) {
-    throw new DataLoaderError(
-      `RandomSampler: no registered backend reads synchronously (active: '${active.name}'); register the cpu backend as well (await registerCpuBackend())`,
-    );
-  }
-  return readable;
 }

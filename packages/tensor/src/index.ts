@@ -71,7 +71,17 @@ export {
   maxPool2d,
   type Pool2dOptions,
 } from './ops/pool.js';
-export { fillNormal, fillUniform, type RandomOptions, rand, randint, randn, randperm } from './ops/random.js';
+export {
+  fillNormal,
+  fillUniform,
+  type RandomOptions,
+  rand,
+  randint,
+  randintValues,
+  randn,
+  randperm,
+  randpermValues,
+} from './ops/random.js';
 export type { ValuesAndIndices } from './ops/reduce.js';
 export { where } from './ops/where.js';
 export { defaultGenerator, Generator, type GeneratorState, manualSeed } from './random.js';

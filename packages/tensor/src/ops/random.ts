@@ -84,27 +84,35 @@ export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
   return fromArray(values, shape, floatingDType('randn', options), options);
 }
 
-/** Integers uniform in [low, high), int32 by default. */
-export function randint(low: number, high: number, shape: Shape, options: RandomOptions = {}): Tensor {
-  assertValidShape('randint', shape);
+/**
+ * `count` integers uniform in [low, high) as plain numbers, drawn as randint draws them: for code that needs random
+ * indices on the host (a sampler) without making a tensor to read back.
+ */
+export function randintValues(low: number, high: number, count: number, generator: Generator = defaultGenerator): number[] {
   if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || !(high > low)) {
     throw new ShapeError(`randint: expected integers low < high, got low=${low} high=${high}`);
   }
-  const generator = options.generator ?? defaultGenerator;
+  const range = high - low;
+  return Array.from({ length: count }, () => (generator.nextUint32() % range) + low);
+}
+
+/** Integers uniform in [low, high), int32 by default. */
+export function randint(low: number, high: number, shape: Shape, options: RandomOptions = {}): Tensor {
+  assertValidShape('randint', shape);
   const dtype = options.dtype ?? 'int32';
   assertDType('randint', dtype);
   const values = allocateArray(dtype, sizeOf(shape));
-  const range = high - low;
-  for (let i = 0; i < values.length; i++) values[i] = (generator.nextUint32() % range) + low;
+  values.set(randintValues(low, high, values.length, options.generator));
   return fromArray(values, shape, dtype, options);
 }
 
-/** A random permutation of 0..n-1 (int32), drawn as PyTorch's CPU randperm draws it. */
-export function randperm(n: number, options: RandomOptions = {}): Tensor {
+/**
+ * A random permutation of 0..n-1 as an Int32Array, drawn as PyTorch's CPU randperm draws it: for code that needs it on
+ * the host (a sampler) without making a tensor to read back.
+ */
+export function randpermValues(n: number, generator: Generator = defaultGenerator): Int32Array {
   assertValidCount('randperm', 'n', n);
-  assertDType('randperm', options.dtype ?? 'int32');
-  const generator = options.generator ?? defaultGenerator;
-  const values = allocateArray(options.dtype ?? 'int32', n);
+  const values = new Int32Array(n);
   for (let i = 0; i < n; i++) values[i] = i;
   for (let i = 0; i < n - 1; i++) {
     const z = generator.nextUint32() % (n - i);
@@ -112,5 +120,15 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
     values[i] = values[z + i]!;
     values[z + i] = swap;
   }
-  return fromArray(values, [n], options.dtype ?? 'int32', options);
+  return values;
+}
+
+/** A random permutation of 0..n-1 (int32), drawn as PyTorch's CPU randperm draws it. */
+export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  const dtype = options.dtype ?? 'int32';
+  assertDType('randperm', dtype);
+  const permutation = randpermValues(n, options.generator);
+  const values = dtype === 'int32' ? permutation : allocateArray(dtype, n);
+  if (values !== permutation) values.set(permutation);
+  return fromArray(values, [n], dtype, options);
 }
