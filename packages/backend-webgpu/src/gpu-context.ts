@@ -21,6 +21,8 @@ const uploadArenaBytes = 8 << 20;
 const storageUsage = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST (constants, so Node needs no GPU globals)
 const mapReadUsage = 0x1 | 0x8; // MAP_READ | COPY_DST
 const mapModeRead = 0x1;
+/** How long a failed read waits for device.lost to settle before it reports a plain read failure. */
+const lostSettleMilliseconds = 1000;
 
 /**
  * Owns a device and records work into command batches. Kernels append dispatches; nothing is submitted until the batch
@@ -197,6 +199,9 @@ export class GpuContext {
     try {
       await staging.buffer.mapAsync(mapModeRead, 0, byteSize);
     } catch (error) {
+      // A read in flight when the device goes fails ("unmapped before mapping was resolved") before device.lost has
+      // settled: give it a moment, so that the caller learns the device was lost rather than that a read failed.
+      await Promise.race([this.device.lost, new Promise((resolve) => setTimeout(resolve, lostSettleMilliseconds))]);
       this.assertHealthy();
       throw new BackendError(`webgpu: reading ${byteSize} bytes back failed: ${(error as Error).message}`);
     }
