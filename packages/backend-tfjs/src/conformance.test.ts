@@ -1,6 +1,6 @@
 // The cpu backend is the other backend the suite mixes in: every op must refuse an operand living there.
 import { registerCpuBackend } from '@lantern/backend-cpu';
-import { describeConformance } from '@lantern/conformance';
+import { describeCompiledSteps, describeConformance } from '@lantern/conformance';
 import { DTypeError, zeros } from '@lantern/tensor';
 import { describe, expect, it } from 'vitest';
 import { registerTfjsBackend } from './index.js';
@@ -25,6 +25,10 @@ describeConformance('tfjs-primitives-only', {
   setup: async () => {
     await registerTfjsBackend({ tfjsBackend: 'cpu', name: 'tfjs-primitives-only', fastKernels: false });
   },
+});
+describeCompiledSteps('tfjs', { setup: () => registerTfjsBackend({ tfjsBackend: 'cpu' }).then(() => {}) });
+describeCompiledSteps('tfjs-primitives-only', {
+  setup: () => registerTfjsBackend({ tfjsBackend: 'cpu', name: 'tfjs-primitives-only', fastKernels: false }).then(() => {}),
 });
 
 // describeGradChecks('tfjs') cannot run at all: it builds every input in float64 and takes central differences with

@@ -5,6 +5,7 @@ import { buildInput, type FixtureCase, loadCases, mismatch, type Tolerance, toTy
 import { expectBackendMismatch, expectDisposedRefused } from './operand-checks.js';
 import { ops } from './ops.js';
 
+export { describeCompiledSteps } from './compiled-steps.js';
 export { type FixtureCase, loadCases } from './fixtures.js';
 export { describeGradChecks } from './gradcheck.js';
 export { ops } from './ops.js';

@@ -1,6 +1,7 @@
 import {
   arange,
   cast,
+  checkValues,
   DTypeError,
   formatShape,
   InvalidArgumentError,
@@ -50,13 +51,16 @@ function checkClassTargets(op: string, input: Tensor, target: Tensor, ignoreInde
   // A target outside [0, C) is an error in PyTorch; checking it needs the values, so only where they can be read now.
   if (!target.backend.supportsSyncRead) return null;
   const classes = input.shape[1]!;
-  let anyIgnored = false;
-  for (const value of target.dataSync()) {
-    if (value === ignoreIndex) anyIgnored = true;
-    else if (value < 0 || value >= classes)
-      throw new InvalidArgumentError(`${op}: target ${value} is out of bounds for ${classes} classes`);
-  }
-  return anyIgnored;
+  // checkValues: a compiled step repeats this check on every call's targets.
+  return checkValues(target, (values) => {
+    let anyIgnored = false;
+    for (const value of values) {
+      if (value === ignoreIndex) anyIgnored = true;
+      else if (value < 0 || value >= classes)
+        throw new InvalidArgumentError(`${op}: target ${value} is out of bounds for ${classes} classes`);
+    }
+    return anyIgnored;
+  });
 }
 
 function checkWeight(op: string, weight: Tensor | null, classes: number): void {

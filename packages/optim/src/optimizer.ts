@@ -1,4 +1,4 @@
-import { BackendMismatchError, enableGrad, formatShape, keep, noGrad, Tensor } from '@lantern/tensor';
+import { BackendMismatchError, enableGrad, formatShape, keep, noGrad, runEagerly, Tensor } from '@lantern/tensor';
 import { OptimizerError } from './errors.js';
 import { restoreState } from './state-loading.js';
 
@@ -136,12 +136,16 @@ export abstract class Optimizer<Options extends OptimizerOptions = OptimizerOpti
    * enabled, before the update) and its result is returned.
    */
   step<Loss = undefined>(closure?: Closure<Loss>): Loss | undefined {
-    const loss = closure ? enableGrad(closure) : undefined;
-    this.assertStateBesideParams();
-    noGrad(() => {
-      for (const group of this.paramGroups) this.updateGroup(group);
+    // Eager on every call of a compiled step (compile() in @lantern/tensor): learning rates and step counts change
+    // between calls, so the update is run again rather than replayed.
+    return runEagerly(() => {
+      const loss = closure ? enableGrad(closure) : undefined;
+      this.assertStateBesideParams();
+      noGrad(() => {
+        for (const group of this.paramGroups) this.updateGroup(group);
+      });
+      return loss;
     });
-    return loss;
   }
 
   /**

@@ -119,10 +119,42 @@ export function getFastKernel<Name extends FastKernelName>(backend: Backend, nam
   return fastKernels.get(backend.name)?.get(name) as FastKernel<Name> | undefined;
 }
 
+/**
+ * @internal For compile's recorder: replaces every fast kernel of a backend with `wrap(name, kernel)` and returns the
+ * function that puts the originals back.
+ */
+export function wrapFastKernels(backend: Backend, wrap: (name: FastKernelName, kernel: unknown) => unknown): () => void {
+  const table = fastKernels.get(backend.name);
+  if (!table) return () => {};
+  const originals = new Map(table);
+  for (const [name, kernel] of originals) table.set(name, wrap(name, kernel));
+  return () => {
+    for (const [name, kernel] of originals) if (table.has(name)) table.set(name, kernel);
+  };
+}
+
+/**
+ * @internal Where released storage goes. Normally straight back to its backend; a compiled step (compile.ts) installs
+ * an interceptor that keeps memory its recorded kernels still use, since replaying them would write into it. Returns
+ * true when it took the handle.
+ */
+let releaseInterceptor: ((backend: Backend, handle: unknown, size: number, dtype: DType) => boolean) | null = null;
+
+/** @internal */
+export function setReleaseInterceptor(interceptor: typeof releaseInterceptor): void {
+  releaseInterceptor = interceptor;
+}
+
+function freeHandle(backend: Backend, handle: unknown, size: number, dtype: DType): void {
+  if (releaseInterceptor?.(backend, handle, size, dtype)) return;
+  backend.free(handle);
+}
+
 interface FinalizerEntry {
   readonly backend: Backend;
   readonly handle: unknown;
   readonly size: number;
+  readonly dtype: DType;
   readonly state: { freed: boolean };
 }
 
@@ -150,7 +182,7 @@ const finalizer = new FinalizationRegistry<FinalizerEntry>((entry) => {
     live.storages--;
     live.elements -= entry.size;
     live.collected++;
-    entry.backend.free(entry.handle);
+    freeHandle(entry.backend, entry.handle, entry.size, entry.dtype);
   }
 });
 
@@ -165,7 +197,7 @@ export class Storage {
     readonly size: number,
     readonly dtype: DType,
   ) {
-    finalizer.register(this, { backend, handle, size, state: this.state }, this);
+    finalizer.register(this, { backend, handle, size, dtype, state: this.state }, this);
     live.storages++;
     live.elements += size;
   }
@@ -196,6 +228,6 @@ export class Storage {
     live.storages--;
     live.elements -= this.size;
     finalizer.unregister(this);
-    this.backend.free(this.handle);
+    freeHandle(this.backend, this.handle, this.size, this.dtype);
   }
 }

@@ -66,6 +66,12 @@ export class AutogradError extends LanternError {}
 /** A tensor read or used by an op after `dispose()` (its own, or that of every tensor sharing its storage). */
 export class DisposedError extends LanternError {}
 
+/**
+ * A step compile() cannot trace faithfully: it reads values on the host, draws random numbers, or takes a parameter as
+ * an argument. The message names what the step did and how to keep it eager or restructure it.
+ */
+export class CompileError extends LanternError {}
+
 /** A synchronous read on a backend that can only read asynchronously. */
 export class SyncReadError extends LanternError {}
 

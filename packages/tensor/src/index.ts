@@ -12,6 +12,7 @@ installTensorMethods();
 export { enableGrad, isGradEnabled, noGrad } from './autograd/grad-mode.js';
 export { type BackwardFunction, GradNode, record } from './autograd/node.js';
 export type { Backend, TensorView } from './backend.js';
+export { type CompiledStep, checkValues, compile, runEagerly } from './compile/compile.js';
 export type { DType, TypedArray } from './dtype.js';
 export { allocateArray, dtypes, isFloating, promoteTypes } from './dtype.js';
 export {
@@ -29,6 +30,7 @@ export {
   AutogradError,
   BackendError,
   BackendMismatchError,
+  CompileError,
   DimError,
   DisposedError,
   DTypeError,

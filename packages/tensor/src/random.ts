@@ -1,3 +1,4 @@
+import { compileHooks } from './compile/hooks.js';
 import { InvalidArgumentError } from './errors.js';
 
 /**
@@ -36,6 +37,7 @@ export class Generator {
 
   /** The next 32-bit output of MT19937. */
   nextUint32(): number {
+    compileHooks.randomDraw?.();
     if (this.index >= 624) this.twist();
     let y = this.state[this.index++]!;
     y ^= y >>> 11;

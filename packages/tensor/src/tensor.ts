@@ -1,6 +1,7 @@
 import { runBackward } from './autograd/backward.js';
 import type { GradNode } from './autograd/node.js';
 import type { Backend, TensorView } from './backend.js';
+import { compileHooks } from './compile/hooks.js';
 import { allocateArray, type DType, isFloating, type TypedArray } from './dtype.js';
 import { Storage } from './engine.js';
 import { AutogradError, BackendMismatchError, DisposedError, formatShape } from './errors.js';
@@ -155,8 +156,7 @@ export interface Tensor {
 export class Tensor {
   readonly shape: readonly number[];
   readonly strides: readonly number[];
-  /** Gradient accumulated by backward() on a leaf (or a non-leaf after retainGrad()); null until then. */
-  grad: Tensor | null = null;
+  private gradValue: Tensor | null = null;
   private requiresGradFlag = false;
   private node: GradNode | null = null;
   private retainsGradFlag = false;
@@ -194,6 +194,15 @@ export class Tensor {
   /** Number of elements (torch's numel()). */
   get size(): number {
     return sizeOf(this.shape);
+  }
+  /** Gradient accumulated by backward() on a leaf (or a non-leaf after retainGrad()); null until then. */
+  get grad(): Tensor | null {
+    return this.gradValue;
+  }
+  set grad(value: Tensor | null) {
+    // An accessor rather than a field so that compile() sees a step clear or give a gradient (compile/hooks.ts).
+    compileHooks.gradSet?.(this);
+    this.gradValue = value;
   }
   get gradFn(): GradNode | null {
     return this.node;

@@ -1,3 +1,4 @@
+import { compileHooks } from '../compile/hooks.js';
 import type { Storage } from '../engine.js';
 import { AutogradError, BackendMismatchError, formatShape, ShapeError } from '../errors.js';
 import { keep, tidy } from '../scope.js';
@@ -34,6 +35,7 @@ function reverseTopologicalOrder(root: Tensor): Tensor[] {
  * another tensor's `.grad` (add hands the same gradient to both operands). Later gradients are added in place.
  */
 function accumulateInto(tensor: Tensor, grad: Tensor, seed: Tensor, given: Set<Storage>): void {
+  compileHooks.gradAccumulate?.(tensor);
   if (tensor.grad) {
     const sum = tensor.grad.add(grad);
     tensor.grad.copy_(sum);
