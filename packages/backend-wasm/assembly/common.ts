@@ -10,3 +10,14 @@
 @inline export function min32(a: i32, b: i32): i32 {
   return a < b ? a : b;
 }
+
+/**
+ * a·b + c, lane-wise. The relaxed-SIMD build (`--enable relaxed-simd`, where the compiler sets
+ * ASC_FEATURE_RELAXED_SIMD) emits f32x4.relaxed_madd, which the engine lowers to one fused multiply-add (one rounding)
+ * where the CPU has FMA; the SIMD128 build keeps a multiply and an add. One source serves both builds: the constant is
+ * known at compile time, so each build compiles only its own branch.
+ */
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}

@@ -1,4 +1,4 @@
-import { min32, threadScratch } from './common';
+import { madd, min32, threadScratch } from './common';
 import { Matmul } from './generated/bridge.gen';
 import { ACCUMULATE, OVERWRITE, tile } from './tile';
 
@@ -46,8 +46,8 @@ export function matmulTask(chunk: i32, thread: i32, args: usize): void {
       for (; j + 4 <= n1; j += 4) {
         let sum = f32x4.splat(0);
         for (let kk = 0; kk < k; kk++) {
-          sum = f32x4.add(sum, f32x4.mul(v128.load32_splat(a0 + (<usize>(i * aRow + kk * aColumn) << 2)),
-            v128.load(b + (<usize>(kk * bRow + j) << 2))));
+          const scale = v128.load32_splat(a0 + (<usize>(i * aRow + kk * aColumn) << 2));
+          sum = madd(scale, v128.load(b + (<usize>(kk * bRow + j) << 2)), sum);
         }
         v128.store(row + (<usize>j << 2), sum);
       }
@@ -94,10 +94,10 @@ function dot(x: usize, y: usize, count: i32): f32 {
   let i = 0;
   for (; i + 16 <= count; i += 16) {
     const offset = <usize>i << 2;
-    s0 = f32x4.add(s0, f32x4.mul(v128.load(x + offset), v128.load(y + offset)));
-    s1 = f32x4.add(s1, f32x4.mul(v128.load(x + offset, 16), v128.load(y + offset, 16)));
-    s2 = f32x4.add(s2, f32x4.mul(v128.load(x + offset, 32), v128.load(y + offset, 32)));
-    s3 = f32x4.add(s3, f32x4.mul(v128.load(x + offset, 48), v128.load(y + offset, 48)));
+    s0 = madd(v128.load(x + offset), v128.load(y + offset), s0);
+    s1 = madd(v128.load(x + offset, 16), v128.load(y + offset, 16), s1);
+    s2 = madd(v128.load(x + offset, 32), v128.load(y + offset, 32), s2);
+    s3 = madd(v128.load(x + offset, 48), v128.load(y + offset, 48), s3);
   }
   const sum = f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3));
   let total = f32x4.extract_lane(sum, 0) + f32x4.extract_lane(sum, 1) + f32x4.extract_lane(sum, 2) + f32x4.extract_lane(sum, 3);

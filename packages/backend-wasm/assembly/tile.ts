@@ -2,6 +2,10 @@
 // Measured on this project's machine: 4×8 reaches ~60 GFLOP/s on one core, while 6×8 and 3×16 spill registers in V8's
 // TurboFan and run at half that. Addressing is by byte strides so callers can hand in packed panels or plain strided
 // rows without copying: A(r, k) at a + r*aRow + k*aStep, B(k, 0..7) at b + k*bStep (8 contiguous floats).
+// The multiply-adds are common.ts's `madd`: one fused instruction in the relaxed-SIMD build, measured 1.2–1.4× the
+// SIMD128 build's multiply and add here (BENCHMARKS.md).
+
+import { madd } from './common';
 
 /** Tile store modes: overwrite C, or add to what C holds (K-blocked and batch-accumulated products). */
 export const OVERWRITE: i32 = 0;
@@ -25,13 +29,13 @@ export function tile(k: i32, a: usize, aRow: usize, aStep: usize, b: usize, bSte
   for (let i = 0; i < k; i++) {
     const b0 = v128.load(bp), b1 = v128.load(bp, 16);
     let s = v128.load32_splat(a0);
-    c00 = f32x4.add(c00, f32x4.mul(s, b0)); c01 = f32x4.add(c01, f32x4.mul(s, b1));
+    c00 = madd(s, b0, c00); c01 = madd(s, b1, c01);
     s = v128.load32_splat(a1);
-    c10 = f32x4.add(c10, f32x4.mul(s, b0)); c11 = f32x4.add(c11, f32x4.mul(s, b1));
+    c10 = madd(s, b0, c10); c11 = madd(s, b1, c11);
     s = v128.load32_splat(a2);
-    c20 = f32x4.add(c20, f32x4.mul(s, b0)); c21 = f32x4.add(c21, f32x4.mul(s, b1));
+    c20 = madd(s, b0, c20); c21 = madd(s, b1, c21);
     s = v128.load32_splat(a3);
-    c30 = f32x4.add(c30, f32x4.mul(s, b0)); c31 = f32x4.add(c31, f32x4.mul(s, b1));
+    c30 = madd(s, b0, c30); c31 = madd(s, b1, c31);
     a0 += aStep; a1 += aStep; a2 += aStep; a3 += aStep;
     bp += bStep;
   }
@@ -89,13 +93,13 @@ export function tileGather(k: i32, a: usize, aRow: usize, aStep: usize, b: usize
     const bp = b + (<usize>load<i32>(offset) << 2);
     const b0 = v128.load(bp), b1 = v128.load(bp, 16);
     let s = v128.load32_splat(a0);
-    c00 = f32x4.add(c00, f32x4.mul(s, b0)); c01 = f32x4.add(c01, f32x4.mul(s, b1));
+    c00 = madd(s, b0, c00); c01 = madd(s, b1, c01);
     s = v128.load32_splat(a1);
-    c10 = f32x4.add(c10, f32x4.mul(s, b0)); c11 = f32x4.add(c11, f32x4.mul(s, b1));
+    c10 = madd(s, b0, c10); c11 = madd(s, b1, c11);
     s = v128.load32_splat(a2);
-    c20 = f32x4.add(c20, f32x4.mul(s, b0)); c21 = f32x4.add(c21, f32x4.mul(s, b1));
+    c20 = madd(s, b0, c20); c21 = madd(s, b1, c21);
     s = v128.load32_splat(a3);
-    c30 = f32x4.add(c30, f32x4.mul(s, b0)); c31 = f32x4.add(c31, f32x4.mul(s, b1));
+    c30 = madd(s, b0, c30); c31 = madd(s, b1, c31);
     a0 += aStep; a1 += aStep; a2 += aStep; a3 += aStep;
     offset += 4;
   }
@@ -134,13 +138,13 @@ export function tileWindows(outer: i32, inner: i32, a: usize, offsets: usize, ro
     for (let i = 0; i < inner; i++) {
       const b0 = v128.load(bp), b1 = v128.load(bp, 16);
       let s = v128.load32_splat(a0);
-      c00 = f32x4.add(c00, f32x4.mul(s, b0)); c01 = f32x4.add(c01, f32x4.mul(s, b1));
+      c00 = madd(s, b0, c00); c01 = madd(s, b1, c01);
       s = v128.load32_splat(a1);
-      c10 = f32x4.add(c10, f32x4.mul(s, b0)); c11 = f32x4.add(c11, f32x4.mul(s, b1));
+      c10 = madd(s, b0, c10); c11 = madd(s, b1, c11);
       s = v128.load32_splat(a2);
-      c20 = f32x4.add(c20, f32x4.mul(s, b0)); c21 = f32x4.add(c21, f32x4.mul(s, b1));
+      c20 = madd(s, b0, c20); c21 = madd(s, b1, c21);
       s = v128.load32_splat(a3);
-      c30 = f32x4.add(c30, f32x4.mul(s, b0)); c31 = f32x4.add(c31, f32x4.mul(s, b1));
+      c30 = madd(s, b0, c30); c31 = madd(s, b1, c31);
       a0 += innerStep; a1 += innerStep; a2 += innerStep; a3 += innerStep;
       bp += 32;
     }

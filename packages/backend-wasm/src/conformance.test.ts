@@ -1,6 +1,6 @@
 // The cpu backend is the other backend the suite mixes in: every op must refuse an operand living there.
 import { registerCpuBackend } from '@lantern/backend-cpu';
-import { describeConformance, describeGradChecks } from '@lantern/conformance';
+import { describeCompiledSteps, describeConformance, describeGradChecks } from '@lantern/conformance';
 import { registerWasmBackend } from './index.js';
 
 await registerCpuBackend();
@@ -10,3 +10,4 @@ await registerWasmBackend();
 // reference loops in place on linear memory.
 describeConformance('wasm');
 describeGradChecks('wasm');
+describeCompiledSteps('wasm');

@@ -1,6 +1,7 @@
 import { LinearAllocator } from './allocator.js';
 import { runZero } from './generated/bridge.gen.js';
 import { type KernelExports, WasmRuntime } from './runtime.js';
+import { chooseSimdVariant, relaxedSimdSupported, type SimdVariant } from './simd.js';
 import { ThreadPool } from './thread-pool.js';
 
 /**
@@ -42,6 +43,11 @@ export class WasmContext {
     };
   }
 
+  /** The instruction set of the loaded kernels: 'relaxed' (fused multiply-add) or 'simd128'. */
+  get simdVariant(): SimdVariant {
+    return this.runtime.simdVariant;
+  }
+
   get exports(): KernelExports {
     return this.runtime.exports;
   }
@@ -56,6 +62,9 @@ export class WasmContext {
   }
 }
 
-export async function createContext(): Promise<WasmContext> {
-  return new WasmContext(await WasmRuntime.create());
+/** A context over the `simdVariant` build of the kernels; by default the one simd 'auto' picks on this engine. */
+export async function createContext(
+  simdVariant: SimdVariant = chooseSimdVariant('auto', relaxedSimdSupported()),
+): Promise<WasmContext> {
+  return new WasmContext(await WasmRuntime.create(simdVariant));
 }

@@ -11,8 +11,10 @@
 import type { MemoryStats } from './allocator.js';
 import { winogradSettings } from './kernels/winograd.js';
 import { startedContext } from './register-all.js';
+import type { SimdVariant } from './simd.js';
 
 export { registerWasmBackend, type WasmBackendOptions } from './register-all.js';
+export { RelaxedSimdUnavailableError, relaxedSimdSupported, type SimdChoice, type SimdVariant } from './simd.js';
 
 /**
  * Sets how many threads run each kernel: the calling thread plus n - 1 workers over the shared memory. Where shared
@@ -33,6 +35,16 @@ export function threadsReady(): Promise<void> {
 /** The number of threads each kernel runs on, the calling thread included. */
 export function getThreads(): number {
   return startedContext('getThreads').pool.threads;
+}
+
+/**
+ * The instruction set of the kernels the backend loaded: 'relaxed' (relaxed SIMD, fused multiply-add in the GEMM
+ * tiles) or 'simd128' (plain wasm SIMD). Chosen by registerWasmBackend's `simd` option, 'auto' by default.
+ * @example
+ * getSimdVariant(); // 'relaxed' on Node 22+ and Chrome 114+
+ */
+export function getSimdVariant(): SimdVariant {
+  return startedContext('getSimdVariant').simdVariant;
 }
 
 /** Why kernels run single-threaded here, or null when the worker pool is available. */

@@ -19,6 +19,7 @@ import { conv2dBackwardWeight } from './kernels/conv2d-backward-weight.js';
 import { maxPool2d, maxPool2dBackward } from './kernels/max-pool2d.js';
 import { adamUpdate, sgdUpdate } from './kernels/optimizer-updates.js';
 import { softmaxCrossEntropy } from './kernels/softmax-cross-entropy.js';
+import { chooseSimdVariant, relaxedSimdSupported, type SimdChoice } from './simd.js';
 import { cpuView } from './views.js';
 
 /**
@@ -80,6 +81,12 @@ export interface WasmBackendOptions {
   readonly threads?: number;
   /** Register the fast kernels (default true); false runs core's compositions of primitives, for testing them. */
   readonly fastKernels?: boolean;
+  /**
+   * The kernels' instruction set (default 'auto'): 'relaxed' uses relaxed SIMD's fused multiply-add, 'simd128' plain
+   * wasm SIMD, 'auto' relaxed where the engine validates it and simd128 elsewhere. 'relaxed' where it is unsupported
+   * throws RelaxedSimdUnavailableError. It is chosen once per program, by the first call; `getSimdVariant()` says which.
+   */
+  readonly simd?: SimdChoice;
 }
 
 let started: Promise<WasmContext> | null = null;
@@ -87,8 +94,9 @@ let current: WasmContext | null = null;
 let backend: Backend<number> | null = null;
 
 /**
- * Compiles the SIMD kernels, starts the worker pool and registers 'wasm'; resolves once the workers run. Calling it
- * again changes the thread count (when given) and returns the same backend: there is one linear memory per program.
+ * Compiles the SIMD kernels (the relaxed-SIMD build where the engine has it, unless `simd` says otherwise), starts
+ * the worker pool and registers 'wasm'; resolves once the workers run. Calling it again changes the thread count
+ * (when given) and returns the same backend: there is one linear memory, and one kernel build, per program.
  * @example
  * import { registerWasmBackend } from '@lantern/backend-wasm';
  * import { randn } from '@lantern/tensor';
@@ -96,12 +104,21 @@ let backend: Backend<number> | null = null;
  * randn([64, 128]).matmul(randn([128, 32])).shape; // [64, 32]
  */
 export async function registerWasmBackend(options: WasmBackendOptions = {}): Promise<Backend<number>> {
-  started ??= createContext().then((context) => {
+  const simd = options.simd ?? 'auto';
+  // Checked on every call and before anything starts, so an unsupported request leaves no half-started backend.
+  const simdVariant = chooseSimdVariant(simd, relaxedSimdSupported());
+  started ??= createContext(simdVariant).then((context) => {
     context.pool.useDefaultThreads();
     current = context;
     return context;
   });
   const context = await started;
+  if (simd !== 'auto' && simd !== context.simdVariant) {
+    throw new BackendError(
+      `registerWasmBackend: simd '${simd}' was requested, but the backend already runs the '${context.simdVariant}' ` +
+        'kernels: the instruction set is chosen once per program, by the first registerWasmBackend() call',
+    );
+  }
   backend ??= createWasmBackend(context);
   registerBackend(backend, options.fastKernels === false ? compositionsOnly : wasmFastKernels(context));
   if (options.threads !== undefined) context.pool.setThreads(options.threads);

@@ -1,5 +1,6 @@
 import { BackendError } from '@lantern/tensor';
-import { singleThreadedModuleBase64, threadedModuleBase64 } from './generated/kernels-wasm.gen.js';
+import { kernelModulesBase64 } from './generated/kernels-wasm.gen.js';
+import type { SimdVariant } from './simd.js';
 
 /** The compiled kernels' exports (assembly/index.ts). Addresses are byte offsets into linear memory. */
 export interface KernelExports {
@@ -84,20 +85,23 @@ export class WasmRuntime {
     readonly memory: WebAssembly.Memory,
     readonly exports: KernelExports,
     readonly shared: boolean,
+    readonly simdVariant: SimdVariant,
   ) {
     this.refreshViews();
   }
 
-  static async create(): Promise<WasmRuntime> {
+  /** Compiles the `simdVariant` build of the kernels (see chooseSimdVariant) over a shared memory where there is one. */
+  static async create(simdVariant: SimdVariant): Promise<WasmRuntime> {
     const shared = sharedMemoryAvailable();
-    const module = await compileModule(decodeBase64(shared ? threadedModuleBase64 : singleThreadedModuleBase64));
+    const modules = kernelModulesBase64[simdVariant];
+    const module = await compileModule(decodeBase64(shared ? modules.threaded : modules.single));
     const memory = new WebAssembly.Memory({
       initial: initialPages,
       maximum: maximumPages,
       shared,
     } as WebAssembly.MemoryDescriptor);
     const instance = new WebAssembly.Instance(module, { env: { memory } });
-    return new WasmRuntime(module, memory, instance.exports as unknown as KernelExports, shared);
+    return new WasmRuntime(module, memory, instance.exports as unknown as KernelExports, shared, simdVariant);
   }
 
   get byteLength(): number {

@@ -2,7 +2,15 @@
 // module Web Worker, and report back as plain data.
 
 import { conv2d, ones, setBackend } from '@lantern/tensor';
-import { getThreads, registerWasmBackend, setThreads, threadingUnavailableReason, threadStats, threadsReady } from '../index.js';
+import {
+  getSimdVariant,
+  getThreads,
+  registerWasmBackend,
+  setThreads,
+  threadingUnavailableReason,
+  threadStats,
+  threadsReady,
+} from '../index.js';
 
 await registerWasmBackend();
 
@@ -30,6 +38,7 @@ export async function check(): Promise<Record<string, unknown>> {
   });
   return {
     threads: getThreads(),
+    simd: getSimdVariant(),
     reason: threadingUnavailableReason(),
     centre,
     winograd,
