@@ -9,7 +9,7 @@ import {
   type UnaryOp,
 } from '@lantern/tensor';
 import type { PoolStatistics } from './buffer-pool.js';
-import { type ContextOptions, GpuContext } from './gpu-context.js';
+import { type CommandStatistics, type ContextOptions, GpuContext } from './gpu-context.js';
 import { copy, fill } from './kernels/copy.js';
 import { binary, unary, where } from './kernels/elementwise.js';
 import { matmul } from './kernels/matmul.js';
@@ -112,6 +112,11 @@ export class WebGPUBackend implements Backend<WebGPUHandle> {
   /** Buffer pool and pipeline cache sizes: flat across training steps once the first step has run. */
   memory(): PoolStatistics & { readonly pipelines: number } {
     return { ...this.gpu.pool.statistics(), pipelines: this.gpu.pipelineCount };
+  }
+
+  /** Dispatches, submits and bind groups since the device opened: how much host work a training step costs. */
+  commandStatistics(): CommandStatistics {
+    return this.gpu.statistics();
   }
 
   /** Releases the device; tensors on this backend become unusable. */

@@ -8,6 +8,20 @@ export interface ContextOptions {
   readonly dispatchesPerSubmit?: number;
   /** Idle pooled bytes kept for reuse before buffers are destroyed (default 1 GiB). */
   readonly maxPooledBytes?: number;
+  /**
+   * The adapter's subgroup size when it is fixed (subgroupMinSize equals subgroupMaxSize) and the device was opened
+   * with the 'subgroups' feature. registerWebGPUBackend fills it in from the adapter; passing 0 there keeps the kernels
+   * off subgroup operations (the shaders without them, as on adapters whose subgroup size varies).
+   */
+  readonly subgroupSize?: number;
+}
+
+/** Commands recorded and submitted since the context was made: divide by training steps for per-step figures. */
+export interface CommandStatistics {
+  readonly dispatches: number;
+  /** queue.submit calls (batches of recorded work, and the copies of reads). */
+  readonly submits: number;
+  readonly bindGroupsCreated: number;
 }
 
 /** A storage binding of one dispatch: the buffer, and whether the shader writes it. */
@@ -48,14 +62,18 @@ export class GpuContext {
   private deferredDestroys: GPUBuffer[] = [];
   private lostInfo: { reason: string; message: string } | null = null;
   private readonly errors: string[] = [];
+  private readonly counts = { dispatches: 0, submits: 0, bindGroupsCreated: 0 };
   /** Id of the open (unsubmitted) batch. */
   batch = 0;
+  /** Fixed subgroup size the kernels may rely on, or 0 when they must not use subgroup operations. */
+  readonly subgroupSize: number;
 
   constructor(
     readonly device: GPUDevice,
     options: ContextOptions = {},
   ) {
     this.dispatchesPerSubmit = options.dispatchesPerSubmit ?? 128;
+    this.subgroupSize = device.features.has('subgroups') ? (options.subgroupSize ?? 0) : 0;
     this.parameterAlignment = Math.max(device.limits.minStorageBufferOffsetAlignment, 16);
     const destroy = (buffer: PooledBuffer) => this.destroyWhenIdle(buffer);
     this.pool = new BufferPool(device, storageUsage, options.maxPooledBytes ?? 2 ** 30, destroy);
@@ -91,6 +109,10 @@ export class GpuContext {
       this.pipelines.set(key, pipeline);
     }
     return pipeline;
+  }
+
+  statistics(): CommandStatistics {
+    return { ...this.counts };
   }
 
   get pipelineCount(): number {
@@ -130,6 +152,8 @@ export class GpuContext {
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
     pass.dispatchWorkgroups(x, y, z);
+    this.counts.dispatches++;
+    this.counts.bindGroupsCreated++;
     if (++this.dispatches >= this.dispatchesPerSubmit) this.flush();
   }
 
@@ -182,6 +206,7 @@ export class GpuContext {
     if (this.parameterUsed > 0) queue.writeBuffer(this.parameterBuffer, 0, this.parameterBytes, 0, align(this.parameterUsed, 4));
     if (this.uploadUsed > 0) queue.writeBuffer(this.uploadBuffer!, 0, this.uploadBytes, 0, align(this.uploadUsed, 4));
     queue.submit([this.encoder.finish()]);
+    this.counts.submits++;
     this.encoder = null;
     this.parameterUsed = this.uploadUsed = this.dispatches = 0;
     this.batch++;
@@ -196,6 +221,7 @@ export class GpuContext {
     const encoder = this.device.createCommandEncoder();
     encoder.copyBufferToBuffer(source.buffer, byteOffset, staging.buffer, 0, byteSize);
     this.device.queue.submit([encoder.finish()]);
+    this.counts.submits++;
     try {
       await staging.buffer.mapAsync(mapModeRead, 0, byteSize);
     } catch (error) {

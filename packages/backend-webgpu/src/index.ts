@@ -13,7 +13,7 @@
 export { WebGPUBackend } from './backend.js';
 export type { BufferPool, PooledBuffer, PoolStatistics } from './buffer-pool.js';
 export { WebGPUDeviceLostError, WebGPUUnavailableError } from './errors.js';
-export type { Binding, ContextOptions, GpuContext } from './gpu-context.js';
+export type { Binding, CommandStatistics, ContextOptions, GpuContext } from './gpu-context.js';
 export { registerWebGPUBackend, type WebGPUOptions } from './init.js';
 export type { GpuView, WebGPUHandle } from './layout.js';
 export { webgpuFastKernels } from './register-all.js';

@@ -54,6 +54,12 @@ function describeAdapter(adapter: GPUAdapter): string {
   return parts.length > 0 ? [...new Set(parts)].join(' ') : 'unnamed adapter';
 }
 
+/** The adapter's subgroup size if every subgroup has it, else 0 (a size that varies from pipeline to pipeline). */
+function fixedSubgroupSize(adapter: GPUAdapter): number {
+  const info = adapter.info as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number };
+  return info?.subgroupMinSize !== undefined && info.subgroupMinSize === info.subgroupMaxSize ? info.subgroupMinSize : 0;
+}
+
 const linuxHint =
   isNode && typeof process !== 'undefined' && process.platform === 'linux'
     ? " (without a GPU on Linux, install Mesa's lavapipe: apt-get install -t bookworm-backports mesa-vulkan-drivers libvulkan1)"
@@ -106,13 +112,23 @@ async function openBackend(name: string, options: WebGPUOptions): Promise<WebGPU
     }
     try {
       // Large batches need buffers beyond the 128/256 MiB defaults; ask for what the adapter offers.
+      // Subgroups let the matrix kernels load a value once per subgroup instead of once per invocation (lavapipe's
+      // eight-lane vectors among them); they are used only where the adapter's subgroup size is fixed.
+      const subgroups = adapter.features.has('subgroups');
       const device = await adapter.requestDevice({
+        requiredFeatures: subgroups ? ['subgroups' as GPUFeatureName] : [],
         requiredLimits: {
           maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
           maxBufferSize: adapter.limits.maxBufferSize,
         },
       });
-      const backend = new WebGPUBackend(device, name, options, describeAdapter(adapter));
+      const backend = new WebGPUBackend(
+        device,
+        name,
+        // The size is the adapter's own; an option can only turn subgroup use off (0).
+        { ...options, subgroupSize: subgroups && options.subgroupSize !== 0 ? fixedSubgroupSize(adapter) : 0 },
+        describeAdapter(adapter),
+      );
       // Dawn in Node tears its instance down when the GPU object is collected, crashing the process while work is in
       // flight; the backend holds it (and the adapter) for as long as it lives.
       retainedGpus.set(backend, { gpu: source.gpu, adapter });

@@ -17,11 +17,10 @@ export function conv2dBackwardWeight(runtime: KernelRuntime) {
     const groups = attributes.groups;
     const depth = inPerGroup * kernelHeight * kernelWidth;
     const functions = `${convolutionAccessors}
-fn loadA(group: u32, row: u32, k: u32) -> T {
-  let image = i32(k) / convOutPlane();
-  let position = i32(k) % convOutPlane();
+fn loadA(group: u32, row: u32, k: u32, image: u32, outRow: u32, outColumn: u32) -> T {
   let channel = i32(group) * convOutPerGroup() + i32(row);
-  return gradOutput[convOffsetOutput() + (image * convOutChannels() + channel) * convOutPlane() + position];
+  let position = i32(outRow) * convOutWidth() + i32(outColumn);
+  return gradOutput[convOffsetOutput() + (i32(image) * convOutChannels() + channel) * convOutPlane() + position];
 }
 struct ColumnB { channelBase: i32, rowOffset: i32, colOffset: i32 }
 fn prepareB(group: u32, col: u32) -> ColumnB {
@@ -30,13 +29,12 @@ fn prepareB(group: u32, col: u32) -> ColumnB {
   return ColumnB(convOffsetInput() + channel * convInPlane(), (tap / convKernelWidth()) * convDilationHeight() - convPadHeight(),
     (tap % convKernelWidth()) * convDilationWidth() - convPadWidth());
 }
-fn loadB(group: u32, k: u32, column: ColumnB) -> T {
-  let image = i32(k) / convOutPlane();
-  let position = i32(k) % convOutPlane();
-  let h = (position / convOutWidth()) * convStrideHeight() + column.rowOffset;
-  let w = (position % convOutWidth()) * convStrideWidth() + column.colOffset;
-  if (h < 0 || h >= convHeight() || w < 0 || w >= convWidth()) { return 0.0; }
-  return input[column.channelBase + image * convChannels() * convInPlane() + h * convWidth() + w];
+fn loadB(group: u32, image: u32, outRow: u32, outColumn: u32, column: ColumnB) -> T {
+  let h = i32(outRow) * convStrideHeight() + column.rowOffset;
+  let w = i32(outColumn) * convStrideWidth() + column.colOffset;
+  let inside = h >= 0 && h < convHeight() && w >= 0 && w < convWidth();
+  let value = input[select(0, column.channelBase + i32(image) * convChannels() * convInPlane() + h * convWidth() + w, inside)];
+  return select(0.0, value, inside);
 }
 fn storeC(group: u32, row: u32, col: u32, value: T) {
   let depth = convInPerGroup() * convKernelArea();
@@ -54,7 +52,7 @@ fn storeC(group: u32, row: u32, col: u32, value: T) {
       functions,
       m: outChannels / groups,
       n: depth,
-      k: batch * outHeight * outWidth,
+      kExtents: [batch, outHeight, outWidth],
       batches: groups,
       words: convolutionWords(input.shape, gradWeight.shape, gradOutput.shape, attributes, {
         input: input.offset,

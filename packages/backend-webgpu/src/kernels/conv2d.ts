@@ -16,7 +16,7 @@ export function conv2d(runtime: KernelRuntime) {
     const [outChannels, inPerGroup, kernelHeight, kernelWidth] = weight.shape as [number, number, number, number];
     const groups = attributes.groups;
     const functions = `${convolutionAccessors}
-fn loadA(group: u32, row: u32, k: u32) -> T {
+fn loadA(group: u32, row: u32, k: u32, channel: u32, kernelRow: u32, kernelColumn: u32) -> T {
   let depth = convInPerGroup() * convKernelArea();
   return weight[convOffsetWeight() + (i32(group) * convOutPerGroup() + i32(row)) * depth + i32(k)];
 }
@@ -28,12 +28,13 @@ fn prepareB(group: u32, col: u32) -> ColumnB {
   return ColumnB(convOffsetInput() + firstChannel * convInPlane(),
     (position / convOutWidth()) * convStrideHeight() - convPadHeight(), (position % convOutWidth()) * convStrideWidth() - convPadWidth());
 }
-fn loadB(group: u32, k: u32, column: ColumnB) -> T {
-  let tap = i32(k) % convKernelArea();
-  let h = column.top + (tap / convKernelWidth()) * convDilationHeight();
-  let w = column.left + (tap % convKernelWidth()) * convDilationWidth();
-  if (h < 0 || h >= convHeight() || w < 0 || w >= convWidth()) { return 0.0; }
-  return input[column.imageBase + (i32(k) / convKernelArea()) * convInPlane() + h * convWidth() + w];
+fn loadB(group: u32, channel: u32, kernelRow: u32, kernelColumn: u32, column: ColumnB) -> T {
+  let h = column.top + i32(kernelRow) * convDilationHeight();
+  let w = column.left + i32(kernelColumn) * convDilationWidth();
+  // Padding reads index 0 and is replaced by zero: a select, not a branch, keeps the loop straight-line.
+  let inside = h >= 0 && h < convHeight() && w >= 0 && w < convWidth();
+  let value = input[select(0, column.imageBase + i32(channel) * convInPlane() + h * convWidth() + w, inside)];
+  return select(0.0, value, inside);
 }
 fn storeC(group: u32, row: u32, col: u32, value: T) {
   let channel = i32(group) * convOutPerGroup() + i32(row);
@@ -61,7 +62,7 @@ fn storeC(group: u32, row: u32, col: u32, value: T) {
       functions,
       m: outChannels / groups,
       n: batch * outHeight * outWidth,
-      k: inPerGroup * kernelHeight * kernelWidth,
+      kExtents: [inPerGroup, kernelHeight, kernelWidth],
       batches: groups,
       words: convolutionWords(input.shape, weight.shape, output.shape, attributes, {
         input: input.offset,

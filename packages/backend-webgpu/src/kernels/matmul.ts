@@ -17,12 +17,12 @@ export function matmul(runtime: KernelRuntime, a: GpuView, b: GpuView, output: G
   const type = outputType === 'f32' ? 'f32' : 'i32';
   const w = (index: number) => `params[${kernelWordBase + index}]`;
   const functions = `
-fn loadA(batch: u32, row: u32, k: u32) -> T {
+fn loadA(batch: u32, row: u32, k: u32, outer: u32, middle: u32, inner: u32) -> T {
   return ${convert(`a[${w(0)} + i32(batch) * ${w(1)} + i32(row) * ${w(2)} + i32(k) * ${w(3)}]`, aType, type)};
 }
 struct ColumnB { offset: i32 }
 fn prepareB(batch: u32, col: u32) -> ColumnB { return ColumnB(${w(4)} + i32(batch) * ${w(5)} + i32(col) * ${w(7)}); }
-fn loadB(batch: u32, k: u32, column: ColumnB) -> T {
+fn loadB(batch: u32, k: u32, middle: u32, inner: u32, column: ColumnB) -> T {
   return ${convert(`b[column.offset + i32(k) * ${w(6)}]`, bType, type)};
 }
 fn storeC(batch: u32, row: u32, col: u32, value: T) {
@@ -49,7 +49,7 @@ fn storeC(batch: u32, row: u32, col: u32, value: T) {
       functions,
       m,
       n,
-      k,
+      kExtents: [k, 1, 1],
       batches: count,
       words: [
         a.offset + start * a.strides[0]!,
