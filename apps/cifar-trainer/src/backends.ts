@@ -12,9 +12,10 @@ export async function loadBackend(name: TrainerOptions['backend'], threads?: num
     return;
   }
   if (name === 'wasm') {
-    const { registerWasmBackend, useWinograd } = await import('@lantern/backend-wasm');
+    const { getSimdVariant, registerWasmBackend, useWinograd } = await import('@lantern/backend-wasm');
     await registerWasmBackend({ threads });
     useWinograd(winograd);
+    wasmSimd = getSimdVariant();
     return;
   }
   if (name === 'tfjs') {
@@ -28,6 +29,13 @@ export async function loadBackend(name: TrainerOptions['backend'], threads?: num
     return;
   }
   throw new Error(`backend '${name}' is not available in this build (registered: ${registeredBackends().join(', ') || 'none'})`);
+}
+
+let wasmSimd: string | null = null;
+
+/** What the run line adds about a started backend: wasm's SIMD build (relaxed SIMD fuses multiply-adds). */
+export function describeBackend(name: TrainerOptions['backend']): string {
+  return name === 'wasm' && wasmSimd ? ` (${wasmSimd === 'relaxed' ? 'relaxed SIMD' : 'SIMD128'})` : '';
 }
 
 /** A backend chosen with --backend whose package is not installed (the optional tfjs and WebGPU backends). */

@@ -22,7 +22,17 @@ for (const flag of ['--lr', '--momentum', '--weight-decay', '--label-smoothing',
 for (const flag of ['--max-lr', '--pct-start', '--factor']) flags[flag] = 'number';
 for (const flag of ['--split', '--optimizer', '--backend', '--model', '--lr-scheduler', '--milestones']) flags[flag] = 'text';
 for (const flag of ['--data', '--init', '--save', '--checkpoint', '--logdir', '--plot']) flags[flag] = 'path';
-const switches = ['--download', '--nesterov', '--shuffle', '--no-shuffle', '--no-winograd', '--resume', '--eval', '--json'];
+const switches = [
+  '--download',
+  '--nesterov',
+  '--shuffle',
+  '--no-shuffle',
+  '--no-compile',
+  '--no-winograd',
+  '--resume',
+  '--eval',
+  '--json',
+];
 switches.push('--log-histograms', '--augment', '--normalize', '--help', '--frobnicate', '--', '-x');
 
 /** Values that are right, nearly right, or what Number() accepts but a flag must not. */

@@ -1,7 +1,5 @@
-import type { Module } from '@lantern/nn';
 import type { Optimizer } from '@lantern/optim';
 import type { Generator, GeneratorState, Tensor } from '@lantern/tensor';
-import { tidy } from '@lantern/tensor';
 import type { TrainingProgress } from './checkpoint.js';
 import type { ResumableBatches } from './data.js';
 import { InterruptedError } from './errors.js';
@@ -14,9 +12,9 @@ import type { TensorBoardLog } from './tensorboard-log.js';
 /** What every epoch trains with: built once by train.ts. */
 export interface EpochSetup {
   options: TrainerOptions;
-  model: Module;
   optimizer: Optimizer;
-  lossFunction: (outputs: Tensor, targets: Tensor) => Tensor;
+  /** Forward, loss, zeroGrad, backward, step, returning the loss (train-step.ts; compiled unless --no-compile). */
+  trainStep: (inputs: Tensor, targets: Tensor) => Tensor;
   loader: AsyncIterable<[Tensor, Tensor]>;
   batches: ResumableBatches;
   generator: Generator;
@@ -27,8 +25,6 @@ export interface EpochSetup {
   tensorBoard?: TensorBoardLog;
   /** Writes a checkpoint (with --checkpoint; otherwise does nothing), adding the flags, scheduler state and history. */
   checkpoint(progress: Omit<TrainingProgress, 'flags' | 'scheduler' | 'history'>): Promise<void>;
-  /** Between backward and the optimizer's step (gradient clipping). */
-  beforeOptimizerStep?(): void;
   /** After every optimizer step (schedulers that step per batch). */
   afterOptimizerStep?(): void;
 }
@@ -57,7 +53,7 @@ export interface EpochOutcome {
  * far the epoch got, which is all a resumed run needs to continue as an uninterrupted one.
  */
 export async function runEpoch(setup: EpochSetup, epoch: number, from: EpochPosition): Promise<EpochOutcome> {
-  const { options, model, optimizer, lossFunction, batches, reporter, signals, stepsPerEpoch, tensorBoard } = setup;
+  const { options, optimizer, batches, reporter, signals, stepsPerEpoch, tensorBoard } = setup;
   const epochStart: GeneratorState = setup.generator.getState();
   const firstGlobalStep = from.globalStep - from.stepsDone;
   const tracker = new LossTracker(epoch, options.lr, (step, loss) => {
@@ -83,17 +79,7 @@ export async function runEpoch(setup: EpochSetup, epoch: number, from: EpochPosi
   for await (const [inputs, targets] of setup.loader) {
     images += inputs.shape[0]!;
     lr = optimizer.paramGroups[0]!.lr;
-    // tidy frees the step's activations and intermediate gradients at once (wasm and WebGPU memory is invisible to
-    // the garbage collector); parameters, their .grad and the optimizer's state are kept.
-    const resultLoss = tidy(() => {
-      const outputs = model(inputs);
-      const loss = lossFunction(outputs, targets);
-      optimizer.zeroGrad();
-      loss.backward();
-      setup.beforeOptimizerStep?.();
-      optimizer.step();
-      return loss;
-    });
+    const resultLoss = setup.trainStep(inputs, targets);
     setup.afterOptimizerStep?.();
     inputs.dispose();
     targets.dispose();

@@ -45,6 +45,8 @@ export interface TrainerOptions {
   normalize: boolean;
   labelSmoothing: number;
   clipGradNorm?: number;
+  /** Train through compile() (trace once, replay); false with --no-compile. Absent: true. */
+  compile?: boolean;
   lrScheduler?: SchedulerName;
   stepSize?: number;
   gamma?: number;
@@ -108,6 +110,7 @@ export function createCommand(): Command {
       'threads for wasm (default: one per core; more than the cores are cut to the core count)',
       integer('--threads', 1),
     )
+    .option('--no-compile', 'run every step eagerly instead of tracing it once and replaying its kernels')
     .option('--no-winograd', "wasm: direct 5×5 convolutions (PyTorch's rounding) instead of Winograd F(4×4, 5×5)")
     .option('--init <file>', 'initial weights (.safetensors, PyTorch key names)')
     .option('--save <file>', 'write the final weights (.safetensors)')

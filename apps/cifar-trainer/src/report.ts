@@ -1,4 +1,5 @@
 import { cifar10Classes } from '@lantern/data';
+import { describeBackend } from './backends.js';
 import { classAccuracyTable, type Evaluation } from './evaluate.js';
 import { modelDescriptions } from './model.js';
 import { describeOptimizer } from './optimizer-setup.js';
@@ -51,7 +52,8 @@ export function humanReporter(output: HumanOutput = {}): Reporter {
     start: (options, samples) =>
       write(
         `training ${modelDescriptions[options.model]} on CIFAR-10 ${options.split} (${samples} images), batch ${options.batchSize}, ` +
-          `${describeOptimizer(options).join(', ')}, ${options.epochs} epochs, backend ${options.backend}`,
+          `${describeOptimizer(options).join(', ')}, ${options.epochs} epochs, backend ${options.backend}` +
+          `${describeBackend(options.backend)}, ${options.compile === false ? 'eager' : 'compiled'} steps`,
       ),
     resumed: (completed, steps, checkpoint) =>
       write(

@@ -17,6 +17,7 @@ import type { Reporter } from './report.js';
 import { prepareRun } from './run-setup.js';
 import { StopSignals } from './stop-signals.js';
 import { TensorBoardLog } from './tensorboard-log.js';
+import { createTrainStep } from './train-step.js';
 
 export interface EpochResult {
   epoch: number;
@@ -106,9 +107,16 @@ async function run(requested: TrainerOptions, reporter: Reporter, saved: SavedCh
   const { clipGradNorm } = options;
   const setup: EpochSetup = {
     options,
-    model,
     optimizer,
-    lossFunction: (outputs, targets) => lossFunction(outputs, targets),
+    trainStep: createTrainStep(
+      {
+        model,
+        optimizer,
+        lossFunction: (outputs, targets) => lossFunction(outputs, targets),
+        beforeOptimizerStep: clipGradNorm === undefined ? undefined : () => void clipGradNorm_(parameters, clipGradNorm),
+      },
+      options.compile !== false,
+    ),
     loader: makeTrainingLoader(dataset, batches, generator) as AsyncIterable<[Tensor, Tensor]>,
     batches,
     generator,
@@ -122,7 +130,6 @@ async function run(requested: TrainerOptions, reporter: Reporter, saved: SavedCh
       const scheduler = schedule?.scheduler.stateDict() ?? null;
       await saveCheckpoint(options.checkpoint, model, optimizer, { ...progress, flags: position.flags, scheduler, history });
     },
-    beforeOptimizerStep: clipGradNorm === undefined ? undefined : () => void clipGradNorm_(parameters, clipGradNorm),
     afterOptimizerStep: schedule && (() => schedule.afterStep()),
   };
   const results: EpochResult[] = [];

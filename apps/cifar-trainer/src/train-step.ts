@@ -1,0 +1,33 @@
+import type { Module } from '@lantern/nn';
+import type { Optimizer } from '@lantern/optim';
+import { compile, type Tensor, tidy } from '@lantern/tensor';
+
+/** What one training step is made of. */
+export interface TrainStepParts {
+  model: Module;
+  optimizer: Optimizer;
+  lossFunction: (outputs: Tensor, targets: Tensor) => Tensor;
+  /** Between backward and the optimizer's step (gradient clipping). */
+  beforeOptimizerStep?(): void;
+}
+
+/**
+ * The course's step: forward, loss, zeroGrad, backward, (clipping,) step; it returns the loss. `compiled` (the
+ * trainer's default; --no-compile turns it off) runs it through compile(): the first calls trace it and later ones
+ * replay its kernels, with the same results as eager steps, bit for bit.
+ */
+export function createTrainStep(parts: TrainStepParts, compiled: boolean): (inputs: Tensor, targets: Tensor) => Tensor {
+  const { model, optimizer, lossFunction } = parts;
+  // tidy frees the step's activations and intermediate gradients at once (wasm and WebGPU memory is invisible to the
+  // garbage collector); parameters, their .grad and the optimizer's state are kept.
+  const step = (inputs: Tensor, targets: Tensor) =>
+    tidy(() => {
+      const loss = lossFunction(model(inputs), targets);
+      optimizer.zeroGrad();
+      loss.backward();
+      parts.beforeOptimizerStep?.();
+      optimizer.step();
+      return loss;
+    });
+  return compiled ? compile(step) : step;
+}
