@@ -1,6 +1,6 @@
 // The cpu backend is the other backend the suite mixes in: every op must refuse an operand living there.
 import { registerCpuBackend } from '@lantern/backend-cpu';
-import { describeConformance } from '@lantern/conformance';
+import { describeCompiledSteps, describeConformance } from '@lantern/conformance';
 import { describe, it } from 'vitest';
 import { webgpuForTests } from './test-environment.js';
 
@@ -20,6 +20,7 @@ if (backend) {
       await webgpuForTests();
     },
   });
+  describeCompiledSteps('webgpu');
 } else {
   describe('conformance on webgpu', () => {
     it.skip('skipped: no WebGPU adapter on this machine (see the warning above)', () => {});
