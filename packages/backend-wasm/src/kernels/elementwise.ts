@@ -1,5 +1,5 @@
 import { createCpuBackend, forEachRow } from '@lantern/backend-cpu/kernels';
-import { type BinaryOp, boolResultOps, type TensorView, type UnaryOp } from '@lantern/tensor';
+import { type BinaryOp, boolResultOps, isContiguous, sizeOf, type TensorView, type UnaryOp } from '@lantern/tensor';
 import { binaryOpCodes, unaryOpCodes } from '../bridge/op-codes.js';
 import type { WasmContext } from '../context.js';
 import { cpuView } from '../views.js';
@@ -78,7 +78,16 @@ export function copy(context: WasmContext, source: TensorView, destination: Tens
   );
 }
 
+const bytesPerElement = { float32: 4, float64: 8, int32: 4, bool: 1 } as const;
+
 export function fill(context: WasmContext, destination: TensorView, value: number): void {
+  // Zeroing whole contiguous storage (a compiled step's replay clears recycled memory so) is the allocator's clear:
+  // bulk memory.fill, split across the pool for megabyte blocks.
+  if (value === 0 && isContiguous(destination.shape, destination.strides)) {
+    const bytes = bytesPerElement[destination.dtype];
+    context.allocator.clear((destination.handle as number) + destination.offset * bytes, sizeOf(destination.shape) * bytes);
+    return;
+  }
   if (destination.dtype !== 'float32') {
     reference.fill(cpuView(context, destination), value);
     return;

@@ -49,7 +49,7 @@ export class Plan {
     /** The tensors the traced call returned, kept; each call returns copies. */
     readonly outputs: readonly Tensor[],
   ) {
-    this.entries = recorder.entries;
+    this.entries = recorder.program();
     this.guards = recorder.guards;
     this.gradients = [...recorder.gradients].map(([leaf, use]) => ({ leaf, use, tensor: leaf.grad }));
     for (const [backend, bySize] of recorder.pool)

@@ -2,6 +2,7 @@ import type { Backend, TensorView } from '../backend.js';
 import type { DType, TypedArray } from '../dtype.js';
 import { getBackend, registeredBackends, wrapFastKernels } from '../engine.js';
 import { CompileError } from '../errors.js';
+import { isContiguous, sizeOf } from '../shape.js';
 import { compileHooks } from './hooks.js';
 
 /** One recorded step of a compiled program: a kernel call replayed as is, or work that runs eagerly on every call. */
@@ -52,6 +53,9 @@ export class Recorder {
   /** Storage released during the trace: free, owned by the plan, reusable by size and dtype. */
   readonly pool = new Map<Backend, Map<string, unknown[]>>();
   private readonly allocated = new Map<Backend, Set<unknown>>();
+  /** Zero fills of fresh storage not yet used by any recorded call (their entry index), and those found dead. */
+  private readonly pendingFills = new Map<Backend, Map<unknown, { index: number; size: number }>>();
+  private readonly deadFills = new Set<number>();
   private eagerDepth = 0;
   private callDepth = 0;
   private readonly restores: Array<() => void> = [];
@@ -87,6 +91,7 @@ export class Recorder {
 
   /** Runs `work` unrecorded now and records it to run again, eagerly, on every replay. */
   eager<T>(work: () => T): T {
+    this.pendingFills.clear(); // eager work may read fresh storage: keep every fill recorded so far
     this.eagerDepth++;
     try {
       return work();
@@ -147,12 +152,44 @@ export class Recorder {
     for (const arg of args) if (isView(arg)) handles.add(arg.handle);
   }
 
-  private record(backend: Backend, kernel: (...args: unknown[]) => unknown, target: unknown, args: unknown[]): unknown {
+  /** The recorded program, less the zero fills that a later kernel overwrites before anything reads them. */
+  program(): RecordedEntry[] {
+    return this.entries.filter((_, index) => !this.deadFills.has(index));
+  }
+
+  /**
+   * A primitive (`writesOutput`: its last view is its output, every element written) that is the first use of fresh
+   * storage and covers all of it makes that storage's zero fill dead. Any other first use keeps the fill.
+   */
+  private settleZeroFills(backend: Backend, args: readonly unknown[], writesOutput: boolean): void {
+    const pending = this.pendingFills.get(backend);
+    if (!pending?.size) return;
+    const views = args.filter(isView);
+    const output = writesOutput ? views[views.length - 1] : undefined;
+    for (const view of views) {
+      const fill = pending.get(view.handle);
+      if (!fill) continue;
+      pending.delete(view.handle);
+      const onlyWritten = view === output && views.filter((other) => other.handle === view.handle).length === 1;
+      if (onlyWritten && view.offset === 0 && sizeOf(view.shape) === fill.size && isContiguous(view.shape, view.strides)) {
+        this.deadFills.add(fill.index);
+      }
+    }
+  }
+
+  private record(
+    backend: Backend,
+    kernel: (...args: unknown[]) => unknown,
+    target: unknown,
+    args: unknown[],
+    writesOutput = false,
+  ): unknown {
     if (!this.recording || this.callDepth > 0) return kernel.apply(target, args);
     this.callDepth++;
     try {
       const result = kernel.apply(target, args);
       this.reference(backend, args);
+      this.settleZeroFills(backend, args, writesOutput);
       this.entries.push({ kernel, target, args });
       return result;
     } finally {
@@ -177,7 +214,7 @@ export class Recorder {
         name,
         (original) =>
           (...args) =>
-            this.record(backend, original, backend, args),
+            this.record(backend, original, backend, args, true),
       );
     }
     replace('write', (original) => (handle, data, offset) => {
@@ -185,6 +222,9 @@ export class Recorder {
       // Host data written inside the step (a scalar operand, backward's seed) is a constant of the program: the
       // replay writes the values the trace wrote, as torch.jit.trace bakes in Python values.
       const constant = (data as TypedArray).slice();
+      const fill = this.pendingFills.get(backend)?.get(handle);
+      if (fill && offset === 0 && constant.length === fill.size) this.deadFills.add(fill.index);
+      this.pendingFills.get(backend)?.delete(handle);
       return this.record(backend, original, backend, [handle, constant, offset]);
     });
     replace('allocate', (original) => (size, dtype) => {
@@ -198,6 +238,7 @@ export class Recorder {
         // memory the plan hands out again is zeroed, now and on every replay, as a fresh allocation would be.
         const whole: TensorView = { handle, dtype: dtype as DType, shape: [size as number], strides: [1], offset: 0 };
         if (reused !== undefined) fill.call(backend, whole, 0);
+        entryOf(this.pendingFills, backend, () => new Map()).set(handle, { index: this.entries.length, size });
         this.entries.push({ kernel: fill, target: backend, args: [whole, 0] });
       }
       return handle;
