@@ -1,5 +1,6 @@
 import { allocateArray, type Backend, type DType, type TypedArray } from '@lantern/tensor';
 import { binary, copy, fill, where } from './kernels/binary.js';
+import { elementwiseProgram } from './kernels/elementwise-program.js';
 import { matmul } from './kernels/matmul.js';
 import { reduce } from './kernels/reduce.js';
 import { unary } from './kernels/unary.js';
@@ -25,5 +26,6 @@ export function createCpuBackend(name = 'cpu'): Backend<TypedArray> {
     copy,
     fill,
     matmul,
+    elementwiseProgram,
   };
 }

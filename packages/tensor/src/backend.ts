@@ -48,4 +48,52 @@ export interface Backend<Handle = unknown> {
   fill(destination: TensorView<Handle>, value: number): void;
   /** Batched matrix product: a [B, M, K], b [B, K, N] (any strides, B may be stride 0) into output [B, M, N]. */
   matmul(a: TensorView<Handle>, b: TensorView<Handle>, output: TensorView<Handle>): void;
+
+  /**
+   * Optional: a chain of float32 elementwise ops in one pass, which compile() substitutes for the unary and binary
+   * calls it fuses (compile/fusion.ts). Every view is float32; `output` is contiguous; each input is either
+   * contiguous with the output's shape or a single value broadcast (every stride 0). Each step must round to float32
+   * as the separate kernels do, so that a fused program gives the same values.
+   */
+  elementwiseProgram?(program: ElementwiseProgram, inputs: readonly TensorView<Handle>[], output: TensorView<Handle>): void;
 }
+
+/** One op of an ElementwiseProgram: `operands` index the inputs, then the results of earlier steps. */
+export interface ElementwiseStep {
+  readonly op: FusibleOp;
+  /** One operand for a unary op, two for a binary one. Index i < inputs.length is inputs[i]; after that, step results. */
+  readonly operands: readonly number[];
+}
+
+/** Steps run in order over every element; the last step's result is the output. At most 8 inputs and 16 steps. */
+export interface ElementwiseProgram {
+  readonly steps: readonly ElementwiseStep[];
+}
+
+/** The float32-valued unary and binary ops a program may contain. */
+export const fusibleOps = [
+  'neg',
+  'exp',
+  'log',
+  'sqrt',
+  'reciprocal',
+  'abs',
+  'sign',
+  'sin',
+  'cos',
+  'tanh',
+  'sigmoid',
+  'relu',
+  'erf',
+  'floor',
+  'ceil',
+  'round',
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum',
+  'minimum',
+] as const satisfies readonly (UnaryOp | BinaryOp)[];
+export type FusibleOp = (typeof fusibleOps)[number];

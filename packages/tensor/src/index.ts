@@ -11,7 +11,14 @@ installTensorMethods();
 
 export { enableGrad, isGradEnabled, noGrad } from './autograd/grad-mode.js';
 export { type BackwardFunction, GradNode, record } from './autograd/node.js';
-export type { Backend, TensorView } from './backend.js';
+export {
+  type Backend,
+  type ElementwiseProgram,
+  type ElementwiseStep,
+  type FusibleOp,
+  fusibleOps,
+  type TensorView,
+} from './backend.js';
 export { type CompiledStep, checkValues, compile, runEagerly } from './compile/compile.js';
 export type { DType, TypedArray } from './dtype.js';
 export { allocateArray, dtypes, isFloating, promoteTypes } from './dtype.js';

@@ -4,6 +4,8 @@ import {
   CompileError,
   checkValues,
   compile,
+  type ElementwiseProgram,
+  getBackend,
   manualSeed,
   memory,
   noGrad,
@@ -176,5 +178,26 @@ describe('compile', () => {
     expect([...positive(tensor([16, 25])).dataSync()]).toEqual([4, 5]);
     expect(() => positive(tensor([1, -1]))).toThrow('negative input');
     expect(positive.stats).toMatchObject({ traces: 1, replays: 1 });
+  });
+
+  it('fuses chains of elementwise ops into one elementwiseProgram call per chain, with the same values', () => {
+    const backend = getBackend('cpu');
+    const programs: ElementwiseProgram[] = [];
+    const original = backend.elementwiseProgram!;
+    backend.elementwiseProgram = (program, inputs, output) => {
+      programs.push(program);
+      original(program, inputs, output);
+    };
+    try {
+      const chain = (x: Tensor) => tidy(() => x.mul(0.5).add(1).tanh().square().sub(x).mean());
+      const compiled = compile(chain);
+      const [[x], [x2]] = batches(2);
+      compiled(x!);
+      expect(programs).toEqual([]); // the trace runs the ops one by one
+      expect([...compiled(x2!).dataSync()]).toEqual([...chain(x2!).dataSync()]);
+      expect(programs.map((program) => program.steps.map((step) => step.op))).toEqual([['mul', 'add', 'tanh', 'mul', 'sub']]); // square is x * x
+    } finally {
+      backend.elementwiseProgram = original;
+    }
   });
 });

@@ -3,6 +3,7 @@ import { Storage } from '../engine.js';
 import { keep, tidy } from '../scope.js';
 import { contiguousStrides, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { fuseElementwise } from './fusion.js';
 import type { GradientUse, RecordedEntry, RecordedGuard, Recorder } from './recorder.js';
 
 /** A fresh contiguous copy of `source` on its backend, made by one kernel and no autograd. */
@@ -49,12 +50,14 @@ export class Plan {
     /** The tensors the traced call returned, kept; each call returns copies. */
     readonly outputs: readonly Tensor[],
   ) {
-    this.entries = recorder.program();
     this.guards = recorder.guards;
     this.gradients = [...recorder.gradients].map(([leaf, use]) => ({ leaf, use, tensor: leaf.grad }));
     for (const [backend, bySize] of recorder.pool)
       for (const handles of bySize.values()) for (const handle of handles) this.pool.push([backend, handle]);
     const pooled = new Set(this.pool.map(([, handle]) => handle));
+    let entries = recorder.program();
+    for (const backend of recorder.referenced.keys()) entries = fuseElementwise(entries, backend, pooled);
+    this.entries = entries;
     for (const [backend, handles] of recorder.referenced) {
       this.claimed.set(backend, new Set([...handles].filter((handle) => !pooled.has(handle))));
     }

@@ -6,9 +6,15 @@ import { isContiguous, sizeOf } from '../shape.js';
 import { compileHooks } from './hooks.js';
 
 /** One recorded step of a compiled program: a kernel call replayed as is, or work that runs eagerly on every call. */
-export type RecordedEntry =
-  | { readonly kernel: (...args: unknown[]) => unknown; readonly target: unknown; readonly args: readonly unknown[] }
-  | { readonly eager: () => unknown };
+export type RecordedEntry = RecordedCall | { readonly eager: () => unknown };
+
+export interface RecordedCall {
+  readonly kernel: (...args: unknown[]) => unknown;
+  readonly target: unknown;
+  readonly args: readonly unknown[];
+  /** The backend method it calls ('unary', 'binary', …); absent for fast kernels and zero fills. */
+  readonly method?: string;
+}
 
 /** A check of an input's values (cross entropy's target range) that a replay runs again before any kernel. */
 export interface RecordedGuard {
@@ -183,6 +189,7 @@ export class Recorder {
     target: unknown,
     args: unknown[],
     writesOutput = false,
+    method?: string,
   ): unknown {
     if (!this.recording || this.callDepth > 0) return kernel.apply(target, args);
     this.callDepth++;
@@ -190,7 +197,7 @@ export class Recorder {
       const result = kernel.apply(target, args);
       this.reference(backend, args);
       this.settleZeroFills(backend, args, writesOutput);
-      this.entries.push({ kernel, target, args });
+      this.entries.push(method ? { kernel, target, args, method } : { kernel, target, args });
       return result;
     } finally {
       this.callDepth--;
@@ -214,7 +221,7 @@ export class Recorder {
         name,
         (original) =>
           (...args) =>
-            this.record(backend, original, backend, args, true),
+            this.record(backend, original, backend, args, true, name),
       );
     }
     replace('write', (original) => (handle, data, offset) => {
