@@ -22,4 +22,11 @@ describe('README examples run and give the results they print', () => {
     expect(result.bias!).toBeCloseTo(-2, 1);
     expect(result.loss!).toBeLessThan(0.02);
   });
+  it('a compiled step: traced once, replayed after, following the learning rate it is given', async () => {
+    expect(readme).toContain(example('compiled-step.mjs'));
+    const result = await run('compiled-step.mjs');
+    expect(result.weight!).toBeCloseTo(3, 1);
+    expect(result.bias!).toBeCloseTo(-2, 1);
+    expect(result.replays).toBe(199);
+  });
 });
