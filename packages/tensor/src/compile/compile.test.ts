@@ -200,4 +200,23 @@ describe('compile', () => {
       backend.elementwiseProgram = original;
     }
   });
+
+  it('two compiled steps sharing parameters both trace again when one parameter gets new storage', () => {
+    const model = makeModel(6);
+    const train = compile(model.step);
+    const evaluate = compile((x: Tensor, y: Tensor) => tidy(() => noGrad(() => model.forward(x, y))));
+    const [[x, y]] = batches(1);
+    for (let i = 0; i < 3; i++) {
+      train(x!, y!).dispose();
+      evaluate(x!, y!).dispose();
+    }
+    noGrad(() => model.weights[1]!.setData(model.weights[1]!.mul(2)));
+    const expected = noGrad(() => model.forward(x!, y!));
+    expect([...evaluate(x!, y!).dataSync()]).toEqual([...expected.dataSync()]);
+    train(x!, y!).dispose();
+    expect(train.stats.lastRetrace).toMatch(/disposed or replaced/);
+    expect(evaluate.stats.lastRetrace).toMatch(/disposed or replaced/);
+    train.dispose();
+    evaluate.dispose();
+  });
 });

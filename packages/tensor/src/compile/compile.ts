@@ -6,8 +6,9 @@ import { CompileError } from '../errors.js';
 import { keep } from '../scope.js';
 import { isContiguous } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { keepReleased } from './claims.js';
 import { freshCopy, Plan } from './plan.js';
-import { entryOf, Recorder } from './recorder.js';
+import { Recorder } from './recorder.js';
 
 /** A step compiled by `compile()`: call it like the step; it traces on its first call and replays after. */
 export interface CompiledStep<Args extends unknown[], Result> {
@@ -19,34 +20,14 @@ export interface CompiledStep<Args extends unknown[], Result> {
 }
 
 let activeRecorder: Recorder | null = null;
-const claims = new Map<Backend, Map<unknown, Plan>>();
 
 // Storage a plan's calls use must outlive the tensors that held it (a replay writes into it again), and storage
 // released during a trace joins the trace's pool instead of going back to the backend.
 function interceptRelease(backend: Backend, handle: unknown, size: number, dtype: Tensor['dtype']): boolean {
-  const plan = claims.get(backend)?.get(handle);
-  if (plan) {
-    plan.noteReleased(backend, handle);
-    return true;
-  }
+  if (keepReleased(backend, handle)) return true;
   if (!activeRecorder?.keepsReleased(backend, handle)) return false;
   activeRecorder.returnToPool(backend, handle, size, dtype);
   return true;
-}
-
-function claim(plan: Plan): void {
-  setReleaseInterceptor(interceptRelease);
-  for (const [backend, handles] of plan.claimed) {
-    const owners = entryOf(claims, backend, () => new Map<unknown, Plan>());
-    for (const handle of handles) owners.set(handle, plan);
-  }
-}
-
-function unclaim(plan: Plan): void {
-  for (const [backend, handles] of plan.claimed) {
-    const owners = claims.get(backend);
-    for (const handle of handles) if (owners?.get(handle) === plan) owners.delete(handle);
-  }
 }
 
 /**
@@ -159,7 +140,8 @@ export function compile<Args extends unknown[], Result>(step: (...args: Args) =>
       return tensor;
     });
     plan = new Plan(recorder, inputs, outputs);
-    claim(plan);
+    setReleaseInterceptor(interceptRelease);
+    plan.claim();
     signature = signatureOf(args);
     stats.traces++;
     return mapTensors(template, freshCopy) as Result;
@@ -177,7 +159,7 @@ export function compile<Args extends unknown[], Result>(step: (...args: Args) =>
         return mapTensors(template, freshCopy) as Result;
       }
       stats.lastRetrace = reason;
-      plan.dispose(unclaim);
+      plan.dispose();
       plan = null;
     }
     return trace(args);
@@ -185,7 +167,7 @@ export function compile<Args extends unknown[], Result>(step: (...args: Args) =>
   return Object.assign(compiled, {
     stats,
     dispose(): void {
-      plan?.dispose(unclaim);
+      plan?.dispose();
       plan = null;
     },
   });

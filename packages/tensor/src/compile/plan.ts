@@ -3,6 +3,7 @@ import { Storage } from '../engine.js';
 import { keep, tidy } from '../scope.js';
 import { contiguousStrides, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { type Claimant, claim, reviveReleased, unclaim } from './claims.js';
 import { fuseElementwise } from './fusion.js';
 import type { GradientUse, RecordedEntry, RecordedGuard, Recorder } from './recorder.js';
 
@@ -32,13 +33,11 @@ interface GradientRecord {
  * Memory: the plan owns the storage the trace released (its pool, reused at every replay) and keeps the backend from
  * freeing any other storage the calls use (parameters, gradients, outputs) for as long as it lives (`claims`).
  */
-export class Plan {
+export class Plan implements Claimant {
   readonly entries: readonly RecordedEntry[];
   readonly guards: readonly RecordedGuard[];
   private readonly gradients: GradientRecord[];
   private readonly pool: Array<[Backend, unknown]> = [];
-  /** Claimed storage its tensors released since the trace; freed when the plan goes. */
-  private readonly released: Array<[Backend, unknown]> = [];
   readonly claimed = new Map<Backend, Set<unknown>>();
   /** Why the plan no longer matches what its calls use (a parameter replaced), or null. */
   stale: string | null = null;
@@ -68,8 +67,11 @@ export class Plan {
     return this.gradients.some((record) => record.use !== 'accumulated' && record.tensor?.storage.handle === handle);
   }
 
-  noteReleased(backend: Backend, handle: unknown): void {
-    this.released.push([backend, handle]);
+  claim(): void {
+    claim(this, this.claimed);
+  }
+
+  noteReleased(handle: unknown): void {
     if (!this.stale && !this.isClearedGradient(handle)) {
       this.stale = 'a tensor the compiled step uses was disposed or replaced (a parameter, a buffer, an accumulated gradient)';
     }
@@ -105,8 +107,7 @@ export class Plan {
   private revive(tensor: Tensor): Tensor {
     if (!tensor.isDisposed && !tensor.storage.freed) return tensor;
     const { backend, handle, size, dtype } = tensor.storage;
-    const at = this.released.findIndex(([owner, released]) => owner === backend && released === handle);
-    if (at >= 0) this.released.splice(at, 1);
+    reviveReleased(backend, handle);
     return keep(new Tensor(new Storage(backend, handle, size, dtype), tensor.shape, tensor.strides, tensor.offset));
   }
 
@@ -132,10 +133,10 @@ export class Plan {
   }
 
   /** Gives back everything the plan holds; its storage goes to the backends (or stays with tensors still using it). */
-  dispose(unclaim: (plan: Plan) => void): void {
-    unclaim(this);
-    for (const [backend, handle] of [...this.pool, ...this.released]) backend.free(handle);
-    this.pool.length = this.released.length = 0;
+  dispose(): void {
+    unclaim(this, this.claimed);
+    for (const [backend, handle] of this.pool) backend.free(handle);
+    this.pool.length = 0;
     for (const tensor of [...this.inputs, ...this.outputs]) tensor.dispose();
   }
 }
