@@ -4,6 +4,7 @@ import {
   type Backend,
   type BinaryOp,
   type DType,
+  type ElementwiseProgram,
   type ReduceOp,
   type TypedArray,
   type UnaryOp,
@@ -12,6 +13,7 @@ import type { PoolStatistics } from './buffer-pool.js';
 import { type CommandStatistics, type ContextOptions, GpuContext } from './gpu-context.js';
 import { copy, fill } from './kernels/copy.js';
 import { binary, unary, where } from './kernels/elementwise.js';
+import { elementwiseProgram } from './kernels/elementwise-program.js';
 import { matmul } from './kernels/matmul.js';
 import { reduce } from './kernels/reduce.js';
 import { type GpuView, storageType, type WebGPUHandle } from './layout.js';
@@ -102,6 +104,14 @@ export class WebGPUBackend implements Backend<WebGPUHandle> {
 
   matmul(a: GpuView, b: GpuView, output: GpuView): void {
     matmul(this.runtime, a, b, output);
+  }
+
+  /**
+   * compile()'s fused elementwise chains, in one dispatch. Past the device's storage-binding limit (more distinct input
+   * buffers than maxStorageBuffersPerShaderStage - 2) it runs the steps one kernel each: see kernels/elementwise-program.ts.
+   */
+  elementwiseProgram(program: ElementwiseProgram, inputs: readonly GpuView[], output: GpuView): void {
+    elementwiseProgram(this.runtime, program, inputs, output);
   }
 
   /** Submits recorded work now without waiting for it (reads do this themselves). */

@@ -111,7 +111,8 @@ async function openBackend(name: string, options: WebGPUOptions): Promise<WebGPU
       continue;
     }
     try {
-      // Large batches need buffers beyond the 128/256 MiB defaults; ask for what the adapter offers.
+      // Large batches need buffers beyond the 128/256 MiB defaults, and a fused elementwise program binds up to 8
+      // inputs beside its output and parameters, past the default 8 storage buffers per stage: ask for what the adapter offers.
       // Subgroups let the matrix kernels load a value once per subgroup instead of once per invocation (lavapipe's
       // eight-lane vectors among them); they are used only where the adapter's subgroup size is fixed.
       const subgroups = adapter.features.has('subgroups');
@@ -120,6 +121,7 @@ async function openBackend(name: string, options: WebGPUOptions): Promise<WebGPU
         requiredLimits: {
           maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
           maxBufferSize: adapter.limits.maxBufferSize,
+          maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
         },
       });
       const backend = new WebGPUBackend(
