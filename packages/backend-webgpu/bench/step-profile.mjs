@@ -1,11 +1,13 @@
 // What a training step of the course CNN costs on 'webgpu' besides device time: images/s, then per step the dispatches
 // (by kernel), queue submits and bind groups, and the host milliseconds spent recording it (trainStep's own time, before
 // any wait on the GPU). Build first: pnpm turbo run build --filter=@lantern/backend-webgpu...
-// Usage: node bench/step-profile.mjs [--batch 64] [--steps 5] [--rounds 2]
+// Usage: node bench/step-profile.mjs [--batch 64] [--steps 5] [--rounds 2] [--compile]
+// --compile: the same step through compile() from @lantern/tensor (traced once, then replayed with fused elementwise
+// chains); the batch is uploaded outside the step, as a compiled step takes its data as arguments.
 
 import { registerWebGPUBackend } from '@lantern/backend-webgpu';
-import { Generator } from '@lantern/tensor';
-import { createParameters, initialParameters, randomBatch, trainStep } from './course-cnn.mjs';
+import { compile, fromArray, Generator, runEagerly, sgdUpdate_, softmaxCrossEntropy, tidy } from '@lantern/tensor';
+import { createParameters, trainStep as eagerStep, forward, initialParameters, randomBatch } from './course-cnn.mjs';
 
 const argument = (name, fallback) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -14,6 +16,7 @@ const argument = (name, fallback) => {
 const batchSize = Number(argument('batch', '64'));
 const steps = Number(argument('steps', '5'));
 const rounds = Number(argument('rounds', '2'));
+const compiled = process.argv.includes('--compile');
 
 const backend = await registerWebGPUBackend();
 const gpu = backend.runtime.gpu;
@@ -21,6 +24,28 @@ console.log(`webgpu adapter: ${backend.adapterDescription}`);
 
 const parameters = createParameters(initialParameters(new Generator(0)), 'webgpu');
 const batch = randomBatch(new Generator(1), batchSize);
+
+// The course step with its data as arguments and the update run eagerly on every call (as optimizers do).
+const compiledStep = compile((images, labels) =>
+  tidy(() => {
+    const loss = softmaxCrossEntropy(forward(parameters, images), labels).mean();
+    for (const parameter of parameters) parameter.grad = null;
+    loss.backward();
+    runEagerly(() => {
+      for (const parameter of parameters) sgdUpdate_(parameter, parameter.grad, null, { lr: 0.01 });
+    });
+    return loss;
+  }),
+);
+function trainStep(parameters, batch) {
+  if (!compiled) return eagerStep(parameters, batch);
+  const images = fromArray(batch.images, [batch.labels.length, 3, 32, 32], 'float32', { backend: 'webgpu' });
+  const labels = fromArray(batch.labels, [batch.labels.length], 'int32', { backend: 'webgpu' });
+  const loss = compiledStep(images, labels);
+  images.dispose();
+  labels.dispose();
+  return loss;
+}
 
 /** Times `steps` steps after one warm-up step; the loss is read once, after the last. */
 async function timeSteps() {
@@ -61,6 +86,13 @@ async function best(count) {
   return result;
 }
 
+// A compiled step traces on its first calls; count what its replays dispatch.
+for (let warmUp = 0; warmUp < 2; warmUp++) {
+  const loss = trainStep(parameters, batch);
+  await loss.data();
+  loss.dispose();
+}
+
 // Dispatches per kernel family (the pipeline label up to its first ':') over one step, counted on the way through.
 const counts = new Map();
 const dispatch = gpu.dispatch.bind(gpu);
@@ -76,7 +108,7 @@ gpu.dispatch = dispatch;
 
 const result = await best(rounds);
 console.log(
-  `batch ${batchSize}: ${result.imagesPerSecond.toFixed(1)} images/s, ${result.stepMilliseconds.toFixed(0)} ms/step; per step ` +
+  `${compiled ? 'compiled' : 'eager'}, batch ${batchSize}: ${result.imagesPerSecond.toFixed(1)} images/s, ${result.stepMilliseconds.toFixed(0)} ms/step; per step ` +
     `${result.dispatches} dispatches, ${result.submits} submits, ${result.bindGroups} bind groups, ` +
     `${result.hostMilliseconds.toFixed(1)} ms on the host`,
 );

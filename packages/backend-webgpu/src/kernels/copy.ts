@@ -1,4 +1,4 @@
-import { floatBits, type GpuView, stridedParameters } from '../layout.js';
+import { coversStorage, floatBits, type GpuView, stridedParameters } from '../layout.js';
 import { convert, elementwiseWorkgroupSize, type KernelRuntime, workgroupsFor } from '../runtime.js';
 import { declareBindings, entryPoint, stridedOffsets } from '../wgsl/common.js';
 
@@ -51,6 +51,12 @@ export function storedBits(value: number, dtype: GpuView['dtype']): number {
 
 export function fill(runtime: KernelRuntime, destination: GpuView, value: number): void {
   runtime.storageType(destination.dtype);
+  // Zeroing a whole storage (a compiled step's replay clears recycled memory so) is the lazy clear fresh storage
+  // gets: a clearBuffer in program order when something reads it first, nothing when a kernel overwrites all of it.
+  if (value === 0 && coversStorage(destination)) {
+    destination.handle.needsZero = true;
+    return;
+  }
   const parameters = stridedParameters(destination.shape, [destination], [storedBits(value, destination.dtype)]);
   if (parameters[0] === 0) return;
   const pipeline = runtime.gpu.pipeline(
