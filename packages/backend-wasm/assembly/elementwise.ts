@@ -56,10 +56,27 @@ function unaryScalar(op: i32, x: f64): f64 {
     op == UnaryOpCode.floor || op == UnaryOpCode.ceil || op == UnaryOpCode.round;
 }
 
+/** The f32x4 part of a contiguous row; returns the elements done (a multiple of 4). */
+@inline function unaryVectorLoop(op: i32, x: usize, y: usize, count: i32): i32 {
+  let i = 0;
+  for (; i + 4 <= count; i += 4) v128.store(y + (<usize>i << 2), unaryVector(op, v128.load(x + (<usize>i << 2))));
+  return i;
+}
+
 export function unaryF32(op: i32, x: usize, xStep: i32, y: usize, yStep: i32, count: i32): void {
   let i = 0;
   if (hasUnaryVectorPath(op) && xStep == 1 && yStep == 1) {
-    for (; i + 4 <= count; i += 4) v128.store(y + (<usize>i << 2), unaryVector(op, v128.load(x + (<usize>i << 2))));
+    // One loop per op: with the op a constant, unaryVector's switch leaves the loop (it cost as much as the op).
+    switch (op) {
+      case UnaryOpCode.neg: i = unaryVectorLoop(UnaryOpCode.neg, x, y, count); break;
+      case UnaryOpCode.sqrt: i = unaryVectorLoop(UnaryOpCode.sqrt, x, y, count); break;
+      case UnaryOpCode.reciprocal: i = unaryVectorLoop(UnaryOpCode.reciprocal, x, y, count); break;
+      case UnaryOpCode.abs: i = unaryVectorLoop(UnaryOpCode.abs, x, y, count); break;
+      case UnaryOpCode.relu: i = unaryVectorLoop(UnaryOpCode.relu, x, y, count); break;
+      case UnaryOpCode.floor: i = unaryVectorLoop(UnaryOpCode.floor, x, y, count); break;
+      case UnaryOpCode.ceil: i = unaryVectorLoop(UnaryOpCode.ceil, x, y, count); break;
+      default: i = unaryVectorLoop(UnaryOpCode.round, x, y, count);
+    }
   }
   for (; i < count; i++) {
     const value = <f64>load<f32>(x + (<usize>(i * xStep) << 2));
@@ -105,21 +122,53 @@ function binaryScalar(op: i32, a: f64, b: f64): f64 {
     case BinaryOpCode.sub: return f32x4.sub(a, b);
     case BinaryOpCode.mul: return f32x4.mul(a, b);
     case BinaryOpCode.div: return f32x4.div(a, b);
-    case BinaryOpCode.maximum: return f32x4.max(a, b);
-    default: return f32x4.min(a, b); // BinaryOpCode.minimum, the last op hasBinaryVectorPath admits
+    case BinaryOpCode.maximum: return propagateNaN(a, b, v128.bitselect(a, b, f32x4.gt(a, b)));
+    // BinaryOpCode.minimum, the last op hasBinaryVectorPath admits
+    default: return propagateNaN(a, b, v128.bitselect(a, b, f32x4.lt(a, b)));
   }
+}
+
+/**
+ * The scalar rule of maximum and minimum, lane-wise: the canonical NaN where either side is NaN, else the comparison's
+ * pick, so a (+0, -0) tie returns b as binaryScalar and the cpu reference do. f32x4.max/min would order -0 below +0,
+ * and an element's result would then depend on whether it fell in the vector part of a row or in its tail.
+ */
+@inline function propagateNaN(a: v128, b: v128, picked: v128): v128 {
+  return v128.bitselect(f32x4.splat(<f32>NaN), picked, v128.or(f32x4.ne(a, a), f32x4.ne(b, b)));
+}
+
+/** The f32x4 part of a row into a contiguous y, a and b contiguous (step 1) or splat (step 0); returns elements done. */
+@inline function binaryVectorLoop(op: i32, a: usize, aStep: i32, b: usize, bStep: i32, y: usize, count: i32): i32 {
+  let i = 0;
+  if (aStep == 1 && bStep == 1) {
+    for (; i + 4 <= count; i += 4) {
+      const offset = <usize>i << 2;
+      v128.store(y + offset, binaryVector(op, v128.load(a + offset), v128.load(b + offset)));
+    }
+    return i;
+  }
+  const aSplat = v128.load32_splat(a), bSplat = v128.load32_splat(b);
+  for (; i + 4 <= count; i += 4) {
+    const offset = <usize>i << 2;
+    const left = aStep == 1 ? v128.load(a + offset) : aSplat;
+    const right = bStep == 1 ? v128.load(b + offset) : bSplat;
+    v128.store(y + offset, binaryVector(op, left, right));
+  }
+  return i;
 }
 
 /** a and b are float32 rows with steps in elements (0 = broadcast); comparisons and logical ops write bool bytes to y. */
 export function binaryF32(op: i32, a: usize, aStep: i32, b: usize, bStep: i32, y: usize, yStep: i32, count: i32): void {
   let i = 0;
   if (hasBinaryVectorPath(op) && yStep == 1 && (aStep == 1 || aStep == 0) && (bStep == 1 || bStep == 0)) {
-    const aSplat = v128.load32_splat(a), bSplat = v128.load32_splat(b);
-    for (; i + 4 <= count; i += 4) {
-      const offset = <usize>i << 2;
-      const left = aStep == 1 ? v128.load(a + offset) : aSplat;
-      const right = bStep == 1 ? v128.load(b + offset) : bSplat;
-      v128.store(y + offset, binaryVector(op, left, right));
+    // One loop per op, as in unaryF32.
+    switch (op) {
+      case BinaryOpCode.add: i = binaryVectorLoop(BinaryOpCode.add, a, aStep, b, bStep, y, count); break;
+      case BinaryOpCode.sub: i = binaryVectorLoop(BinaryOpCode.sub, a, aStep, b, bStep, y, count); break;
+      case BinaryOpCode.mul: i = binaryVectorLoop(BinaryOpCode.mul, a, aStep, b, bStep, y, count); break;
+      case BinaryOpCode.div: i = binaryVectorLoop(BinaryOpCode.div, a, aStep, b, bStep, y, count); break;
+      case BinaryOpCode.maximum: i = binaryVectorLoop(BinaryOpCode.maximum, a, aStep, b, bStep, y, count); break;
+      default: i = binaryVectorLoop(BinaryOpCode.minimum, a, aStep, b, bStep, y, count);
     }
   }
   const boolResult = writesBool(op);

@@ -1,6 +1,7 @@
 import type { Backend, DType, TypedArray } from '@lantern/tensor';
 import type { WasmContext } from './context.js';
 import { binary, copy, fill, unary, where } from './kernels/elementwise.js';
+import { elementwiseProgram } from './kernels/elementwise-program.js';
 import { matmul } from './kernels/matmul.js';
 import { reduce } from './kernels/reduce.js';
 import { bytesPerElement } from './views.js';
@@ -38,5 +39,6 @@ export function createWasmBackend(context: WasmContext, name = 'wasm'): Backend<
     copy: (source, destination) => copy(context, source, destination),
     fill: (destination, value) => fill(context, destination, value),
     matmul: (a, b, output) => matmul(context, a, b, output),
+    elementwiseProgram: (program, inputs, output) => elementwiseProgram(context, program, inputs, output),
   };
 }

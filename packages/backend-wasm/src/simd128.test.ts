@@ -4,6 +4,7 @@
 import { registerCpuBackend } from '@lantern/backend-cpu';
 import { describeCompiledSteps, describeConformance, describeGradChecks } from '@lantern/conformance';
 import { expect, it } from 'vitest';
+import { describeElementwiseProgramChecks } from './elementwise-program-checks.js';
 import { getSimdVariant, registerWasmBackend } from './index.js';
 import { describeTrainingChecks } from './training-checks.js';
 
@@ -18,3 +19,4 @@ describeConformance('wasm');
 describeGradChecks('wasm');
 describeCompiledSteps('wasm');
 describeTrainingChecks();
+describeElementwiseProgramChecks();

@@ -41,6 +41,15 @@ export namespace BinaryOpCode {
   export const logicalOr: i32 = 14;
 }
 
+/** Word positions of an encoded elementwise program (src/bridge/elementwise-program-layout.ts). */
+export namespace ElementwiseProgramLayout {
+  export const maximumInputs: i32 = 8;
+  export const maximumSteps: i32 = 16;
+  export const inputWords: i32 = 2;
+  export const stepsStart: i32 = 16;
+  export const stepWords: i32 = 4;
+}
+
 /**
  * Arguments of probeTask. Test probe for the pool: chunk c adds thread + 1 to out[c] after `work` iterations of busy
  * work.
@@ -679,4 +688,29 @@ export namespace WinogradGradientFinish {
   @inline export function widthPerChunk(args: usize): i32 { return load<i32>(args, 36); }
   /** r, the kernel size (3 or 5) (i32 slot 10) */
   @inline export function kernel(args: usize): i32 { return load<i32>(args, 40); }
+}
+
+/**
+ * Arguments of elementwiseProgramTask. A chain of float32 unary and binary steps over contiguous or broadcast inputs
+ * into a contiguous output, block by block through the row kernels of elementwise.ts; one chunk = a run of elements.
+ */
+export namespace ElementwiseProgram {
+  /** the encoded program (src/bridge/elementwise-program-layout.ts) (i32 slot 0) */
+  @inline export function program(args: usize): usize { return <usize>load<u32>(args, 0); }
+  /** inputs of the program (i32 slot 1) */
+  @inline export function inputCount(args: usize): i32 { return load<i32>(args, 4); }
+  /** steps of the program, at least 1 (i32 slot 2) */
+  @inline export function stepCount(args: usize): i32 { return load<i32>(args, 8); }
+  /** float32 output, contiguous (i32 slot 3) */
+  @inline export function output(args: usize): usize { return <usize>load<u32>(args, 12); }
+  /** elements (i32 slot 4) */
+  @inline export function size(args: usize): i32 { return load<i32>(args, 16); }
+  /** elements per chunk, a multiple of blockElements (i32 slot 5) */
+  @inline export function elementsPerChunk(args: usize): i32 { return load<i32>(args, 20); }
+  /** elements per block, a multiple of 4; each step result holds one block (i32 slot 6) */
+  @inline export function blockElements(args: usize): i32 { return load<i32>(args, 24); }
+  /** scratch of thread 0 (i32 slot 7) */
+  @inline export function scratch(args: usize): usize { return <usize>load<u32>(args, 28); }
+  /** bytes from the scratch of one thread to the next (i32 slot 8) */
+  @inline export function scratchStride(args: usize): usize { return <usize>load<u32>(args, 32); }
 }

@@ -19,7 +19,7 @@ function reader({ name, kind, meaning, slot }: SlottedArgument): string[] {
   ];
 }
 
-function opCodes(namespace: string, about: string, codes: Readonly<Record<string, number | null>>): string[] {
+function integerConstants(namespace: string, about: string, codes: Readonly<Record<string, number | null>>): string[] {
   return [
     `/** ${about} */`,
     `export namespace ${namespace} {`,
@@ -38,15 +38,22 @@ export function generateAssemblyBridge(
   signatures: readonly TaskSignature[],
   unaryCodes: Readonly<Record<string, number | null>>,
   binaryCodes: Readonly<Record<string, number | null>>,
+  programLayout: Readonly<Record<string, number>>,
 ): string {
   const lines = [
     generatedHeader,
     "// Each task reads its arguments through its signature's readers: i32 slot s at args + 4·s, f64 slot s at",
     `// args + ${realsOffset} + 8·s. The calling thread writes them through the generated callers (src/generated/bridge.gen.ts).`,
     '',
-    ...opCodes('UnaryOpCode', 'Codes of the unary ops unaryF32 runs (src/bridge/op-codes.ts).', unaryCodes),
+    ...integerConstants('UnaryOpCode', 'Codes of the unary ops unaryF32 runs (src/bridge/op-codes.ts).', unaryCodes),
     '',
-    ...opCodes('BinaryOpCode', 'Codes of the binary ops binaryF32 runs (src/bridge/op-codes.ts).', binaryCodes),
+    ...integerConstants('BinaryOpCode', 'Codes of the binary ops binaryF32 runs (src/bridge/op-codes.ts).', binaryCodes),
+    '',
+    ...integerConstants(
+      'ElementwiseProgramLayout',
+      'Word positions of an encoded elementwise program (src/bridge/elementwise-program-layout.ts).',
+      programLayout,
+    ),
   ];
   for (const signature of signatures) {
     lines.push(

@@ -1,4 +1,5 @@
 import { checkOpCodes, checkTaskSignatures } from './check-table.js';
+import { elementwiseProgramLayout } from './elementwise-program-layout.js';
 import { generateAssemblyBridge, generateTaskExports } from './generate-assembly.js';
 import { generateCallers } from './generate-callers.js';
 import { binaryOpCodes, taskSignatures, unaryOpCodes } from './task-table.js';
@@ -18,7 +19,7 @@ export function generateBridge(): GeneratedBridge {
   checkOpCodes('binaryOpCodes', binaryOpCodes);
   checkTaskSignatures(taskSignatures);
   return {
-    assembly: generateAssemblyBridge(taskSignatures, unaryOpCodes, binaryOpCodes),
+    assembly: generateAssemblyBridge(taskSignatures, unaryOpCodes, binaryOpCodes, elementwiseProgramLayout),
     taskExports: generateTaskExports(taskSignatures),
     callers: generateCallers(taskSignatures),
   };

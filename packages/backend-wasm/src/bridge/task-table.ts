@@ -180,6 +180,25 @@ const adam: TaskSignature = {
   ],
 };
 
+const elementwiseProgram: TaskSignature = {
+  name: 'ElementwiseProgram',
+  module: 'elementwise-program',
+  tasks: ['elementwiseProgramTask'],
+  description:
+    'A chain of float32 unary and binary steps over contiguous or broadcast inputs into a contiguous output, block by ' +
+    'block through the row kernels of elementwise.ts; one chunk = a run of elements.',
+  arguments: [
+    ['program', 'address', 'the encoded program (src/bridge/elementwise-program-layout.ts)'],
+    ['inputCount', 'int', 'inputs of the program'],
+    ['stepCount', 'int', 'steps of the program, at least 1'],
+    ['output', 'address', 'float32 output, contiguous'],
+    ['size', 'int', 'elements'],
+    ['elementsPerChunk', 'int', 'elements per chunk, a multiple of blockElements'],
+    ['blockElements', 'int', 'elements per block, a multiple of 4; each step result holds one block'],
+    ...threadScratch,
+  ],
+};
+
 /** Every task signature; the tasks' indices follow this order, then each signature's `tasks` order. */
 export const taskSignatures: readonly TaskSignature[] = [
   probe,
@@ -201,4 +220,5 @@ export const taskSignatures: readonly TaskSignature[] = [
   winograd,
   winogradGradientTiles,
   winogradGradientFinish,
+  elementwiseProgram,
 ];

@@ -34,6 +34,7 @@ export const taskNames = [
   'winogradGradientTransformTask',
   'winogradGradientProductTask',
   'winogradGradientFinishTask',
+  'elementwiseProgramTask',
 ] as const;
 export type TaskName = (typeof taskNames)[number];
 
@@ -1156,4 +1157,48 @@ export function runWinogradGradientFinish(
   pool.setInt(9, args.widthPerChunk);
   pool.setInt(10, args.kernel);
   pool.run(21, chunks, serial); // winogradGradientFinishTask
+}
+
+/**
+ * Arguments of elementwiseProgramTask. A chain of float32 unary and binary steps over contiguous or broadcast inputs
+ * into a contiguous output, block by block through the row kernels of elementwise.ts; one chunk = a run of elements.
+ */
+export interface ElementwiseProgramArguments {
+  /** the encoded program (src/bridge/elementwise-program-layout.ts) */
+  readonly program: number;
+  /** inputs of the program */
+  readonly inputCount: number;
+  /** steps of the program, at least 1 */
+  readonly stepCount: number;
+  /** float32 output, contiguous */
+  readonly output: number;
+  /** elements */
+  readonly size: number;
+  /** elements per chunk, a multiple of blockElements */
+  readonly elementsPerChunk: number;
+  /** elements per block, a multiple of 4; each step result holds one block */
+  readonly blockElements: number;
+  /** scratch of thread 0 */
+  readonly scratch: number;
+  /** bytes from the scratch of one thread to the next */
+  readonly scratchStride: number;
+}
+
+/** Runs elementwiseProgramTask over chunks 0 .. chunks - 1; `serial` keeps them on the calling thread. */
+export function runElementwiseProgram(
+  pool: TaskDispatcher,
+  args: ElementwiseProgramArguments,
+  chunks: number,
+  serial = false,
+): void {
+  pool.setInt(0, args.program);
+  pool.setInt(1, args.inputCount);
+  pool.setInt(2, args.stepCount);
+  pool.setInt(3, args.output);
+  pool.setInt(4, args.size);
+  pool.setInt(5, args.elementsPerChunk);
+  pool.setInt(6, args.blockElements);
+  pool.setInt(7, args.scratch);
+  pool.setInt(8, args.scratchStride);
+  pool.run(22, chunks, serial); // elementwiseProgramTask
 }
