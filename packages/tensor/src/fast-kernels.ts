@@ -94,22 +94,32 @@ export interface FastKernelDeclaration {
   readonly writes: readonly number[];
   /** Positions of int32 index arguments (pooling indices, class targets); every other view has the data's dtype. */
   readonly int32Arguments: readonly number[];
+  /**
+   * Positions of written arguments whose every element the kernel sets without reading it first (outputs, but not a
+   * gradient scattered into zeros or state updated in place): compile() drops the zero fill of their fresh storage.
+   */
+  readonly overwrites: readonly number[];
   /** The core function whose composition of primitives runs where a backend has no such kernel. */
   readonly composition: string;
 }
 
 /** Run-time facts of every fast kernel; the compiler keeps its keys equal to `FastKernelSignatures`'. */
 export const fastKernelDeclarations = {
-  conv2d: { writes: [3], int32Arguments: [], composition: 'conv2d (ops/conv.ts)' },
-  conv2dBackwardInput: { writes: [2], int32Arguments: [], composition: "conv2d's derivative (ops/conv.ts)" },
-  conv2dBackwardWeight: { writes: [2], int32Arguments: [], composition: "conv2d's derivative (ops/conv.ts)" },
-  maxPool2d: { writes: [1, 2], int32Arguments: [2], composition: 'maxPool2d (ops/pool.ts)' },
-  maxPool2dBackward: { writes: [2], int32Arguments: [1], composition: "maxPool2d's derivative (ops/pool.ts)" },
-  avgPool2d: { writes: [1], int32Arguments: [], composition: 'avgPool2d (ops/pool.ts)' },
-  avgPool2dBackward: { writes: [1], int32Arguments: [], composition: "avgPool2d's derivative (ops/pool.ts)" },
-  softmaxCrossEntropy: { writes: [2, 3], int32Arguments: [1], composition: 'softmaxCrossEntropy (ops/loss.ts)' },
-  sgdUpdate: { writes: [0, 2], int32Arguments: [], composition: 'sgdUpdate_ (ops/optimizer.ts)' },
-  adamUpdate: { writes: [0, 2, 3, 4], int32Arguments: [], composition: 'adamUpdate_ (ops/optimizer.ts)' },
+  conv2d: { writes: [3], overwrites: [3], int32Arguments: [], composition: 'conv2d (ops/conv.ts)' },
+  conv2dBackwardInput: { writes: [2], overwrites: [], int32Arguments: [], composition: "conv2d's derivative (ops/conv.ts)" },
+  conv2dBackwardWeight: { writes: [2], overwrites: [], int32Arguments: [], composition: "conv2d's derivative (ops/conv.ts)" },
+  maxPool2d: { writes: [1, 2], overwrites: [1, 2], int32Arguments: [2], composition: 'maxPool2d (ops/pool.ts)' },
+  maxPool2dBackward: { writes: [2], overwrites: [], int32Arguments: [1], composition: "maxPool2d's derivative (ops/pool.ts)" },
+  avgPool2d: { writes: [1], overwrites: [1], int32Arguments: [], composition: 'avgPool2d (ops/pool.ts)' },
+  avgPool2dBackward: { writes: [1], overwrites: [], int32Arguments: [], composition: "avgPool2d's derivative (ops/pool.ts)" },
+  softmaxCrossEntropy: {
+    writes: [2, 3],
+    overwrites: [2, 3],
+    int32Arguments: [1],
+    composition: 'softmaxCrossEntropy (ops/loss.ts)',
+  },
+  sgdUpdate: { writes: [0, 2], overwrites: [], int32Arguments: [], composition: 'sgdUpdate_ (ops/optimizer.ts)' },
+  adamUpdate: { writes: [0, 2, 3, 4], overwrites: [], int32Arguments: [], composition: 'adamUpdate_ (ops/optimizer.ts)' },
 } as const satisfies { readonly [Name in FastKernelName]: FastKernelDeclaration };
 
 /** Every fast kernel's name, in declaration order. */

@@ -2,6 +2,7 @@ import type { Backend, TensorView } from '../backend.js';
 import type { DType, TypedArray } from '../dtype.js';
 import { getBackend, registeredBackends, wrapFastKernels } from '../engine.js';
 import { CompileError } from '../errors.js';
+import { fastKernelDeclarations } from '../fast-kernels.js';
 import { isContiguous, sizeOf } from '../shape.js';
 import { compileHooks } from './hooks.js';
 
@@ -37,6 +38,12 @@ export function entryOf<Key, Value>(map: Map<Key, Value>, key: Key, make: () => 
   const made = make();
   map.set(key, made);
   return made;
+}
+
+/** Where a primitive's output is: its last view argument. */
+function lastViewPosition(args: readonly unknown[]): number {
+  for (let position = args.length - 1; position >= 0; position--) if (isView(args[position])) return position;
+  return -1;
 }
 
 function isView(value: unknown): value is TensorView {
@@ -164,23 +171,22 @@ export class Recorder {
   }
 
   /**
-   * A primitive (`writesOutput`: its last view is its output, every element written) that is the first use of fresh
-   * storage and covers all of it makes that storage's zero fill dead. Any other first use keeps the fill.
+   * A call whose first use of fresh storage sets all of it without reading it (a primitive's output, a fast kernel's
+   * declared `overwrites`, covering the whole storage) makes that storage's zero fill dead. Any other first use keeps
+   * the fill. `overwritten`: the positions in `args` the call overwrites.
    */
-  private settleZeroFills(backend: Backend, args: readonly unknown[], writesOutput: boolean): void {
+  private settleZeroFills(backend: Backend, args: readonly unknown[], overwritten: readonly number[]): void {
     const pending = this.pendingFills.get(backend);
     if (!pending?.size) return;
-    const views = args.filter(isView);
-    const output = writesOutput ? views[views.length - 1] : undefined;
-    for (const view of views) {
-      const fill = pending.get(view.handle);
-      if (!fill) continue;
-      pending.delete(view.handle);
-      const onlyWritten = view === output && views.filter((other) => other.handle === view.handle).length === 1;
-      if (onlyWritten && view.offset === 0 && sizeOf(view.shape) === fill.size && isContiguous(view.shape, view.strides)) {
-        this.deadFills.add(fill.index);
-      }
-    }
+    args.forEach((arg, position) => {
+      if (!isView(arg)) return;
+      const fill = pending.get(arg.handle);
+      if (!fill) return;
+      pending.delete(arg.handle);
+      const uses = args.filter((other) => isView(other) && other.handle === arg.handle).length;
+      const whole = arg.offset === 0 && sizeOf(arg.shape) === fill.size && isContiguous(arg.shape, arg.strides);
+      if (uses === 1 && whole && overwritten.includes(position)) this.deadFills.add(fill.index);
+    });
   }
 
   private record(
@@ -188,7 +194,7 @@ export class Recorder {
     kernel: (...args: unknown[]) => unknown,
     target: unknown,
     args: unknown[],
-    writesOutput = false,
+    overwritten: readonly number[] = [],
     method?: string,
   ): unknown {
     if (!this.recording || this.callDepth > 0) return kernel.apply(target, args);
@@ -196,7 +202,7 @@ export class Recorder {
     try {
       const result = kernel.apply(target, args);
       this.reference(backend, args);
-      this.settleZeroFills(backend, args, writesOutput);
+      this.settleZeroFills(backend, args, overwritten);
       this.entries.push(method ? { kernel, target, args, method } : { kernel, target, args });
       return result;
     } finally {
@@ -221,7 +227,7 @@ export class Recorder {
         name,
         (original) =>
           (...args) =>
-            this.record(backend, original, backend, args, true, name),
+            this.record(backend, original, backend, args, [lastViewPosition(args)], name),
       );
     }
     replace('write', (original) => (handle, data, offset) => {
@@ -264,9 +270,10 @@ export class Recorder {
     replace('read', refuseRead);
     if (backend.readSync) replace('readSync', refuseRead);
     this.restores.push(
-      wrapFastKernels(backend, (_name, kernel) => {
+      wrapFastKernels(backend, (name, kernel) => {
         const fast = kernel as (...args: unknown[]) => unknown;
-        return (...args: unknown[]) => this.record(backend, fast, undefined, args);
+        const { overwrites } = fastKernelDeclarations[name];
+        return (...args: unknown[]) => this.record(backend, fast, undefined, args, overwrites);
       }),
     );
   }
