@@ -5,15 +5,13 @@
 // Each round measures every system once, in turn; the best round of each is reported, so a burst of load from a
 // neighbour on a shared machine, which only ever slows a measurement down, does not decide the ratio.
 
-import { CrossEntropyLoss } from '@lantern/losses';
-import { SGD } from '@lantern/optim';
-import { compile, manualSeed, rand, randint, setBackend, type Tensor, tidy } from '@lantern/tensor';
+import { type CompiledStep, setBackend, type Tensor } from '@lantern/tensor';
 import { Command } from 'commander';
 import { loadBackend } from './backends.js';
-import { CourseNet } from './model.js';
 import { backendNames, integer, type TrainerOptions } from './options.js';
 import { type Measurement, measurePytorch } from './pytorch-reference.js';
 import { measureTfjsWebgpu } from './tfjs-webgpu-reference.js';
+import { courseOnRandomData, createTrainStep } from './train-step.js';
 
 const defaultSteps = (batchSize: number) => Math.max(5, Math.round(300 / batchSize));
 
@@ -30,23 +28,9 @@ export async function measureLantern(
 ): Promise<Measurement> {
   await loadBackend(backend, threads);
   setBackend(backend);
-  manualSeed(0);
-  const model = new CourseNet(),
-    loss = new CrossEntropyLoss();
-  const optimizer = new SGD(model.parameters(), { lr: 0.01 });
-  const images = rand([batchSize, 3, 32, 32]),
-    labels = randint(0, 10, [batchSize]);
-  // The trainer's step: tidy frees activations and intermediate gradients at once.
-  const eagerStep = (batch: Tensor, targets: Tensor) =>
-    tidy(() => {
-      const result = loss(model(batch), targets);
-      optimizer.zeroGrad();
-      result.backward();
-      optimizer.step();
-      return result;
-    });
-  const compiledStep = compiled ? compile(eagerStep) : null;
-  const step = () => (compiledStep ?? eagerStep)(images, labels);
+  const { parts, images, labels } = courseOnRandomData(batchSize);
+  const trainStep = createTrainStep(parts, compiled);
+  const step = () => trainStep(images, labels);
   // Warm up for a second (V8 tiers up the JS and the wasm), then time.
   for (const warmUpEnd = performance.now() + 1000; performance.now() < warmUpEnd; ) await step().data();
   const start = performance.now();
@@ -58,7 +42,7 @@ export async function measureLantern(
   await last.data(); // an asynchronous device has finished every step once the last loss is read
   const seconds = (performance.now() - start) / 1000;
   last.dispose();
-  compiledStep?.dispose();
+  (trainStep as Partial<CompiledStep<[Tensor, Tensor], Tensor>>).dispose?.();
   const system = `lantern-${backend}${compiled ? '' : '-eager'}`;
   return { system, batchSize, threads, imagesPerSecond: (steps * batchSize) / seconds };
 }

@@ -4,27 +4,19 @@
 // traced, so replays run through it too; what remains of the step's time is JavaScript outside the kernels (tensor
 // objects, autograd, dispatch). The wrappers themselves add about 0.1 µs a call, counted as kernel time.
 
-import { CrossEntropyLoss } from '@lantern/losses';
-import { SGD } from '@lantern/optim';
 import {
   type Backend,
-  compile,
   type FastKernelName,
   fastKernelNames,
   getBackend,
-  manualSeed,
-  rand,
-  randint,
   registerFastKernel,
   setBackend,
-  type Tensor,
-  tidy,
   unregisterFastKernel,
 } from '@lantern/tensor';
 import { Command } from 'commander';
 import { loadBackend } from './backends.js';
-import { CourseNet } from './model.js';
 import { backendNames, integer, type TrainerOptions } from './options.js';
+import { courseOnRandomData, createTrainStep } from './train-step.js';
 
 const categories: Record<string, string> = {
   conv2d: 'convolutions',
@@ -95,21 +87,9 @@ async function main(argv: string[]): Promise<void> {
   setBackend(options.backend);
   const spent = new Map<string, number>();
   instrument(getBackend(), spent);
-  manualSeed(0);
-  const model = new CourseNet();
-  const loss = new CrossEntropyLoss();
-  const optimizer = new SGD(model.parameters(), { lr: 0.01 });
-  const images = rand([options.batchSize, 3, 32, 32]);
-  const labels = randint(0, 10, [options.batchSize]);
-  const eager = (batch: Tensor, targets: Tensor) =>
-    tidy(() => {
-      const result = loss(model(batch), targets);
-      optimizer.zeroGrad();
-      result.backward();
-      optimizer.step();
-      return result;
-    });
-  const compiled = compile(eager);
+  const { parts, images, labels } = courseOnRandomData(options.batchSize);
+  const eager = createTrainStep(parts, false);
+  const compiled = createTrainStep(parts, true);
   for (const [mode, step] of [
     ['compiled', compiled],
     ['eager', eager],

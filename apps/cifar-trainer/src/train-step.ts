@@ -1,6 +1,8 @@
+import { CrossEntropyLoss } from '@lantern/losses';
 import type { Module } from '@lantern/nn';
-import type { Optimizer } from '@lantern/optim';
-import { compile, type Tensor, tidy } from '@lantern/tensor';
+import { type Optimizer, SGD } from '@lantern/optim';
+import { compile, manualSeed, rand, randint, type Tensor, tidy } from '@lantern/tensor';
+import { CourseNet } from './model.js';
 
 /** What one training step is made of. */
 export interface TrainStepParts {
@@ -30,4 +32,14 @@ export function createTrainStep(parts: TrainStepParts, compiled: boolean): (inpu
       return loss;
     });
   return compiled ? compile(step) : step;
+}
+
+/** What the benchmarks train: the course CNN from seed 0 with cross entropy and SGD (lr 0.01), and one random batch. */
+export function courseOnRandomData(batchSize: number): { parts: TrainStepParts; images: Tensor; labels: Tensor } {
+  manualSeed(0);
+  const model = new CourseNet();
+  const loss = new CrossEntropyLoss();
+  const optimizer = new SGD(model.parameters(), { lr: 0.01 });
+  const parts = { model, optimizer, lossFunction: (outputs: Tensor, targets: Tensor) => loss(outputs, targets) };
+  return { parts, images: rand([batchSize, 3, 32, 32]), labels: randint(0, 10, [batchSize]) };
 }

@@ -1,5 +1,5 @@
 import type { DType, TypedArray } from './dtype.js';
-import type { BinaryOp, ReduceOp, UnaryOp } from './kernel-names.js';
+import { type BinaryOp, binaryOps, boolResultOps, type ReduceOp, type UnaryOp, unaryOps } from './kernel-names.js';
 
 /**
  * A strided window onto a backend's storage. Core owns the layout (shape, strides, offset: all in elements);
@@ -70,30 +70,11 @@ export interface ElementwiseProgram {
   readonly steps: readonly ElementwiseStep[];
 }
 
-/** The float32-valued unary and binary ops a program may contain. */
-export const fusibleOps = [
-  'neg',
-  'exp',
-  'log',
-  'sqrt',
-  'reciprocal',
-  'abs',
-  'sign',
-  'sin',
-  'cos',
-  'tanh',
-  'sigmoid',
-  'relu',
-  'erf',
-  'floor',
-  'ceil',
-  'round',
-  'add',
-  'sub',
-  'mul',
-  'div',
-  'pow',
-  'maximum',
-  'minimum',
-] as const satisfies readonly (UnaryOp | BinaryOp)[];
-export type FusibleOp = (typeof fusibleOps)[number];
+/** The float32-valued unary and binary ops a program may contain: all but the logical and comparison ops. */
+export type FusibleOp =
+  | Exclude<UnaryOp, 'logicalNot'>
+  | Exclude<BinaryOp, 'less' | 'lessEqual' | 'greater' | 'greaterEqual' | 'equal' | 'notEqual' | 'logicalAnd' | 'logicalOr'>;
+
+export const fusibleOps: readonly FusibleOp[] = [...unaryOps, ...binaryOps].filter(
+  (op): op is FusibleOp => op !== 'logicalNot' && !boolResultOps.has(op as BinaryOp),
+);
