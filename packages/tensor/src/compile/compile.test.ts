@@ -219,4 +219,25 @@ describe('compile', () => {
     train.dispose();
     evaluate.dispose();
   });
+
+  it('keeps a program per batch shape, so alternating shapes replay instead of tracing again', () => {
+    const eager = makeModel(7);
+    const compiled = makeModel(7);
+    const step = compile(compiled.step);
+    const [[x, y]] = batches(1);
+    const [[small, smallTargets]] = batches(1, 5);
+    for (const [input, targets] of [
+      [x, y],
+      [x, y],
+      [small, smallTargets],
+      [x, y],
+      [small, smallTargets],
+      [x, y],
+    ] as const) {
+      expect([...step(input!, targets!).dataSync()]).toEqual([...eager.step(input!, targets!).dataSync()]);
+    }
+    expect([...compiled.weights[0]!.dataSync()]).toEqual([...eager.weights[0]!.dataSync()]);
+    expect(step.stats).toMatchObject({ traces: 3, replays: 3 });
+    step.dispose();
+  });
 });

@@ -50,19 +50,25 @@ export function checkValues<T>(tensor: Tensor, check: (values: TypedArray) => T)
   return activeRecorder.guard(tensor.backend, tensor.kernelView('checkValues', tensor.backend), tensor.size, check);
 }
 
-type Signature = readonly unknown[];
+/** Programs a compiled step keeps, one per argument signature, as torch.compile keeps several graphs. */
+const maximumPrograms = 4;
 
-function signatureOf(args: readonly unknown[]): Signature {
+// Objects passed as arguments are told apart by identity: the program baked in what the trace read of them.
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 0;
+
+/** What a program depends on besides tensor values: the active backend, grad mode, and each argument's kind. */
+function signatureKey(args: readonly unknown[]): string {
   const parts: unknown[] = [getBackend().name, isGradEnabled(), args.length];
   for (const arg of args) {
-    if (arg instanceof Tensor) parts.push(arg.backend.name, arg.dtype, arg.shape.join('x'));
-    else parts.push(typeof arg, arg);
+    if (arg instanceof Tensor) parts.push(`tensor ${arg.backend.name} ${arg.dtype} ${arg.shape.join('x')}`);
+    else if (typeof arg === 'object' && arg !== null) {
+      if (!objectIds.has(arg)) objectIds.set(arg, nextObjectId++);
+      parts.push(`object ${objectIds.get(arg)}`);
+    } else parts.push(`${typeof arg} ${String(arg)}`);
   }
-  return parts;
+  return parts.join('\u0001');
 }
-
-const sameSignature = (a: Signature, b: Signature) =>
-  a.length === b.length && a.every((part, index) => Object.is(part, b[index]));
 
 /** Applies `transform` to every tensor in a returned value: a tensor, or arrays and plain objects of them. */
 function mapTensors(value: unknown, transform: (tensor: Tensor) => Tensor): unknown {
@@ -78,9 +84,9 @@ function mapTensors(value: unknown, transform: (tensor: Tensor) => Tensor): unkn
  * Compiles a training step, in the spirit of `torch.compile`: the first call runs `step` eagerly while recording
  * every kernel it launches; later calls with arguments of the same shapes, dtypes and backends replay those kernels
  * with the memory the trace used, creating no tensors, autograd nodes or intermediate storage, and return copies of
- * what the trace returned. It traces again when the arguments' shapes, dtypes or backends change, when a tensor the
- * program uses was disposed or replaced (a parameter given new storage), or when gradients are not where the trace
- * left them. Optimizer updates run eagerly on every call (`runEagerly`), so learning-rate schedules and step counts
+ * what the trace returned. Arguments of new shapes, dtypes or backends get a program of their own (up to 4 are
+ * kept); it traces again when a tensor the program uses was disposed or replaced (a parameter given new storage), or
+ * when gradients are not where the trace left them. Optimizer updates run eagerly on every call (`runEagerly`), so learning-rate schedules and step counts
  * apply. Like `torch.jit.trace`, the program is what the trace did: values computed in JavaScript inside the step
  * (Python values, in PyTorch) are constants of it, so pass what varies as tensor arguments. A step that reads values
  * on the host or draws random numbers throws CompileError while tracing.
@@ -95,12 +101,12 @@ function mapTensors(value: unknown, transform: (tensor: Tensor) => Tensor): unkn
  * const loss = trainStep(images, labels); // traces; the next calls replay
  */
 export function compile<Args extends unknown[], Result>(step: (...args: Args) => Result): CompiledStep<Args, Result> {
-  let plan: Plan | null = null;
-  let signature: Signature = [];
-  let template: unknown;
+  // One traced program per argument signature, the most recently used last (a trainer's shorter last batch of an
+  // epoch gets its own program instead of tracing the full-size one again at the next epoch).
+  const programs = new Map<string, { plan: Plan; template: unknown }>();
   const stats = { traces: 0, replays: 0, lastRetrace: null as string | null };
 
-  const trace = (args: Args): Result => {
+  const trace = (args: Args, key: string): Result => {
     const inputs: Tensor[] = [];
     const tracedArgs = args.map((arg, index) => {
       if (!(arg instanceof Tensor)) return arg;
@@ -135,40 +141,49 @@ export function compile<Args extends unknown[], Result>(step: (...args: Args) =>
     recorder.stop();
     activeRecorder = null;
     const outputs: Tensor[] = [];
-    template = mapTensors(result, (tensor) => {
+    const template = mapTensors(result, (tensor) => {
       if (recorder.allocatedInTrace(tensor.backend, tensor.storage.handle)) outputs.push(keep(tensor));
       return tensor;
     });
-    plan = new Plan(recorder, inputs, outputs);
-    setReleaseInterceptor(interceptRelease);
+    const plan = new Plan(recorder, inputs, outputs);
     plan.claim();
-    signature = signatureOf(args);
+    programs.set(key, { plan, template });
+    if (programs.size > maximumPrograms) forget(programs.keys().next().value!);
     stats.traces++;
     return mapTensors(template, freshCopy) as Result;
   };
 
+  const forget = (key: string) => {
+    programs.get(key)?.plan.dispose();
+    programs.delete(key);
+  };
+
   const compiled = (...args: Args): Result => {
     if (activeRecorder) throw new CompileError('compile: a compiled step was called while another step is being traced');
-    if (plan) {
-      let reason = sameSignature(signature, signatureOf(args)) ? plan.stale : "the arguments' shapes, dtypes or backends changed";
-      reason ??= plan.prepareGradients();
-      reason ??= plan.loadInputs(args.filter((arg): arg is Tensor => arg instanceof Tensor));
-      if (reason === null) {
-        plan.run();
-        stats.replays++;
-        return mapTensors(template, freshCopy) as Result;
-      }
-      stats.lastRetrace = reason;
-      plan.dispose();
-      plan = null;
+    const key = signatureKey(args);
+    const program = programs.get(key);
+    if (!program) {
+      if (programs.size > 0) stats.lastRetrace = "the arguments' shapes, dtypes or backends changed";
+      return trace(args, key);
     }
-    return trace(args);
+    const { plan, template } = program;
+    let reason = plan.stale ?? plan.prepareGradients();
+    reason ??= plan.loadInputs(args.filter((arg): arg is Tensor => arg instanceof Tensor));
+    if (reason !== null) {
+      stats.lastRetrace = reason;
+      forget(key);
+      return trace(args, key);
+    }
+    programs.delete(key); // most recently used goes last
+    programs.set(key, program);
+    plan.run();
+    stats.replays++;
+    return mapTensors(template, freshCopy) as Result;
   };
   return Object.assign(compiled, {
     stats,
     dispose(): void {
-      plan?.dispose();
-      plan = null;
+      for (const key of [...programs.keys()]) forget(key);
     },
   });
 }

@@ -105,10 +105,14 @@ export class Plan implements Claimant {
 
   /** The tensor, or a new one over its storage when its holders let it go (the plan kept the memory). */
   private revive(tensor: Tensor): Tensor {
-    if (!tensor.isDisposed && !tensor.storage.freed) return tensor;
-    const { backend, handle, size, dtype } = tensor.storage;
-    reviveReleased(backend, handle);
-    return keep(new Tensor(new Storage(backend, handle, size, dtype), tensor.shape, tensor.strides, tensor.offset));
+    if (!tensor.isDisposed) return tensor;
+    let storage = tensor.storage;
+    if (storage.freed) {
+      const { backend, handle, size, dtype } = storage;
+      reviveReleased(backend, handle);
+      storage = new Storage(backend, handle, size, dtype);
+    }
+    return keep(new Tensor(storage, tensor.shape, tensor.strides, tensor.offset));
   }
 
   /** Refills the inputs and runs the guards; the reason the program does not fit these inputs, or null. */
