@@ -2,6 +2,7 @@ import {
   contiguousStrides,
   type FastKernelName,
   fastKernelDeclarations,
+  isTensorView,
   type TensorView,
   type TypedArray,
 } from '@lantern/tensor';
@@ -25,10 +26,6 @@ export function missingTfjsKernels(names: readonly string[]): string[] {
   return names.filter((name) => tf.getKernel(name, backend) === undefined);
 }
 
-function isView(value: unknown): value is View {
-  return typeof value === 'object' && value !== null && 'handle' in value && 'strides' in value;
-}
-
 function toHost(view: View): HostView {
   const values = readView(view).dataSync();
   const handle =
@@ -47,7 +44,7 @@ function toHost(view: View): HostView {
  */
 export function runOnHost(args: readonly unknown[], written: readonly number[], kernel: (...hostArgs: unknown[]) => void): void {
   tf.tidy(() => {
-    const hostArgs = args.map((arg) => (isView(arg) ? toHost(arg) : arg));
+    const hostArgs = args.map((arg) => (isTensorView(arg) ? toHost(arg as View) : arg));
     kernel(...hostArgs);
     for (const index of written) {
       const view = args[index] as View | null,

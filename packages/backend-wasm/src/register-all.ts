@@ -7,6 +7,7 @@ import {
   type FastKernelSignatures,
   type FastKernelTable,
   fastKernelDeclarations,
+  isTensorView,
   registerBackend,
   type TensorView,
 } from '@lantern/tensor';
@@ -49,10 +50,6 @@ type CompiledKernel<Name extends FastKernelName> = (
   ...args: Parameters<FastKernelSignatures[Name]>
 ) => void;
 
-function isView(value: unknown): value is TensorView {
-  return typeof value === 'object' && value !== null && 'handle' in value && 'strides' in value;
-}
-
 /**
  * `compiled` bound to the context where every view holds float32 (int32 at the declaration's index positions), and
  * otherwise the cpu reference kernel of the same name on views of linear memory: float64, int32 and bool need no SIMD.
@@ -66,10 +63,10 @@ function onFloat32<Name extends FastKernelName>(
   const reference = cpuFastKernels[name] as (...args: unknown[]) => void;
   return ((...args: unknown[]) => {
     const float32 = args.every(
-      (arg, position) => !isView(arg) || arg.dtype === (indices.includes(position) ? 'int32' : 'float32'),
+      (arg, position) => !isTensorView(arg) || arg.dtype === (indices.includes(position) ? 'int32' : 'float32'),
     );
     if (float32) return (compiled as (context: WasmContext, ...args: unknown[]) => void)(context, ...args);
-    return reference(...args.map((arg) => (isView(arg) ? cpuView(context, arg) : arg)));
+    return reference(...args.map((arg) => (isTensorView(arg) ? cpuView(context, arg) : arg)));
   }) as FastKernelSignatures[Name];
 }
 

@@ -13,6 +13,11 @@ export interface TensorView<Handle = unknown> {
   readonly offset: number;
 }
 
+/** Whether a kernel argument is a view (the others are op names, attributes, constants). */
+export function isTensorView(value: unknown): value is TensorView {
+  return typeof value === 'object' && value !== null && 'handle' in value && 'strides' in value;
+}
+
 /**
  * The contract a backend implements, version 'v1'. Storage is four calls; compute is these primitive kernels.
  * Views (reshape, permute, expand, slice, flip) are stride changes made in core and never reach a backend; derivatives

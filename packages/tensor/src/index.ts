@@ -17,6 +17,7 @@ export {
   type ElementwiseStep,
   type FusibleOp,
   fusibleOps,
+  isTensorView,
   type TensorView,
 } from './backend.js';
 export { type CompiledStep, checkValues, compile, runEagerly } from './compile/compile.js';

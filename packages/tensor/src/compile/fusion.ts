@@ -1,5 +1,5 @@
 import type { Backend, ElementwiseProgram, ElementwiseStep, FusibleOp, TensorView } from '../backend.js';
-import { fusibleOps } from '../backend.js';
+import { fusibleOps, isTensorView } from '../backend.js';
 import { isContiguous, sizeOf } from '../shape.js';
 import type { RecordedCall, RecordedEntry } from './recorder.js';
 
@@ -35,7 +35,7 @@ function candidate(entry: RecordedEntry, backend: Backend): Candidate | null {
 function independent(entry: RecordedEntry, handles: ReadonlySet<unknown>): boolean {
   if (!('kernel' in entry)) return false;
   return entry.args.every((arg) => {
-    if (typeof arg === 'object' && arg !== null && 'handle' in arg) return !handles.has((arg as TensorView).handle);
+    if (isTensorView(arg)) return !handles.has(arg.handle);
     return !handles.has(arg);
   });
 }
@@ -49,7 +49,7 @@ function deadAfter(entries: readonly RecordedEntry[], end: number, view: TensorV
   for (let index = end + 1; index < entries.length; index++) {
     const entry = entries[index]!;
     if (!('kernel' in entry)) return false;
-    const views = entry.args.filter((arg): arg is TensorView => typeof arg === 'object' && arg !== null && 'handle' in arg);
+    const views = entry.args.filter(isTensorView);
     const uses = views.filter((other) => other.handle === view.handle);
     if (uses.length === 0) continue;
     const output = views[views.length - 1]!;

@@ -1,4 +1,4 @@
-import type { Backend, TensorView } from '../backend.js';
+import { type Backend, isTensorView, type TensorView } from '../backend.js';
 import type { DType, TypedArray } from '../dtype.js';
 import { getBackend, registeredBackends, wrapFastKernels } from '../engine.js';
 import { CompileError } from '../errors.js';
@@ -42,12 +42,8 @@ export function entryOf<Key, Value>(map: Map<Key, Value>, key: Key, make: () => 
 
 /** Where a primitive's output is: its last view argument. */
 function lastViewPosition(args: readonly unknown[]): number {
-  for (let position = args.length - 1; position >= 0; position--) if (isView(args[position])) return position;
+  for (let position = args.length - 1; position >= 0; position--) if (isTensorView(args[position])) return position;
   return -1;
-}
-
-function isView(value: unknown): value is TensorView {
-  return typeof value === 'object' && value !== null && 'handle' in value && 'strides' in value;
 }
 
 /**
@@ -162,7 +158,7 @@ export class Recorder {
 
   private reference(backend: Backend, args: readonly unknown[]): void {
     const handles = entryOf(this.referenced, backend, () => new Set<unknown>());
-    for (const arg of args) if (isView(arg)) handles.add(arg.handle);
+    for (const arg of args) if (isTensorView(arg)) handles.add(arg.handle);
   }
 
   /** The recorded program, less the zero fills that a later kernel overwrites before anything reads them. */
@@ -179,11 +175,11 @@ export class Recorder {
     const pending = this.pendingFills.get(backend);
     if (!pending?.size) return;
     args.forEach((arg, position) => {
-      if (!isView(arg)) return;
+      if (!isTensorView(arg)) return;
       const fill = pending.get(arg.handle);
       if (!fill) return;
       pending.delete(arg.handle);
-      const uses = args.filter((other) => isView(other) && other.handle === arg.handle).length;
+      const uses = args.filter((other) => isTensorView(other) && other.handle === arg.handle).length;
       const whole = arg.offset === 0 && sizeOf(arg.shape) === fill.size && isContiguous(arg.shape, arg.strides);
       if (uses === 1 && whole && overwritten.includes(position)) this.deadFills.add(fill.index);
     });
