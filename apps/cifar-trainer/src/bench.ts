@@ -5,7 +5,7 @@
 // Each round measures every system once, in turn; the best round of each is reported, so a burst of load from a
 // neighbour on a shared machine, which only ever slows a measurement down, does not decide the ratio.
 
-import { type CompiledStep, setBackend, type Tensor } from '@lantern/tensor';
+import { setBackend } from '@lantern/tensor';
 import { Command } from 'commander';
 import { loadBackend } from './backends.js';
 import { backendNames, integer, type TrainerOptions } from './options.js';
@@ -42,7 +42,7 @@ export async function measureLantern(
   await last.data(); // an asynchronous device has finished every step once the last loss is read
   const seconds = (performance.now() - start) / 1000;
   last.dispose();
-  (trainStep as Partial<CompiledStep<[Tensor, Tensor], Tensor>>).dispose?.();
+  trainStep.dispose?.();
   const system = `lantern-${backend}${compiled ? '' : '-eager'}`;
   return { system, batchSize, threads, imagesPerSecond: (steps * batchSize) / seconds };
 }

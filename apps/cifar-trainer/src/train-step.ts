@@ -1,7 +1,7 @@
 import { CrossEntropyLoss } from '@lantern/losses';
 import type { Module } from '@lantern/nn';
 import { type Optimizer, SGD } from '@lantern/optim';
-import { compile, manualSeed, rand, randint, type Tensor, tidy } from '@lantern/tensor';
+import { type CompiledStep, compile, manualSeed, rand, randint, type Tensor, tidy } from '@lantern/tensor';
 import { CourseNet } from './model.js';
 
 /** What one training step is made of. */
@@ -13,12 +13,16 @@ export interface TrainStepParts {
   beforeOptimizerStep?(): void;
 }
 
+/** A training step; compiled, it also has compile()'s `stats` and `dispose`. */
+export type TrainStep = ((inputs: Tensor, targets: Tensor) => Tensor) &
+  Partial<Pick<CompiledStep<[Tensor, Tensor], Tensor>, 'stats' | 'dispose'>>;
+
 /**
  * The course's step: forward, loss, zeroGrad, backward, (clipping,) step; it returns the loss. `compiled` (the
  * trainer's default; --no-compile turns it off) runs it through compile(): the first calls trace it and later ones
  * replay its kernels, with the same results as eager steps, bit for bit.
  */
-export function createTrainStep(parts: TrainStepParts, compiled: boolean): (inputs: Tensor, targets: Tensor) => Tensor {
+export function createTrainStep(parts: TrainStepParts, compiled: boolean): TrainStep {
   const { model, optimizer, lossFunction } = parts;
   // tidy frees the step's activations and intermediate gradients at once (wasm and WebGPU memory is invisible to the
   // garbage collector); parameters, their .grad and the optimizer's state are kept.
