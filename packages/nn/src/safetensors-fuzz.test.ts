@@ -34,7 +34,9 @@ const validFile = fc
     const chunks: number[] = [];
     for (const [name, { dtype, shape }] of Object.entries(tensors)) {
       const [count, itemSize] = [shape.reduce((product, extent) => product * extent, 1), loadable[dtype]];
-      header[name] = { dtype, shape, data_offsets: [chunks.length, chunks.length + count * itemSize] } satisfies Entry;
+      const entry = { dtype, shape, data_offsets: [chunks.length, chunks.length + count * itemSize] } satisfies Entry;
+      // Defined, not assigned, so that a name such as "__proto__" is a key of the header like any other.
+      Object.defineProperty(header, name, { value: entry, enumerable: true, writable: true, configurable: true });
       // Each element's low byte small and the others zero: in range for every integer dtype, any value for the rest.
       for (let index = 0; index < count * itemSize; index++) chunks.push(index % itemSize === 0 ? (index + seed) % 7 : 0);
     }

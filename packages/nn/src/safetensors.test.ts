@@ -77,6 +77,17 @@ describe('safetensors written by PyTorch', () => {
 });
 
 describe('safetensors written by Lantern', () => {
+  it('keeps a tensor whatever its name, "__proto__" included (found by the fuzz test)', () => {
+    const json = new TextEncoder().encode('{"__proto__":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}');
+    const bytes = new Uint8Array(8 + json.length + 4);
+    new DataView(bytes.buffer).setBigUint64(0, BigInt(json.length), true);
+    bytes.set(json, 8);
+    bytes.set(new Uint8Array(new Float32Array([2.5]).buffer), 8 + json.length);
+    const { tensors } = decodeSafetensors(bytes);
+    expect(Object.keys(tensors)).toEqual(['__proto__']);
+    expect(Object.getOwnPropertyDescriptor(tensors, '__proto__')?.value.toArray()).toEqual([2.5]);
+  });
+
   it('round-trips a model state dict with every Lantern dtype', async () => {
     const state = {
       ...new Sequential(new Linear(3, 2)).stateDict(),

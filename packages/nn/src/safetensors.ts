@@ -133,7 +133,9 @@ export function decodeSafetensors(bytes: Uint8Array, options: DecodeSafetensorsO
   const tensors: StateDict = {};
   for (const [name, { dtype, shape, dataOffsets }] of header.entries) {
     const raw = bytes.subarray(header.dataStart + dataOffsets[0], header.dataStart + dataOffsets[1]);
-    tensors[name] = fromArray(decodeValues(name, dtype, raw), shape, loadedAs[dtype]!, { backend: options.backend });
+    const tensor = fromArray(decodeValues(name, dtype, raw), shape, loadedAs[dtype]!, { backend: options.backend });
+    // Defined, not assigned: a tensor named "__proto__" would otherwise set the object's prototype and vanish.
+    Object.defineProperty(tensors, name, { value: tensor, enumerable: true, writable: true, configurable: true });
   }
   return { tensors, metadata: { ...header.metadata } };
 }
