@@ -1,4 +1,5 @@
-// `node apps/cifar-trainer/dist/step-breakdown.js [--backend wasm] [--batch-size 1] [--threads 2] [--steps 300]`
+// `node apps/cifar-trainer/dist/step-breakdown.js [--backend wasm] [--batch-size 1] [--threads 2] [--steps 300]
+// [--per-kernel]`
 // (after `pnpm bench` or a build): where the time of one training step of the course CNN goes, compiled and eager.
 // Every backend call (primitives, fast kernels, allocation) is timed by a wrapper installed before the step is first
 // traced, so replays run through it too; what remains of the step's time is JavaScript outside the kernels (tensor
@@ -32,6 +33,11 @@ const categories: Record<string, string> = {
   write: 'allocate, free, write',
 };
 const category = (name: string) => categories[name] ?? 'elementwise, reductions, copies';
+/** With `--per-kernel`: the call's name and the shape of its first shaped argument, e.g. `conv2d [64,3,32,32]`. */
+const kernelKey = (name: string, args: unknown[]) => {
+  const shaped = args.find((arg) => Array.isArray((arg as { shape?: unknown } | null)?.shape)) as { shape: number[] } | undefined;
+  return shaped ? `${name} [${shaped.shape.join(',')}]` : name;
+};
 const backendMethods = [
   'unary',
   'binary',
@@ -47,7 +53,7 @@ const backendMethods = [
 ];
 
 /** Wraps every method and fast kernel of `backend` with a timer adding into `spent` (outermost calls only). */
-function instrument(backend: Backend, spent: Map<string, number>): void {
+function instrument(backend: Backend, spent: Map<string, number>, perKernel: boolean): void {
   let depth = 0;
   const timed =
     <Args extends unknown[], Result>(name: string, run: (...args: Args) => Result) =>
@@ -59,7 +65,7 @@ function instrument(backend: Backend, spent: Map<string, number>): void {
         return run(...args);
       } finally {
         depth--;
-        const key = category(name);
+        const key = perKernel ? kernelKey(name, args) : category(name);
         spent.set(key, (spent.get(key) ?? 0) + performance.now() - start);
       }
     };
@@ -81,12 +87,13 @@ async function main(argv: string[]): Promise<void> {
     .option('--batch-size <n>', 'images per step', integer('--batch-size', 1), 1)
     .option('--threads <n>', 'threads for wasm', integer('--threads', 1), 2)
     .option('--steps <n>', 'timed steps per mode', integer('--steps', 1), 300)
+    .option('--per-kernel', 'one row per kernel and input shape instead of per category', false)
     .parse(argv[0] === '--' ? argv.slice(1) : argv, { from: 'user' })
-    .opts<{ backend: TrainerOptions['backend']; batchSize: number; threads: number; steps: number }>();
+    .opts<{ backend: TrainerOptions['backend']; batchSize: number; threads: number; steps: number; perKernel: boolean }>();
   await loadBackend(options.backend, options.threads);
   setBackend(options.backend);
   const spent = new Map<string, number>();
-  instrument(getBackend(), spent);
+  instrument(getBackend(), spent, options.perKernel);
   const { parts, images, labels } = courseOnRandomData(options.batchSize);
   const eager = createTrainStep(parts, false);
   const compiled = createTrainStep(parts, true);
@@ -105,7 +112,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(`${mode}: ${(total * 1000).toFixed(0)} µs a step (${((options.batchSize / total) * 1000).toFixed(0)} images/s)`);
     const rows = [...spent].sort((a, b) => b[1] - a[1]).map(([name, ms]) => [name, ms / options.steps] as const);
     for (const [name, ms] of [...rows, ['JavaScript outside the kernels', total - kernels] as const]) {
-      console.log(`  ${name.padEnd(34)}${(ms * 1000).toFixed(0).padStart(7)} µs ${((100 * ms) / total).toFixed(1).padStart(5)}%`);
+      console.log(`  ${name.padEnd(44)}${(ms * 1000).toFixed(0).padStart(7)} µs ${((100 * ms) / total).toFixed(1).padStart(5)}%`);
     }
   }
 }

@@ -66,6 +66,7 @@ export function avgPoolBackwardTask(chunk: i32, thread: i32, args: usize): void 
   for (let plane = first; plane < last; plane++) {
     let g = AveragePool.source(args) + <usize>(plane * planeOut) * 4;
     const gx = AveragePool.destination(args) + <usize>(plane * planeIn) * 4;
+    memory.fill(gx, 0, <usize>planeIn * 4); // the kernel sets all of gradInput; windows then add into it
     for (let oh = 0; oh < outHeight; oh++) {
       const top = windowStart(oh, strideH, padH), paddedBottom = paddedEnd(top, kernelH, height, padH);
       const h0 = clipStart(top), h1 = min32(paddedBottom, height);

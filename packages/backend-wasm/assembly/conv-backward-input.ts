@@ -51,6 +51,7 @@ export function convBackwardInputTask(chunk: i32, thread: i32, args: usize): voi
   let from = columns;
   for (let c = c0; c < c1; c++) {
     const target = gradInput + <usize>((n * channels + group * inPerGroup + c) * height * width) * 4;
+    memory.fill(target, 0, <usize>(height * width) * 4); // the kernel sets all of gradInput; col2im then adds into it
     for (let i = 0; i < kernelHeight; i++) {
       for (let j = 0; j < kernelWidth; j++) {
         for (let oh = 0; oh < outHeight; oh++) {

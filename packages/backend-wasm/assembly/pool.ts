@@ -93,7 +93,8 @@ function maxPool2x2(x: usize, width: i32, outHeight: i32, outWidth: i32, y: usiz
   }
 }
 
-// Scatter-add of each output gradient to its saved index; windows may overlap, planes never do.
+// Scatter-add of each output gradient to its saved index; windows may overlap, planes never do. Each plane is zeroed
+// first, while it is in cache: the kernel sets all of gradInput (core's contract), so compile() need not zero it.
 export function maxPoolBackwardTask(chunk: i32, thread: i32, args: usize): void {
   const planes = MaxPoolBackward.planes(args), planeIn = MaxPoolBackward.inputPlane(args);
   const planeOut = MaxPoolBackward.outputPlane(args), gradOut = MaxPoolBackward.gradOutput(args);
@@ -102,6 +103,7 @@ export function maxPoolBackwardTask(chunk: i32, thread: i32, args: usize): void 
   const first = chunk * perChunk, last = min32(planes, first + perChunk);
   for (let plane = first; plane < last; plane++) {
     const base = gradIn + <usize>(plane * planeIn) * 4;
+    memory.fill(base, 0, <usize>planeIn * 4);
     const from = <usize>(plane * planeOut) * 4;
     for (let p = 0; p < planeOut; p++) {
       const offset = from + <usize>p * 4;

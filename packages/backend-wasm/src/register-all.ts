@@ -9,7 +9,6 @@ import {
   fastKernelDeclarations,
   isTensorView,
   registerBackend,
-  type TensorView,
 } from '@lantern/tensor';
 import { createWasmBackend } from './backend.js';
 import { createContext, type WasmContext } from './context.js';

@@ -53,22 +53,24 @@ export interface AdamAttributes {
 
 /**
  * The optional fast kernels, declared once: each one's name (the key), signature and attributes. Core hands them
- * contiguous views and allocates their outputs; every one has a composition of primitives in core (named in
+ * contiguous views and allocates their outputs, and a kernel sets every element of each output (what it held before is
+unspecified: compile() hands in reused storage without zeroing it), except state updated in place; every one has a composition of primitives in core (named in
  * `fastKernelDeclarations`) that gives the same result where a backend has no kernel. Adding a key here makes the
  * compiler ask for it in `fastKernelDeclarations` and in every backend's `FastKernelTable`.
  */
 export interface FastKernelSignatures {
   /** input [N, C, H, W], weight [O, C/groups, KH, KW], bias [O] or null → output [N, O, OH, OW]. */
   conv2d(input: TensorView, weight: TensorView, bias: TensorView | null, output: TensorView, attributes: Conv2dAttributes): void;
+  /** gradOutput [N, O, OH, OW], weight → gradInput [N, C, H, W] (set whole, zeros where no window reaches). */
   conv2dBackwardInput(gradOutput: TensorView, weight: TensorView, gradInput: TensorView, attributes: Conv2dAttributes): void;
   conv2dBackwardWeight(gradOutput: TensorView, input: TensorView, gradWeight: TensorView, attributes: Conv2dAttributes): void;
   /** Writes the max of each window and its flat index into the input's H*W plane (PyTorch's indices). */
   maxPool2d(input: TensorView, output: TensorView, indices: TensorView, attributes: Pool2dAttributes): void;
-  /** Scatters gradOutput into gradInput (zero-filled by core) at the saved indices, accumulating. */
+  /** Routes gradOutput to the saved indices of gradInput, summing where windows overlap; zeros everywhere else. */
   maxPool2dBackward(gradOutput: TensorView, indices: TensorView, gradInput: TensorView): void;
   /** input [N, C, H, W] → output [N, C, OH, OW]: each window's sum over PyTorch's divisor. */
   avgPool2d(input: TensorView, output: TensorView, attributes: AvgPool2dAttributes): void;
-  /** Spreads each gradOutput value over its window, divided as the forward pass divided, into gradInput (zeroed). */
+  /** Spreads each gradOutput value over its window, divided as the forward pass divided; zeros outside every window. */
   avgPool2dBackward(gradOutput: TensorView, gradInput: TensorView, attributes: AvgPool2dAttributes): void;
   /** logits [N, C], int32 targets [N] → per-sample loss [N] (-log softmax at the target) and softmax [N, C]. */
   softmaxCrossEntropy(logits: TensorView, targets: TensorView, losses: TensorView, probabilities: TensorView): void;
@@ -95,8 +97,8 @@ export interface FastKernelDeclaration {
   /** Positions of int32 index arguments (pooling indices, class targets); every other view has the data's dtype. */
   readonly int32Arguments: readonly number[];
   /**
-   * Positions of written arguments whose every element the kernel sets without reading it first (outputs, but not a
-   * gradient scattered into zeros or state updated in place): compile() drops the zero fill of their fresh storage.
+   * Positions of written arguments whose every element the kernel sets without reading it first (every output, but
+   * not state updated in place): compile() drops the zero fill of their fresh storage.
    */
   readonly overwrites: readonly number[];
   /** The core function whose composition of primitives runs where a backend has no such kernel. */
@@ -106,12 +108,12 @@ export interface FastKernelDeclaration {
 /** Run-time facts of every fast kernel; the compiler keeps its keys equal to `FastKernelSignatures`'. */
 export const fastKernelDeclarations = {
   conv2d: { writes: [3], overwrites: [3], int32Arguments: [], composition: 'conv2d (ops/conv.ts)' },
-  conv2dBackwardInput: { writes: [2], overwrites: [], int32Arguments: [], composition: "conv2d's derivative (ops/conv.ts)" },
-  conv2dBackwardWeight: { writes: [2], overwrites: [], int32Arguments: [], composition: "conv2d's derivative (ops/conv.ts)" },
+  conv2dBackwardInput: { writes: [2], overwrites: [2], int32Arguments: [], composition: "conv2d's derivative (ops/conv.ts)" },
+  conv2dBackwardWeight: { writes: [2], overwrites: [2], int32Arguments: [], composition: "conv2d's derivative (ops/conv.ts)" },
   maxPool2d: { writes: [1, 2], overwrites: [1, 2], int32Arguments: [2], composition: 'maxPool2d (ops/pool.ts)' },
-  maxPool2dBackward: { writes: [2], overwrites: [], int32Arguments: [1], composition: "maxPool2d's derivative (ops/pool.ts)" },
+  maxPool2dBackward: { writes: [2], overwrites: [2], int32Arguments: [1], composition: "maxPool2d's derivative (ops/pool.ts)" },
   avgPool2d: { writes: [1], overwrites: [1], int32Arguments: [], composition: 'avgPool2d (ops/pool.ts)' },
-  avgPool2dBackward: { writes: [1], overwrites: [], int32Arguments: [], composition: "avgPool2d's derivative (ops/pool.ts)" },
+  avgPool2dBackward: { writes: [1], overwrites: [1], int32Arguments: [], composition: "avgPool2d's derivative (ops/pool.ts)" },
   softmaxCrossEntropy: {
     writes: [2, 3],
     overwrites: [2, 3],

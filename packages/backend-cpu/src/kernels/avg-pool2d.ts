@@ -61,7 +61,10 @@ export function avgPool2d(input: TensorView<TypedArray>, output: TensorView<Type
   }
 }
 
-/** Spreads each output gradient over its window, divided by the same divisor; overlapping windows accumulate. */
+/**
+ * Spreads each output gradient over its window, divided by the same divisor; overlapping windows accumulate. Sets all
+ * of gradInput (it is zeroed first: core's contract, so callers need not hand in zeros).
+ */
 export function avgPool2dBackward(
   gradOutput: TensorView<TypedArray>,
   gradInput: TensorView<TypedArray>,
@@ -71,6 +74,7 @@ export function avgPool2dBackward(
   const [outHeight, outWidth] = [gradOutput.shape[2]!, gradOutput.shape[3]!];
   const g = gradOutput.handle,
     gx = gradInput.handle;
+  gx.fill(0, gradInput.offset, gradInput.offset + batch * channels * height * width);
   const window: AverageWindow = { top: 0, bottom: 0, left: 0, right: 0, divisor: 1 };
   for (let oh = 0; oh < outHeight; oh++) {
     for (let ow = 0; ow < outWidth; ow++) {

@@ -2,7 +2,10 @@ import type { Conv2dAttributes, TensorView, TypedArray } from '@lantern/tensor';
 import { gemm } from './gemm.js';
 import { col2imAdd, columnBuffer, convGeometry } from './im2col.js';
 
-/** dL/dinput: per image and group, weightᵀ × gradOutput gives column gradients, folded back by col2im. */
+/**
+ * dL/dinput: per image and group, weightᵀ × gradOutput gives column gradients, folded back by col2im (which adds, so
+ * gradInput is zeroed first: the kernel sets all of it, core's contract).
+ */
 export function conv2dBackwardInput(
   gradOutput: TensorView<TypedArray>,
   weight: TensorView<TypedArray>,
@@ -17,6 +20,7 @@ export function conv2dBackwardInput(
     plane = g.outHeight * g.outWidth;
   const columns = columnBuffer(depth * plane);
   const gradIn = gradInput.handle as Float32Array | Float64Array;
+  gradIn.fill(0, gradInput.offset, gradInput.offset + g.batch * g.channels * g.height * g.width);
   for (let n = 0; n < g.batch; n++) {
     for (let group = 0; group < groups; group++) {
       gemm(

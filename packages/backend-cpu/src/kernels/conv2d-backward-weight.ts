@@ -17,6 +17,8 @@ export function conv2dBackwardWeight(
     plane = g.outHeight * g.outWidth;
   const columns = columnBuffer(depth * plane);
   const gradW = gradWeight.handle as Float32Array | Float64Array;
+  // The first image's product overwrites; with no images the gradient is zero, written here (the kernel sets all of it).
+  if (g.batch === 0) gradW.fill(0, gradWeight.offset, gradWeight.offset + g.outChannels * depth);
   for (let n = 0; n < g.batch; n++) {
     for (let group = 0; group < groups; group++) {
       im2col(input.handle, input.offset + n * g.channels * g.height * g.width, g, group * inPerGroup, inPerGroup, columns);

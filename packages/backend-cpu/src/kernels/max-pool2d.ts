@@ -47,7 +47,7 @@ export function maxPool2d(
   }
 }
 
-/** Routes each output gradient to its saved index, accumulating where windows overlap. */
+/** Routes each output gradient to its saved index, accumulating where windows overlap; sets all of gradInput. */
 export function maxPool2dBackward(
   gradOutput: TensorView<TypedArray>,
   indices: TensorView<TypedArray>,
@@ -59,6 +59,7 @@ export function maxPool2dBackward(
   const g = gradOutput.handle,
     index = indices.handle,
     gx = gradInput.handle;
+  gx.fill(0, gradInput.offset, gradInput.offset + batch * channels * planeIn);
   for (let plane = 0; plane < batch * channels; plane++) {
     const inBase = gradInput.offset + plane * planeIn,
       outBase = plane * planeOut;

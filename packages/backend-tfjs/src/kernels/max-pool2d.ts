@@ -124,7 +124,7 @@ export function maxPool2d(input: View, output: View, indices: View, attributes: 
 
 /**
  * Routes each output gradient to its saved index with a ScatterNd over the flattened input (which sums where windows
- * overlap), added to gradInput's current contents (zeros from core, so the add is skipped while still lazy).
+ * overlap); the scattered tensor replaces all of gradInput (core's contract: the kernel sets every element).
  */
 export function maxPool2dBackward(gradOutput: View, indices: View, gradInput: View): void {
   tf.tidy(() => {
@@ -135,8 +135,7 @@ export function maxPool2dBackward(gradOutput: View, indices: View, gradInput: Vi
     const flatIndex = tf.add(tf.cast(tf.reshape(readView(indices), [planes, windowCount]), 'int32'), planeStart);
     const updates = tf.reshape(readView(gradOutput), [planes * windowCount]);
     const total = planes * height * width;
-    let scattered = tf.scatterND(tf.reshape(flatIndex, [planes * windowCount, 1]), updates, [total]);
-    if (!gradInput.handle.isLazyZero) scattered = tf.add(tf.reshape(readView(gradInput), [total]), scattered);
+    const scattered = tf.scatterND(tf.reshape(flatIndex, [planes * windowCount, 1]), updates, [total]);
     writeView(gradInput, tf.reshape(scattered, [batch, channels, height, width]));
   });
 }

@@ -211,7 +211,7 @@ export namespace ConvBackwardInput {
   @inline export function gradOutput(args: usize): usize { return <usize>load<u32>(args, 64); }
   /** [O, C / groups, KH, KW] (i32 slot 17) */
   @inline export function weight(args: usize): usize { return <usize>load<u32>(args, 68); }
-  /** [N, C, H, W], zero-filled (i32 slot 18) */
+  /** [N, C, H, W], set whole (each chunk zeroes its planes first) (i32 slot 18) */
   @inline export function gradInput(args: usize): usize { return <usize>load<u32>(args, 72); }
   /** scratch of thread 0 (i32 slot 19) */
   @inline export function scratch(args: usize): usize { return <usize>load<u32>(args, 76); }
@@ -392,7 +392,7 @@ export namespace MaxPoolBackward {
   @inline export function gradOutput(args: usize): usize { return <usize>load<u32>(args, 12); }
   /** int32 [planes, OH, OW] (i32 slot 4) */
   @inline export function indices(args: usize): usize { return <usize>load<u32>(args, 16); }
-  /** [planes, H, W], zero-filled (i32 slot 5) */
+  /** [planes, H, W], set whole (each plane zeroed first) (i32 slot 5) */
   @inline export function gradInput(args: usize): usize { return <usize>load<u32>(args, 20); }
   /** planes per chunk (i32 slot 6) */
   @inline export function planesPerChunk(args: usize): i32 { return load<i32>(args, 24); }
@@ -401,7 +401,7 @@ export namespace MaxPoolBackward {
 /**
  * Arguments of avgPoolTask, avgPoolBackwardTask. Average pooling with avg_pool2d's divisor rules; one chunk = a run
  * of planes. Forward: source is the input, destination the output. Backward: source is the output gradient,
- * destination the zero-filled input gradient.
+ * destination the input gradient (each plane zeroed first).
  */
 export namespace AveragePool {
   /** N · C (i32 slot 0) */

@@ -87,7 +87,7 @@ export const convBackwardInput: TaskSignature = {
     ['paddingWidth', 'int', 'columns of padding left and right'],
     ['gradOutput', 'address', '[N, O, OH, OW]'],
     ['weight', 'address', '[O, C / groups, KH, KW]'],
-    ['gradInput', 'address', '[N, C, H, W], zero-filled'],
+    ['gradInput', 'address', '[N, C, H, W], set whole (each chunk zeroes its planes first)'],
     ...threadScratch,
     ['blockChannels', 'int', 'input channels per block'],
   ],

@@ -111,7 +111,7 @@ const maxPoolBackward: TaskSignature = {
     ['outputPlane', 'int', 'OH · OW'],
     ['gradOutput', 'address', '[planes, OH, OW]'],
     ['indices', 'address', 'int32 [planes, OH, OW]'],
-    ['gradInput', 'address', '[planes, H, W], zero-filled'],
+    ['gradInput', 'address', '[planes, H, W], set whole (each plane zeroed first)'],
     ['planesPerChunk', 'int', 'planes per chunk'],
   ],
 };
@@ -122,7 +122,7 @@ const averagePool: TaskSignature = {
   tasks: ['avgPoolTask', 'avgPoolBackwardTask'],
   description:
     "Average pooling with avg_pool2d's divisor rules; one chunk = a run of planes. Forward: source is the input, " +
-    'destination the output. Backward: source is the output gradient, destination the zero-filled input gradient.',
+    'destination the output. Backward: source is the output gradient, destination the input gradient (each plane zeroed first).',
   arguments: [
     ...poolWindows,
     ['countIncludePad', 'flag', 'count the zero padding in each divisor'],

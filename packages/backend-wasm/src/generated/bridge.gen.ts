@@ -272,7 +272,7 @@ export interface ConvBackwardInputArguments {
   readonly gradOutput: number;
   /** [O, C / groups, KH, KW] */
   readonly weight: number;
-  /** [N, C, H, W], zero-filled */
+  /** [N, C, H, W], set whole (each chunk zeroes its planes first) */
   readonly gradInput: number;
   /** scratch of thread 0 */
   readonly scratch: number;
@@ -579,7 +579,7 @@ export interface MaxPoolBackwardArguments {
   readonly gradOutput: number;
   /** int32 [planes, OH, OW] */
   readonly indices: number;
-  /** [planes, H, W], zero-filled */
+  /** [planes, H, W], set whole (each plane zeroed first) */
   readonly gradInput: number;
   /** planes per chunk */
   readonly planesPerChunk: number;
@@ -605,7 +605,7 @@ export function runMaxPoolBackward(
 /**
  * Arguments of avgPoolTask, avgPoolBackwardTask. Average pooling with avg_pool2d's divisor rules; one chunk = a run
  * of planes. Forward: source is the input, destination the output. Backward: source is the output gradient,
- * destination the zero-filled input gradient.
+ * destination the input gradient (each plane zeroed first).
  */
 export interface AveragePoolArguments {
   /** N · C */

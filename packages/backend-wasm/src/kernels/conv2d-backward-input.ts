@@ -3,7 +3,7 @@ import type { Conv2dAttributes, TensorView } from '@lantern/tensor';
 import type { WasmContext } from '../context.js';
 import { runConvBackwardInput, runTransposeWeights } from '../generated/bridge.gen.js';
 import { serialElements } from '../thread-pool.js';
-import { addressOf, cpuView } from '../views.js';
+import { addressOf, cpuView, elementCount } from '../views.js';
 import { padPlanes, runConvolution } from './conv2d.js';
 import { runWinograd, winogradApplies } from './winograd.js';
 
@@ -33,7 +33,12 @@ export function conv2dBackwardInput(
     attributes.groups === 1 &&
     ph <= kernelHeight - 1 &&
     pw <= kernelWidth - 1;
-  if (batch === 0 || channels === 0 || outChannels === 0) return;
+  if (batch === 0 || channels === 0) return;
+  // No output channels: nothing flows back, and the kernel still sets all of gradInput (core's contract).
+  if (outChannels === 0) {
+    context.exports.zero(addressOf(gradInput), elementCount(gradInput) * 4);
+    return;
+  }
   if (!direct) {
     columnsAndScatter(context, gradOutput, weight, gradInput, attributes);
     return;

@@ -2,7 +2,7 @@ import { conv2dBackwardWeight as referenceBackwardWeight } from '@lantern/backen
 import type { Conv2dAttributes, TensorView } from '@lantern/tensor';
 import type { WasmContext } from '../context.js';
 import { runConvBackwardWeight, runPackGradOutput } from '../generated/bridge.gen.js';
-import { addressOf, cpuView } from '../views.js';
+import { addressOf, cpuView, elementCount } from '../views.js';
 import { padPlanes } from './conv2d.js';
 import { winogradGradientApplies } from './winograd.js';
 import { runWinogradWeightGradient } from './winograd-weight-gradient.js';
@@ -26,7 +26,12 @@ export function conv2dBackwardWeight(
   const plane = outHeight * outWidth,
     depth = (channels / groups) * kernelHeight * kernelWidth;
   const panels = Math.ceil(outChannels / groups / 8);
-  if (batch === 0 || depth === 0 || outChannels === 0) return;
+  if (depth === 0 || outChannels === 0) return;
+  // No images: a zero gradient, which the kernel writes itself (it sets all of gradWeight: core's contract).
+  if (batch === 0) {
+    context.exports.zero(addressOf(gradWeight), elementCount(gradWeight) * 4);
+    return;
+  }
   if (batch * groups > 0xffff) {
     referenceBackwardWeight(cpuView(context, gradOutput), cpuView(context, input), cpuView(context, gradWeight), attributes);
     return;

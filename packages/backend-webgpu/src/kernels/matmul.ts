@@ -34,8 +34,11 @@ fn storeC(batch: u32, row: u32, col: u32, value: T) {
     { name: 'output', type: outputType, writable: true },
   ];
   if (k === 0) {
-    // An empty inner dimension gives zeros: core's output is already zero-filled, so only make sure it is.
-    runtime.output(output, false);
+    // An empty inner dimension gives zeros, written here: the output may be reused storage (compile() drops the zero
+    // fill of every primitive's output).
+    runtime.output(output);
+    const count = output.shape.reduce((product, extent) => product * extent, 1);
+    runtime.gpu.clear(runtime.live(output.handle).buffer, output.offset * 4, count * 4);
     return;
   }
   const bindings = [runtime.input(a), runtime.input(b), runtime.output(output)];

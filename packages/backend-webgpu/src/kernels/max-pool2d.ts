@@ -80,9 +80,10 @@ ${entryPoint(elementwiseWorkgroupSize)}
 }
 
 /**
- * Routes each output gradient to its saved index, one invocation per gradOutput element. Overlapping windows can send
- * several gradients to one input, so the add is an atomic compare-and-swap loop on the float's bits (WGSL has no
- * float atomics); without overlap each input receives at most one gradient and the result is exact.
+ * Routes each output gradient to its saved index, one invocation per gradOutput element, into gradInput cleared
+ * first (the kernel sets all of it: core's contract). Overlapping windows can send several gradients to one input, so
+ * the add is an atomic compare-and-swap loop on the float's bits (WGSL has no float atomics); without overlap each
+ * input receives at most one gradient and the result is exact.
  */
 export function maxPool2dBackward(runtime: KernelRuntime) {
   return (gradOutput: GpuView, indices: GpuView, gradInput: GpuView): void => {
@@ -121,9 +122,12 @@ ${entryPoint(elementwiseWorkgroupSize)}
       indices.offset,
       gradInput.offset,
     ];
+    const target = runtime.output(gradInput); // the clear below covers the view
+    const inputCount = gradInput.shape.reduce((product, extent) => product * extent, 1);
+    runtime.gpu.clear(runtime.live(gradInput.handle).buffer, gradInput.offset * 4, inputCount * 4);
     runtime.gpu.dispatch(
       pipeline,
-      [runtime.input(gradOutput), runtime.input(indices), runtime.output(gradInput, false)],
+      [runtime.input(gradOutput), runtime.input(indices), target],
       Int32Array.from(words),
       workgroupsFor(count),
     );
