@@ -8,9 +8,11 @@ import { gradientLine6, tapLine3 } from './winograd-transforms-3x3';
 // The weight gradient of a stride-1 convolution as Winograd transposed (F(4×4, 5×5) or F(6×6, 3×3)): per m×m tile of
 // the output gradient dy and its 8×8 input window d, dW[n, k] += Gᵀ·[(A·dy_n·Aᵀ) ⊙ (Bᵀ·d_k·B)]·G. The products are
 // summed over tiles first, point by point (S[p][n][k] = Σ_tiles Y[tile][p][n] · V[tile][p][k], a GEMM whose depth is
-// the tile count), into one accumulator per thread (many tiles) or, for few tiles, with the points split between
-// threads after a transform pass; a last task adds the accumulators and applies Gᵀ·S·G once per filter. K is the
-// convolution's input channels (a multiple of 8), N its output channels (a multiple of 4).
+// the tile count), one round of tiles at a time: a transform pass into shared V and Y, then a product pass with the
+// points split between threads, each adding its points' products into S. Every sum thus runs in the same order
+// whatever the timing or the number of threads (per-thread accumulators, summed at the end, made the gradient depend
+// on which thread had claimed which tiles). A last task applies Gᵀ·S·G once per filter. K is the convolution's input
+// channels (a multiple of 8), N its output channels (a multiple of 4).
 
 /** Bytes from one point's [N][K] block of an accumulator to the next (64 bytes of skew against 4 KiB aliasing). */
 @inline export function sPointBytes(depth: i32, width: i32): usize {
@@ -85,69 +87,38 @@ function multiplyPoints(depth: i32, width: i32, p0: i32, p1: i32, count: i32, v:
   return threadScratch(WinogradGradientTiles.scratch(args), WinogradGradientTiles.scratchStride(args), thread);
 }
 
-/**
- * Many tiles (large batches): one chunk = a block of tiles, transformed into the thread's scratch, then S += Yᵀ·V for
- * all 64 points into the calling thread's accumulator (overwritten by the thread's first chunk, flagged in `flags`).
- */
-export function winogradGradientTask(chunk: i32, thread: i32, args: usize): void {
-  const depth = WinogradGradientTiles.depth(args), width = WinogradGradientTiles.width(args);
-  const accumulator = WinogradGradientTiles.accumulators(args) + <usize>thread * WinogradGradientTiles.accumulatorBytes(args);
-  const flag = WinogradGradientTiles.flags(args) + <usize>thread * 64;
-  const perBlock = WinogradGradientTiles.tilesPerBlock(args), t0 = chunk * perBlock, count = min32(WinogradGradientTiles.tiles(args), t0 + perBlock) - t0;
-  const scratch = tileScratch(args, thread);
-  const v = scratch + 128 + 1152, y = v + <usize>perBlock * tileBytes(<usize>depth << 2);
-  transformTiles(args, t0, count, v, y, scratch + 128);
-  const mode = load<i32>(flag) == 0 ? OVERWRITE : ACCUMULATE;
-  store<i32>(flag, 1);
-  multiplyPoints(depth, width, 0, 64, count, v, y, accumulator, mode, scratch);
-}
-
-/** Few tiles (small batches), first pass: one chunk = a block of tiles, transformed into the shared V and Y. */
+/** Transform pass: one chunk = a block of the round's tiles, transformed into the shared V and Y. */
 export function winogradGradientTransformTask(chunk: i32, thread: i32, args: usize): void {
   const depth = WinogradGradientTiles.depth(args), width = WinogradGradientTiles.width(args), perBlock = WinogradGradientTiles.tilesPerBlock(args);
-  const t0 = chunk * perBlock, count = min32(WinogradGradientTiles.tiles(args), t0 + perBlock) - t0;
-  transformTiles(args, t0, count, WinogradGradientTiles.transformedInput(args) + <usize>t0 * tileBytes(<usize>depth << 2),
-    WinogradGradientTiles.transformedGradient(args) + <usize>t0 * tileBytes(<usize>width << 2), tileScratch(args, thread) + 128);
+  const first = WinogradGradientTiles.firstTile(args), start = chunk * perBlock;
+  const count = min32(WinogradGradientTiles.roundTiles(args), start + perBlock) - start;
+  transformTiles(args, first + start, count, WinogradGradientTiles.transformedInput(args) + <usize>start * tileBytes(<usize>depth << 2),
+    WinogradGradientTiles.transformedGradient(args) + <usize>start * tileBytes(<usize>width << 2), tileScratch(args, thread) + 128);
 }
 
-/** Few tiles, second pass: one chunk = a run of points, S[p] = Yᵀ·V over every tile into the first accumulator. */
+/** Product pass: one chunk = a run of points, S[p] (+)= Yᵀ·V over every tile of the round. */
 export function winogradGradientProductTask(chunk: i32, thread: i32, args: usize): void {
   const perChunk = WinogradGradientTiles.pointsPerChunk(args), p0 = chunk * perChunk;
-  multiplyPoints(WinogradGradientTiles.depth(args), WinogradGradientTiles.width(args), p0, min32(64, p0 + perChunk), WinogradGradientTiles.tiles(args),
-    WinogradGradientTiles.transformedInput(args), WinogradGradientTiles.transformedGradient(args), WinogradGradientTiles.accumulators(args), OVERWRITE, tileScratch(args, thread));
+  const mode = WinogradGradientTiles.accumulate(args) != 0 ? ACCUMULATE : OVERWRITE;
+  multiplyPoints(WinogradGradientTiles.depth(args), WinogradGradientTiles.width(args), p0, min32(64, p0 + perChunk), WinogradGradientTiles.roundTiles(args),
+    WinogradGradientTiles.transformedInput(args), WinogradGradientTiles.transformedGradient(args), WinogradGradientTiles.accumulator(args), mode, tileScratch(args, thread));
 }
 
-/**
- * Adds the accumulators of the threads that ran chunks and writes dW[n, k] = Gᵀ·S·G. One chunk = a run of n.
- */
+/** Writes dW[n, k] = Gᵀ·S·G. One chunk = a run of n. */
 export function winogradGradientFinishTask(chunk: i32, thread: i32, args: usize): void {
   const depth = WinogradGradientFinish.depth(args), width = WinogradGradientFinish.width(args);
-  const accumulators = WinogradGradientFinish.accumulators(args), stride = WinogradGradientFinish.accumulatorBytes(args);
-  const flags = WinogradGradientFinish.flags(args), threads = WinogradGradientFinish.accumulatorCount(args);
+  const accumulator = WinogradGradientFinish.accumulator(args);
   const gradient = WinogradGradientFinish.gradWeight(args), r = WinogradGradientFinish.kernel(args);
-  const points = threadScratch(WinogradGradientFinish.scratch(args), WinogradGradientFinish.scratchStride(args), thread);
-  const columns = points + 1024, taps = columns + 640, perChunk = WinogradGradientFinish.widthPerChunk(args);
+  const columns = threadScratch(WinogradGradientFinish.scratch(args), WinogradGradientFinish.scratchStride(args), thread);
+  const taps = columns + 640, perChunk = WinogradGradientFinish.widthPerChunk(args);
   const first = chunk * perChunk, last = min32(width, first + perChunk);
   const sPoint = sPointBytes(depth, width), area = r * r, filterBytes = <usize>area << 2;
   for (let n = first; n < last; n++) {
     for (let k = 0; k < depth; k += 4) {
-      const offset = (<usize>(n * depth + k) << 2);
-      // One accumulator (few tiles) is read in place; several are first added into `points`.
-      let source = accumulators + offset, step = sPoint;
-      if (threads > 1) {
-        for (let p = 0; p < 64; p++) {
-          let sum = f32x4.splat(0);
-          for (let t = 0; t < threads; t++) {
-            if (load<i32>(flags + <usize>t * 64) != 0) sum = f32x4.add(sum, v128.load(accumulators + <usize>t * stride + <usize>p * sPoint + offset));
-          }
-          v128.store(points + <usize>p * 16, sum);
-        }
-        source = points;
-        step = 16;
-      }
+      const source = accumulator + (<usize>(n * depth + k) << 2);
       for (let b = 0; b < 8; b++) {
-        if (r == 5) tapLine(source + <usize>b * step, 8 * step, columns + <usize>b * 16, 128);
-        else tapLine3(source + <usize>b * step, 8 * step, columns + <usize>b * 16, 128);
+        if (r == 5) tapLine(source + <usize>b * sPoint, 8 * sPoint, columns + <usize>b * 16, 128);
+        else tapLine3(source + <usize>b * sPoint, 8 * sPoint, columns + <usize>b * 16, 128);
       }
       for (let i = 0; i < r; i++) {
         if (r == 5) tapLine(columns + <usize>i * 128, 16, taps + <usize>(i * r) * 16, 16);

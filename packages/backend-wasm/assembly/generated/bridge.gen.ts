@@ -612,9 +612,9 @@ export namespace Winograd {
 }
 
 /**
- * Arguments of winogradGradientTask, winogradGradientTransformTask, winogradGradientProductTask. Weight gradient as
- * Winograd transposed, S[p] = Σ_tiles Yᵀ·V: per block of tiles into per-thread accumulators (many tiles), or a
- * transform pass then a product pass over runs of points (few tiles).
+ * Arguments of winogradGradientTransformTask, winogradGradientProductTask. Weight gradient as Winograd transposed,
+ * S[p] = Σ_tiles Yᵀ·V, one round of tiles at a time: a transform pass over blocks of tiles into shared V and Y, then
+ * a product pass over runs of points that adds into S.
  */
 export namespace WinogradGradientTiles {
   /** K (i32 slot 0) */
@@ -637,23 +637,23 @@ export namespace WinogradGradientTiles {
   @inline export function input(args: usize): usize { return <usize>load<u32>(args, 32); }
   /** the output gradient [B, N, OH, OW] (i32 slot 9) */
   @inline export function gradOutput(args: usize): usize { return <usize>load<u32>(args, 36); }
-  /** S, one accumulator per thread (many tiles) or one (few tiles) (i32 slot 10) */
-  @inline export function accumulators(args: usize): usize { return <usize>load<u32>(args, 40); }
-  /** bytes from one accumulator to the next (i32 slot 11) */
-  @inline export function accumulatorBytes(args: usize): usize { return <usize>load<u32>(args, 44); }
-  /** one i32 per thread, 64 bytes apart: whether its accumulator holds a sum (i32 slot 12) */
-  @inline export function flags(args: usize): usize { return <usize>load<u32>(args, 48); }
-  /** scratch of thread 0 (i32 slot 13) */
-  @inline export function scratch(args: usize): usize { return <usize>load<u32>(args, 52); }
-  /** bytes from the scratch of one thread to the next (i32 slot 14) */
-  @inline export function scratchStride(args: usize): usize { return <usize>load<u32>(args, 56); }
-  /** tiles per chunk (i32 slot 15) */
-  @inline export function tilesPerBlock(args: usize): i32 { return load<i32>(args, 60); }
-  /** tiles in all (i32 slot 16) */
-  @inline export function tiles(args: usize): i32 { return load<i32>(args, 64); }
-  /** V of every tile (few tiles), shared (i32 slot 17) */
+  /** S [64 points][N][K], sPointBytes apart (i32 slot 10) */
+  @inline export function accumulator(args: usize): usize { return <usize>load<u32>(args, 40); }
+  /** 0: the round overwrites S (the first round); 1: it adds to S (i32 slot 11) */
+  @inline export function accumulate(args: usize): i32 { return load<i32>(args, 44); }
+  /** scratch of thread 0 (i32 slot 12) */
+  @inline export function scratch(args: usize): usize { return <usize>load<u32>(args, 48); }
+  /** bytes from the scratch of one thread to the next (i32 slot 13) */
+  @inline export function scratchStride(args: usize): usize { return <usize>load<u32>(args, 52); }
+  /** the round's first tile (i32 slot 14) */
+  @inline export function firstTile(args: usize): i32 { return load<i32>(args, 56); }
+  /** tiles in the round (i32 slot 15) */
+  @inline export function roundTiles(args: usize): i32 { return load<i32>(args, 60); }
+  /** tiles per chunk of the transform pass (i32 slot 16) */
+  @inline export function tilesPerBlock(args: usize): i32 { return load<i32>(args, 64); }
+  /** V of the round's tiles, shared (i32 slot 17) */
   @inline export function transformedInput(args: usize): usize { return <usize>load<u32>(args, 68); }
-  /** Y of every tile (few tiles), shared (i32 slot 18) */
+  /** Y of the round's tiles, shared (i32 slot 18) */
   @inline export function transformedGradient(args: usize): usize { return <usize>load<u32>(args, 72); }
   /** points per chunk of the product pass (i32 slot 19) */
   @inline export function pointsPerChunk(args: usize): i32 { return load<i32>(args, 76); }
@@ -662,8 +662,7 @@ export namespace WinogradGradientTiles {
 }
 
 /**
- * Arguments of winogradGradientFinishTask. Adds the accumulators in use and writes dW[n, k] = Gᵀ·S·G; one chunk = a
- * run of n.
+ * Arguments of winogradGradientFinishTask. Writes dW[n, k] = Gᵀ·S·G; one chunk = a run of n.
  */
 export namespace WinogradGradientFinish {
   /** K (i32 slot 0) */
@@ -671,23 +670,17 @@ export namespace WinogradGradientFinish {
   /** N (i32 slot 1) */
   @inline export function width(args: usize): i32 { return load<i32>(args, 4); }
   /** S (i32 slot 2) */
-  @inline export function accumulators(args: usize): usize { return <usize>load<u32>(args, 8); }
-  /** bytes from one accumulator to the next (i32 slot 3) */
-  @inline export function accumulatorBytes(args: usize): usize { return <usize>load<u32>(args, 12); }
-  /** one i32 per thread, 64 bytes apart: whether its accumulator holds a sum (i32 slot 4) */
-  @inline export function flags(args: usize): usize { return <usize>load<u32>(args, 16); }
-  /** accumulators in use (1: read in place) (i32 slot 5) */
-  @inline export function accumulatorCount(args: usize): i32 { return load<i32>(args, 20); }
-  /** [N, K, r, r] (i32 slot 6) */
-  @inline export function gradWeight(args: usize): usize { return <usize>load<u32>(args, 24); }
-  /** scratch of thread 0 (i32 slot 7) */
-  @inline export function scratch(args: usize): usize { return <usize>load<u32>(args, 28); }
-  /** bytes from the scratch of one thread to the next (i32 slot 8) */
-  @inline export function scratchStride(args: usize): usize { return <usize>load<u32>(args, 32); }
-  /** n per chunk (i32 slot 9) */
-  @inline export function widthPerChunk(args: usize): i32 { return load<i32>(args, 36); }
-  /** r, the kernel size (3 or 5) (i32 slot 10) */
-  @inline export function kernel(args: usize): i32 { return load<i32>(args, 40); }
+  @inline export function accumulator(args: usize): usize { return <usize>load<u32>(args, 8); }
+  /** [N, K, r, r] (i32 slot 3) */
+  @inline export function gradWeight(args: usize): usize { return <usize>load<u32>(args, 12); }
+  /** scratch of thread 0 (i32 slot 4) */
+  @inline export function scratch(args: usize): usize { return <usize>load<u32>(args, 16); }
+  /** bytes from the scratch of one thread to the next (i32 slot 5) */
+  @inline export function scratchStride(args: usize): usize { return <usize>load<u32>(args, 20); }
+  /** n per chunk (i32 slot 6) */
+  @inline export function widthPerChunk(args: usize): i32 { return load<i32>(args, 24); }
+  /** r, the kernel size (3 or 5) (i32 slot 7) */
+  @inline export function kernel(args: usize): i32 { return load<i32>(args, 28); }
 }
 
 /**

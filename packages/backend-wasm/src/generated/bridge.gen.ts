@@ -30,7 +30,6 @@ export const taskNames = [
   'winogradWeightsTask',
   'winogradInputTask',
   'winogradTask',
-  'winogradGradientTask',
   'winogradGradientTransformTask',
   'winogradGradientProductTask',
   'winogradGradientFinishTask',
@@ -967,9 +966,9 @@ export function runWinograd(pool: TaskDispatcher, args: WinogradArguments, chunk
 }
 
 /**
- * Arguments of winogradGradientTask, winogradGradientTransformTask, winogradGradientProductTask. Weight gradient as
- * Winograd transposed, S[p] = Σ_tiles Yᵀ·V: per block of tiles into per-thread accumulators (many tiles), or a
- * transform pass then a product pass over runs of points (few tiles).
+ * Arguments of winogradGradientTransformTask, winogradGradientProductTask. Weight gradient as Winograd transposed,
+ * S[p] = Σ_tiles Yᵀ·V, one round of tiles at a time: a transform pass over blocks of tiles into shared V and Y, then
+ * a product pass over runs of points that adds into S.
  */
 export interface WinogradGradientTilesArguments {
   /** K */
@@ -992,59 +991,28 @@ export interface WinogradGradientTilesArguments {
   readonly input: number;
   /** the output gradient [B, N, OH, OW] */
   readonly gradOutput: number;
-  /** S, one accumulator per thread (many tiles) or one (few tiles) */
-  readonly accumulators: number;
-  /** bytes from one accumulator to the next */
-  readonly accumulatorBytes: number;
-  /** one i32 per thread, 64 bytes apart: whether its accumulator holds a sum */
-  readonly flags: number;
+  /** S [64 points][N][K], sPointBytes apart */
+  readonly accumulator: number;
+  /** 0: the round overwrites S (the first round); 1: it adds to S */
+  readonly accumulate: number;
   /** scratch of thread 0 */
   readonly scratch: number;
   /** bytes from the scratch of one thread to the next */
   readonly scratchStride: number;
-  /** tiles per chunk */
+  /** the round's first tile */
+  readonly firstTile: number;
+  /** tiles in the round */
+  readonly roundTiles: number;
+  /** tiles per chunk of the transform pass */
   readonly tilesPerBlock: number;
-  /** tiles in all */
-  readonly tiles: number;
-  /** V of every tile (few tiles), shared */
+  /** V of the round's tiles, shared */
   readonly transformedInput: number;
-  /** Y of every tile (few tiles), shared */
+  /** Y of the round's tiles, shared */
   readonly transformedGradient: number;
   /** points per chunk of the product pass */
   readonly pointsPerChunk: number;
   /** m: 4 for 5×5 kernels, 6 for 3×3 */
   readonly tileSize: number;
-}
-
-/** Runs winogradGradientTask over chunks 0 .. chunks - 1; `serial` keeps them on the calling thread. */
-export function runWinogradGradient(
-  pool: TaskDispatcher,
-  args: WinogradGradientTilesArguments,
-  chunks: number,
-  serial = false,
-): void {
-  pool.setInt(0, args.depth);
-  pool.setInt(1, args.width);
-  pool.setInt(2, args.outHeight);
-  pool.setInt(3, args.outWidth);
-  pool.setInt(4, args.tileRows);
-  pool.setInt(5, args.tileColumns);
-  pool.setInt(6, args.paddedHeight);
-  pool.setInt(7, args.paddedWidth);
-  pool.setInt(8, args.input);
-  pool.setInt(9, args.gradOutput);
-  pool.setInt(10, args.accumulators);
-  pool.setInt(11, args.accumulatorBytes);
-  pool.setInt(12, args.flags);
-  pool.setInt(13, args.scratch);
-  pool.setInt(14, args.scratchStride);
-  pool.setInt(15, args.tilesPerBlock);
-  pool.setInt(16, args.tiles);
-  pool.setInt(17, args.transformedInput);
-  pool.setInt(18, args.transformedGradient);
-  pool.setInt(19, args.pointsPerChunk);
-  pool.setInt(20, args.tileSize);
-  pool.run(18, chunks, serial); // winogradGradientTask
 }
 
 /** Runs winogradGradientTransformTask over chunks 0 .. chunks - 1; `serial` keeps them on the calling thread. */
@@ -1064,18 +1032,18 @@ export function runWinogradGradientTransform(
   pool.setInt(7, args.paddedWidth);
   pool.setInt(8, args.input);
   pool.setInt(9, args.gradOutput);
-  pool.setInt(10, args.accumulators);
-  pool.setInt(11, args.accumulatorBytes);
-  pool.setInt(12, args.flags);
-  pool.setInt(13, args.scratch);
-  pool.setInt(14, args.scratchStride);
-  pool.setInt(15, args.tilesPerBlock);
-  pool.setInt(16, args.tiles);
+  pool.setInt(10, args.accumulator);
+  pool.setInt(11, args.accumulate);
+  pool.setInt(12, args.scratch);
+  pool.setInt(13, args.scratchStride);
+  pool.setInt(14, args.firstTile);
+  pool.setInt(15, args.roundTiles);
+  pool.setInt(16, args.tilesPerBlock);
   pool.setInt(17, args.transformedInput);
   pool.setInt(18, args.transformedGradient);
   pool.setInt(19, args.pointsPerChunk);
   pool.setInt(20, args.tileSize);
-  pool.run(19, chunks, serial); // winogradGradientTransformTask
+  pool.run(18, chunks, serial); // winogradGradientTransformTask
 }
 
 /** Runs winogradGradientProductTask over chunks 0 .. chunks - 1; `serial` keeps them on the calling thread. */
@@ -1095,23 +1063,22 @@ export function runWinogradGradientProduct(
   pool.setInt(7, args.paddedWidth);
   pool.setInt(8, args.input);
   pool.setInt(9, args.gradOutput);
-  pool.setInt(10, args.accumulators);
-  pool.setInt(11, args.accumulatorBytes);
-  pool.setInt(12, args.flags);
-  pool.setInt(13, args.scratch);
-  pool.setInt(14, args.scratchStride);
-  pool.setInt(15, args.tilesPerBlock);
-  pool.setInt(16, args.tiles);
+  pool.setInt(10, args.accumulator);
+  pool.setInt(11, args.accumulate);
+  pool.setInt(12, args.scratch);
+  pool.setInt(13, args.scratchStride);
+  pool.setInt(14, args.firstTile);
+  pool.setInt(15, args.roundTiles);
+  pool.setInt(16, args.tilesPerBlock);
   pool.setInt(17, args.transformedInput);
   pool.setInt(18, args.transformedGradient);
   pool.setInt(19, args.pointsPerChunk);
   pool.setInt(20, args.tileSize);
-  pool.run(20, chunks, serial); // winogradGradientProductTask
+  pool.run(19, chunks, serial); // winogradGradientProductTask
 }
 
 /**
- * Arguments of winogradGradientFinishTask. Adds the accumulators in use and writes dW[n, k] = Gᵀ·S·G; one chunk = a
- * run of n.
+ * Arguments of winogradGradientFinishTask. Writes dW[n, k] = Gᵀ·S·G; one chunk = a run of n.
  */
 export interface WinogradGradientFinishArguments {
   /** K */
@@ -1119,13 +1086,7 @@ export interface WinogradGradientFinishArguments {
   /** N */
   readonly width: number;
   /** S */
-  readonly accumulators: number;
-  /** bytes from one accumulator to the next */
-  readonly accumulatorBytes: number;
-  /** one i32 per thread, 64 bytes apart: whether its accumulator holds a sum */
-  readonly flags: number;
-  /** accumulators in use (1: read in place) */
-  readonly accumulatorCount: number;
+  readonly accumulator: number;
   /** [N, K, r, r] */
   readonly gradWeight: number;
   /** scratch of thread 0 */
@@ -1147,16 +1108,13 @@ export function runWinogradGradientFinish(
 ): void {
   pool.setInt(0, args.depth);
   pool.setInt(1, args.width);
-  pool.setInt(2, args.accumulators);
-  pool.setInt(3, args.accumulatorBytes);
-  pool.setInt(4, args.flags);
-  pool.setInt(5, args.accumulatorCount);
-  pool.setInt(6, args.gradWeight);
-  pool.setInt(7, args.scratch);
-  pool.setInt(8, args.scratchStride);
-  pool.setInt(9, args.widthPerChunk);
-  pool.setInt(10, args.kernel);
-  pool.run(21, chunks, serial); // winogradGradientFinishTask
+  pool.setInt(2, args.accumulator);
+  pool.setInt(3, args.gradWeight);
+  pool.setInt(4, args.scratch);
+  pool.setInt(5, args.scratchStride);
+  pool.setInt(6, args.widthPerChunk);
+  pool.setInt(7, args.kernel);
+  pool.run(20, chunks, serial); // winogradGradientFinishTask
 }
 
 /**
@@ -1200,5 +1158,5 @@ export function runElementwiseProgram(
   pool.setInt(6, args.blockElements);
   pool.setInt(7, args.scratch);
   pool.setInt(8, args.scratchStride);
-  pool.run(22, chunks, serial); // elementwiseProgramTask
+  pool.run(21, chunks, serial); // elementwiseProgramTask
 }

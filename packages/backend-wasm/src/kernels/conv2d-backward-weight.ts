@@ -44,7 +44,6 @@ export function conv2dBackwardWeight(
       attributes.stride,
       attributes.dilation,
       groups,
-      context.pool.threads,
     )
   ) {
     runWinogradWeightGradient(

@@ -1,7 +1,7 @@
 import { registerCpuBackend } from '@lantern/backend-cpu';
 import { conv2d, manualSeed, randn, setBackend, type Tensor } from '@lantern/tensor';
 import { afterEach, describe, expect, it } from 'vitest';
-import { registerWasmBackend, useWinograd } from '../index.js';
+import { registerWasmBackend, setThreads, threadsReady, useWinograd } from '../index.js';
 import { type ConvolutionCase, expectClose, expectWithinScale, forThreadCounts, runConvolutionCase } from '../test-helpers.js';
 
 await registerCpuBackend();
@@ -16,7 +16,7 @@ const cases: ConvolutionCase[] = [
   { name: 'no padding, 9×6 output', input: [1, 16, 13, 10], weight: [16, 16, 5, 5], options: {} },
   { name: 'asymmetric padding (1, 3)', input: [2, 8, 6, 5], weight: [24, 8, 5, 5], options: { padding: [1, 3] } },
   {
-    name: 'many tiles: per-thread weight-gradient accumulators',
+    name: 'many tiles: the weight gradient in several rounds',
     input: [12, 32, 16, 16],
     weight: [32, 32, 5, 5],
     options: { padding: 2 },
@@ -31,7 +31,7 @@ const cases: ConvolutionCase[] = [
   { name: '3×3: partial 6×6 tiles, 7×9 output', input: [2, 8, 7, 9], weight: [8, 8, 3, 3], options: { padding: 1 }, bias: true },
   { name: '3×3: no padding, 8×11 output', input: [1, 8, 10, 13], weight: [16, 8, 3, 3], options: {} },
   { name: '3×3: asymmetric padding (0, 2)', input: [1, 8, 6, 5], weight: [8, 8, 3, 3], options: { padding: [0, 2] } },
-  { name: '3×3: many tiles, per-thread accumulators', input: [8, 32, 24, 24], weight: [32, 32, 3, 3], options: { padding: 1 } },
+  { name: '3×3: many tiles, several weight-gradient rounds', input: [8, 32, 24, 24], weight: [32, 32, 3, 3], options: { padding: 1 } },
   { name: 'padding 4 (input gradient needs none)', input: [1, 8, 3, 4], weight: [8, 8, 5, 5], options: { padding: 4 } },
 ];
 
@@ -67,6 +67,25 @@ describe('Winograd F(4×4, 5×5) and F(6×6, 3×3) convolutions match the cpu ba
       });
     });
   }
+
+  it('gives bitwise the same weight gradient for any number of threads and on every repeat', async () => {
+    // Several rounds of tiles (192 tiles of 16.5 KB); the products once went to per-thread accumulators, so the sum's
+    // order depended on which thread had claimed which tiles.
+    setBackend('wasm');
+    manualSeed(7);
+    const x = randn([12, 32, 16, 16]),
+      w = randn([32, 32, 5, 5]),
+      upstream = randn([12, 32, 16, 16]);
+    const gradients: number[][] = [];
+    for (const threads of [1, 2, 3, 2, 3]) {
+      setThreads(threads);
+      await threadsReady();
+      const wr = w.detach().requiresGrad_();
+      conv2d(x, wr, null, { padding: 2 }).backward(upstream);
+      gradients.push(Array.from(wr.grad!.dataSync()));
+    }
+    for (const [run, gradient] of gradients.entries()) expect(gradient, `run ${run}`).toEqual(gradients[0]);
+  });
 
   it('leaves layers whose transformed filters would pass the workspace limit on the direct kernels', () => {
     // 520 × 520 channels: U would be 64 · 520² floats = 69 MB, over winogradWorkspaceLimit (64 MiB).

@@ -7,8 +7,8 @@ import { maximumChunks } from '../worker/chunk-claim.js';
 export const winogradSettings = { enabled: true };
 
 /**
- * Most bytes of transformed filters (U, 64 points × K × N floats, 2.56× the weights) or of weight-gradient
- * accumulators (one such block per thread) a layer may need; larger layers stay on the direct kernels, which need
+ * Most bytes of transformed filters (U, 64 points × K × N floats, 2.56× the weights) or of the weight gradient's
+ * accumulator (one such block) a layer may need; larger layers stay on the direct kernels, which need
  * no such buffers, rather than take a large share of wasm32's 4 GiB.
  */
 export const winogradWorkspaceLimit = 64 * 1024 * 1024;
@@ -62,7 +62,6 @@ export function winogradGradientApplies(
   stride: readonly [number, number],
   dilation: readonly [number, number],
   groups: number,
-  threads: number,
 ): boolean {
   return (
     isWinogradShape(kernel, stride, dilation, groups) &&
@@ -70,7 +69,7 @@ export function winogradGradientApplies(
     width > 0 &&
     depth % 8 === 0 &&
     width % 4 === 0 &&
-    threads * 64 * depth * width * 4 <= winogradWorkspaceLimit
+    64 * depth * width * 4 <= winogradWorkspaceLimit
   );
 }
 
