@@ -37,14 +37,7 @@ export function conv2dBackwardWeight(
     return;
   }
   if (
-    winogradGradientApplies(
-      channels,
-      outChannels,
-      [kernelHeight, kernelWidth],
-      attributes.stride,
-      attributes.dilation,
-      groups,
-    )
+    winogradGradientApplies(channels, outChannels, [kernelHeight, kernelWidth], attributes.stride, attributes.dilation, groups)
   ) {
     runWinogradWeightGradient(
       context,

@@ -1,9 +1,5 @@
 import type { WasmContext } from '../context.js';
-import {
-  runWinogradGradientFinish,
-  runWinogradGradientProduct,
-  runWinogradGradientTransform,
-} from '../generated/bridge.gen.js';
+import { runWinogradGradientFinish, runWinogradGradientProduct, runWinogradGradientTransform } from '../generated/bridge.gen.js';
 import { maximumChunks } from '../worker/chunk-claim.js';
 import { tiledInput, tileSize, type WinogradConvolution } from './winograd.js';
 

@@ -31,7 +31,12 @@ const cases: ConvolutionCase[] = [
   { name: '3×3: partial 6×6 tiles, 7×9 output', input: [2, 8, 7, 9], weight: [8, 8, 3, 3], options: { padding: 1 }, bias: true },
   { name: '3×3: no padding, 8×11 output', input: [1, 8, 10, 13], weight: [16, 8, 3, 3], options: {} },
   { name: '3×3: asymmetric padding (0, 2)', input: [1, 8, 6, 5], weight: [8, 8, 3, 3], options: { padding: [0, 2] } },
-  { name: '3×3: many tiles, several weight-gradient rounds', input: [8, 32, 24, 24], weight: [32, 32, 3, 3], options: { padding: 1 } },
+  {
+    name: '3×3: many tiles, several weight-gradient rounds',
+    input: [8, 32, 24, 24],
+    weight: [32, 32, 3, 3],
+    options: { padding: 1 },
+  },
   { name: 'padding 4 (input gradient needs none)', input: [1, 8, 3, 4], weight: [8, 8, 5, 5], options: { padding: 4 } },
 ];
 
