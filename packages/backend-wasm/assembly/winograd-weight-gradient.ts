@@ -1,15 +1,16 @@
 import { min32, threadScratch } from './common';
 import { WinogradGradientFinish, WinogradGradientTiles } from './generated/bridge.gen';
 import { ACCUMULATE, OVERWRITE, tile } from './tile';
-import { tileBytes, transformInputTile } from './winograd';
+import { transformInputTile } from './winograd';
 import { gradientLine, tapLine, transpose4 } from './winograd-transforms';
 import { gradientLine6, tapLine3 } from './winograd-transforms-3x3';
 
 // The weight gradient of a stride-1 convolution as Winograd transposed (F(4×4, 5×5) or F(6×6, 3×3)): per m×m tile of
 // the output gradient dy and its 8×8 input window d, dW[n, k] += Gᵀ·[(A·dy_n·Aᵀ) ⊙ (Bᵀ·d_k·B)]·G. The products are
 // summed over tiles first, point by point (S[p][n][k] = Σ_tiles Y[tile][p][n] · V[tile][p][k], a GEMM whose depth is
-// the tile count), one round of tiles at a time: a transform pass into shared V and Y, then a product pass with the
-// points split between threads, each adding its points' products into S. Every sum thus runs in the same order
+// the tile count), one round of tiles at a time: the round's tiles are transformed into shared V and Y, then multiplied
+// with the points split between threads, each adding its points' products into S (pipelined: one dispatch multiplies
+// a round while it transforms the next). Every sum thus runs in the same order
 // whatever the timing or the number of threads (per-thread accumulators, summed at the end, made the gradient depend
 // on which thread had claimed which tiles). A last task applies Gᵀ·S·G once per filter. K is the convolution's input
 // channels (a multiple of 8), N its output channels (a multiple of 4).
@@ -20,23 +21,24 @@ import { gradientLine6, tapLine3 } from './winograd-transforms-3x3';
 }
 
 /**
- * V = Bᵀ·d·B of input windows and Y = A·dy·Aᵀ of output-gradient tiles t0 .. t0 + count - 1, tile i of them at
- * v + i·tileBytes(K floats) and y + i·tileBytes(N floats). `scratch` is 1,152 bytes.
+ * V = Bᵀ·d·B of input windows and Y = A·dy·Aᵀ of output-gradient tiles t0 .. t0 + count - 1, point-major: point p of
+ * tile i at v + p·vPointStride + i·K floats and y + p·yPointStride + i·N floats, so that the product reads each
+ * point's tiles as one contiguous run. `scratch` is 1,152 bytes.
  */
-function transformTiles(args: usize, t0: i32, count: i32, v: usize, y: usize, scratch: usize): void {
+function transformTiles(args: usize, t0: i32, count: i32, v: usize, y: usize, vPointStride: usize, yPointStride: usize, scratch: usize): void {
   const depth = WinogradGradientTiles.depth(args), width = WinogradGradientTiles.width(args);
   const outHeight = WinogradGradientTiles.outHeight(args), outWidth = WinogradGradientTiles.outWidth(args);
   const tileColumns = WinogradGradientTiles.tileColumns(args), tilesPerImage = WinogradGradientTiles.tileRows(args) * tileColumns;
   const paddedHeight = WinogradGradientTiles.paddedHeight(args), paddedWidth = WinogradGradientTiles.paddedWidth(args);
   const input = WinogradGradientTiles.input(args), gradient = WinogradGradientTiles.gradOutput(args), step = WinogradGradientTiles.tileSize(args);
   const temporary = scratch, rows = scratch + 1024;
-  const vPoint = <usize>depth << 2, yPoint = <usize>width << 2, vTile = tileBytes(vPoint), yTile = tileBytes(yPoint);
+  const vPoint = <usize>depth << 2, yPoint = <usize>width << 2;
   const plane = <usize>(outHeight * outWidth) << 2;
   for (let i = 0; i < count; i++) {
     const t = t0 + i, image = t / tilesPerImage, within = t - image * tilesPerImage;
     const ty = within / tileColumns, tx = within - ty * tileColumns, y0 = ty * step, x0 = tx * step;
     transformInputTile(input + <usize>((image * paddedHeight + y0) * paddedWidth + x0) * vPoint, depth, paddedWidth, temporary,
-      v + <usize>i * vTile);
+      v + <usize>i * vPoint, vPointStride);
     const valid = min32(step, outWidth - x0);
     for (let c = 0; c < width; c += 4) {
       const first = gradient + <usize>(image * width + c) * plane + (<usize>(y0 * outWidth + x0) << 2);
@@ -57,51 +59,52 @@ function transformTiles(args: usize, t0: i32, count: i32, v: usize, y: usize, sc
         else gradientLine6(rows, 16, temporary + <usize>r * 128, 16);
       }
       for (let b = 0; b < 8; b++) {
-        const to = y + <usize>i * yTile + <usize>b * yPoint + (<usize>c << 2);
-        if (step == 4) gradientLine(temporary + <usize>b * 16, 128, to, 8 * yPoint);
-        else gradientLine6(temporary + <usize>b * 16, 128, to, 8 * yPoint);
+        const to = y + <usize>i * yPoint + <usize>b * yPointStride + (<usize>c << 2);
+        if (step == 4) gradientLine(temporary + <usize>b * 16, 128, to, 8 * yPointStride);
+        else gradientLine6(temporary + <usize>b * 16, 128, to, 8 * yPointStride);
       }
     }
   }
 }
 
-/** S[p] (+)= Σ over `count` tiles of Y[tile][p]ᵀ · V[tile][p], for points p0 .. p1 - 1. */
-function multiplyPoints(depth: i32, width: i32, p0: i32, p1: i32, count: i32, v: usize, y: usize, s: usize, mode: i32, edge: usize): void {
-  const vPoint = <usize>depth << 2, yPoint = <usize>width << 2, vTile = tileBytes(vPoint), yTile = tileBytes(yPoint);
+/** S[p] (+)= Σ over `count` tiles of Y[p][tile]ᵀ · V[p][tile], for points p0 .. p1 - 1 (layout: transformTiles). */
+function multiplyPoints(depth: i32, width: i32, p0: i32, p1: i32, count: i32, v: usize, y: usize, vPointStride: usize, yPointStride: usize,
+  s: usize, mode: i32, edge: usize): void {
+  const vPoint = <usize>depth << 2, yPoint = <usize>width << 2;
   const sPoint = sPointBytes(depth, width), ldc = <usize>depth << 2;
   for (let p = p0; p < p1; p++) {
-    const a = y + <usize>p * yPoint, b = v + <usize>p * vPoint, c = s + <usize>p * sPoint;
+    const a = y + <usize>p * yPointStride, b = v + <usize>p * vPointStride, c = s + <usize>p * sPoint;
     for (let n = 0; n < width; n += 4) {
       for (let k = 0; k < depth; k += 8) {
-        tile(count, a + (<usize>n << 2), 4, yTile, b + (<usize>k << 2), vTile, c + <usize>n * ldc + (<usize>k << 2), ldc, mode,
+        tile(count, a + (<usize>n << 2), 4, yPoint, b + (<usize>k << 2), vPoint, c + <usize>n * ldc + (<usize>k << 2), ldc, mode,
           min32(4, width - n), 8, 0, edge);
       }
     }
   }
 }
 
-// The three tile tasks below take the same arguments, WinogradGradientTiles (src/bridge/winograd-tasks.ts).
-
-/** The calling thread's scratch in a tile task. */
-@inline function tileScratch(args: usize, thread: i32): usize {
-  return threadScratch(WinogradGradientTiles.scratch(args), WinogradGradientTiles.scratchStride(args), thread);
-}
-
-/** Transform pass: one chunk = a block of the round's tiles, transformed into the shared V and Y. */
-export function winogradGradientTransformTask(chunk: i32, thread: i32, args: usize): void {
-  const depth = WinogradGradientTiles.depth(args), width = WinogradGradientTiles.width(args), perBlock = WinogradGradientTiles.tilesPerBlock(args);
-  const first = WinogradGradientTiles.firstTile(args), start = chunk * perBlock;
-  const count = min32(WinogradGradientTiles.roundTiles(args), start + perBlock) - start;
-  transformTiles(args, first + start, count, WinogradGradientTiles.transformedInput(args) + <usize>start * tileBytes(<usize>depth << 2),
-    WinogradGradientTiles.transformedGradient(args) + <usize>start * tileBytes(<usize>width << 2), tileScratch(args, thread) + 128);
-}
-
-/** Product pass: one chunk = a run of points, S[p] (+)= Yᵀ·V over every tile of the round. */
-export function winogradGradientProductTask(chunk: i32, thread: i32, args: usize): void {
-  const perChunk = WinogradGradientTiles.pointsPerChunk(args), p0 = chunk * perChunk;
-  const mode = WinogradGradientTiles.accumulate(args) != 0 ? ACCUMULATE : OVERWRITE;
-  multiplyPoints(WinogradGradientTiles.depth(args), WinogradGradientTiles.width(args), p0, min32(64, p0 + perChunk), WinogradGradientTiles.roundTiles(args),
-    WinogradGradientTiles.transformedInput(args), WinogradGradientTiles.transformedGradient(args), WinogradGradientTiles.accumulator(args), mode, tileScratch(args, thread));
+/**
+ * One dispatch of the pipeline: chunks below productChunks multiply a run of points over every tile of one round,
+ * S[p] (+)= Yᵀ·V; the rest each transform a block of the next round's tiles into the other buffer. Each point's sum
+ * thus runs over the rounds in order, and within a round over its tiles in order, whichever thread runs the chunk.
+ */
+export function winogradGradientRoundTask(chunk: i32, thread: i32, args: usize): void {
+  const depth = WinogradGradientTiles.depth(args), width = WinogradGradientTiles.width(args);
+  const scratch = threadScratch(WinogradGradientTiles.scratch(args), WinogradGradientTiles.scratchStride(args), thread);
+  const productChunks = WinogradGradientTiles.productChunks(args);
+  const vPointStride = WinogradGradientTiles.vPointStride(args), yPointStride = WinogradGradientTiles.yPointStride(args);
+  if (chunk < productChunks) {
+    const perChunk = WinogradGradientTiles.pointsPerChunk(args), p0 = chunk * perChunk;
+    const mode = WinogradGradientTiles.accumulate(args) != 0 ? ACCUMULATE : OVERWRITE;
+    multiplyPoints(depth, width, p0, min32(64, p0 + perChunk), WinogradGradientTiles.productTiles(args), WinogradGradientTiles.productInput(args),
+      WinogradGradientTiles.productGradient(args), vPointStride, yPointStride, WinogradGradientTiles.accumulator(args), mode, scratch);
+    return;
+  }
+  const perBlock = WinogradGradientTiles.tilesPerBlock(args), start = (chunk - productChunks) * perBlock;
+  const count = min32(WinogradGradientTiles.transformTiles(args), start + perBlock) - start;
+  transformTiles(args, WinogradGradientTiles.firstTile(args) + start, count,
+    WinogradGradientTiles.transformInput(args) + (<usize>(start * depth) << 2), WinogradGradientTiles.transformGradient(args) + (<usize>(start * width) << 2),
+    vPointStride, yPointStride, scratch + 128);
 }
 
 /** Writes dW[n, k] = Gᵀ·S·G. One chunk = a run of n. */

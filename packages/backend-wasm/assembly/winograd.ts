@@ -118,11 +118,11 @@ export function winogradInputTask(chunk: i32, thread: i32, args: usize): void {
 }
 
 /**
- * Bᵀ·d·B of one 8×8 window of the channels-last input at `origin`, all `depth` channels, into V[p][channel] at `v`
- * (point stride depth floats). `temporary` is 1 KiB of scratch.
+ * Bᵀ·d·B of one 8×8 window of the channels-last input at `origin`, all `depth` channels, into V[p][channel] at `v`,
+ * `point` bytes from one point to the next. `temporary` is 1 KiB of scratch.
  */
-export function transformInputTile(origin: usize, depth: i32, paddedWidth: i32, temporary: usize, v: usize): void {
-  const pixelBytes = <usize>depth << 2, point = pixelBytes;
+export function transformInputTile(origin: usize, depth: i32, paddedWidth: i32, temporary: usize, v: usize, point: usize): void {
+  const pixelBytes = <usize>depth << 2;
   for (let c = 0; c < depth; c += 4) {
     for (let y = 0; y < 8; y++) {
       inputLine(origin + <usize>(y * paddedWidth) * pixelBytes + (<usize>c << 2), pixelBytes, temporary + <usize>y * 128, 16);
@@ -163,7 +163,7 @@ export function winogradTask(chunk: i32, thread: i32, args: usize): void {
     const tile = t0 + i, image = tile / tilesPerImage, within = tile - image * tilesPerImage;
     const ty = within / tileColumns;
     const origin = input + <usize>((image * paddedHeight + ty * step) * paddedWidth + (within - ty * tileColumns) * step) * vPoint;
-    transformInputTile(origin, depth, paddedWidth, temporary, v + <usize>i * vTile);
+    transformInputTile(origin, depth, paddedWidth, temporary, v + <usize>i * vTile, vPoint);
   }
 
   const bStep = <usize>width << 2;

@@ -612,9 +612,9 @@ export namespace Winograd {
 }
 
 /**
- * Arguments of winogradGradientTransformTask, winogradGradientProductTask. Weight gradient as Winograd transposed,
- * S[p] = Σ_tiles Yᵀ·V, one round of tiles at a time: a transform pass over blocks of tiles into shared V and Y, then
- * a product pass over runs of points that adds into S.
+ * Arguments of winogradGradientRoundTask. Weight gradient as Winograd transposed, S[p] = Σ_tiles Yᵀ·V, in rounds of
+ * tiles, pipelined: one dispatch runs the product of one round (chunks over runs of points, adding into S) beside the
+ * transform of the next (chunks over blocks of tiles, into the other of two buffers).
  */
 export namespace WinogradGradientTiles {
   /** K (i32 slot 0) */
@@ -639,26 +639,38 @@ export namespace WinogradGradientTiles {
   @inline export function gradOutput(args: usize): usize { return <usize>load<u32>(args, 36); }
   /** S [64 points][N][K], sPointBytes apart (i32 slot 10) */
   @inline export function accumulator(args: usize): usize { return <usize>load<u32>(args, 40); }
-  /** 0: the round overwrites S (the first round); 1: it adds to S (i32 slot 11) */
-  @inline export function accumulate(args: usize): i32 { return load<i32>(args, 44); }
-  /** scratch of thread 0 (i32 slot 12) */
-  @inline export function scratch(args: usize): usize { return <usize>load<u32>(args, 48); }
-  /** bytes from the scratch of one thread to the next (i32 slot 13) */
-  @inline export function scratchStride(args: usize): usize { return <usize>load<u32>(args, 52); }
-  /** the round's first tile (i32 slot 14) */
-  @inline export function firstTile(args: usize): i32 { return load<i32>(args, 56); }
-  /** tiles in the round (i32 slot 15) */
-  @inline export function roundTiles(args: usize): i32 { return load<i32>(args, 60); }
-  /** tiles per chunk of the transform pass (i32 slot 16) */
-  @inline export function tilesPerBlock(args: usize): i32 { return load<i32>(args, 64); }
-  /** V of the round's tiles, shared (i32 slot 17) */
-  @inline export function transformedInput(args: usize): usize { return <usize>load<u32>(args, 68); }
-  /** Y of the round's tiles, shared (i32 slot 18) */
-  @inline export function transformedGradient(args: usize): usize { return <usize>load<u32>(args, 72); }
-  /** points per chunk of the product pass (i32 slot 19) */
-  @inline export function pointsPerChunk(args: usize): i32 { return load<i32>(args, 76); }
-  /** m: 4 for 5×5 kernels, 6 for 3×3 (i32 slot 20) */
-  @inline export function tileSize(args: usize): i32 { return load<i32>(args, 80); }
+  /** scratch of thread 0 (i32 slot 11) */
+  @inline export function scratch(args: usize): usize { return <usize>load<u32>(args, 44); }
+  /** bytes from the scratch of one thread to the next (i32 slot 12) */
+  @inline export function scratchStride(args: usize): usize { return <usize>load<u32>(args, 48); }
+  /** chunks of the product (the first chunks); 0: no product in this dispatch (i32 slot 13) */
+  @inline export function productChunks(args: usize): i32 { return load<i32>(args, 52); }
+  /** tiles of the product's round (i32 slot 14) */
+  @inline export function productTiles(args: usize): i32 { return load<i32>(args, 56); }
+  /** 0: the product overwrites S (the first round); 1: it adds to S (i32 slot 15) */
+  @inline export function accumulate(args: usize): i32 { return load<i32>(args, 60); }
+  /** points per product chunk (i32 slot 16) */
+  @inline export function pointsPerChunk(args: usize): i32 { return load<i32>(args, 64); }
+  /** V of the product's round (i32 slot 17) */
+  @inline export function productInput(args: usize): usize { return <usize>load<u32>(args, 68); }
+  /** Y of the product's round (i32 slot 18) */
+  @inline export function productGradient(args: usize): usize { return <usize>load<u32>(args, 72); }
+  /** the transformed round's first tile (i32 slot 19) */
+  @inline export function firstTile(args: usize): i32 { return load<i32>(args, 76); }
+  /** tiles of the transformed round (0: none) (i32 slot 20) */
+  @inline export function transformTiles(args: usize): i32 { return load<i32>(args, 80); }
+  /** tiles per transform chunk (i32 slot 21) */
+  @inline export function tilesPerBlock(args: usize): i32 { return load<i32>(args, 84); }
+  /** where the transformed round's V goes (i32 slot 22) */
+  @inline export function transformInput(args: usize): usize { return <usize>load<u32>(args, 88); }
+  /** where the transformed round's Y goes (i32 slot 23) */
+  @inline export function transformGradient(args: usize): usize { return <usize>load<u32>(args, 92); }
+  /** bytes from one point of V to the next (point-major: a point holds every tile of a round) (i32 slot 24) */
+  @inline export function vPointStride(args: usize): usize { return <usize>load<u32>(args, 96); }
+  /** bytes from one point of Y to the next (i32 slot 25) */
+  @inline export function yPointStride(args: usize): usize { return <usize>load<u32>(args, 100); }
+  /** m: 4 for 5×5 kernels, 6 for 3×3 (i32 slot 26) */
+  @inline export function tileSize(args: usize): i32 { return load<i32>(args, 104); }
 }
 
 /**

@@ -11,5 +11,5 @@ export { maxPoolTask, maxPoolBackwardTask } from '../pool';
 export { avgPoolTask, avgPoolBackwardTask } from '../avg-pool';
 export { sgdTask, adamTask } from '../optimizer-updates';
 export { winogradWeightsTask, winogradInputTask, winogradTask } from '../winograd';
-export { winogradGradientTransformTask, winogradGradientProductTask, winogradGradientFinishTask } from '../winograd-weight-gradient';
+export { winogradGradientRoundTask, winogradGradientFinishTask } from '../winograd-weight-gradient';
 export { elementwiseProgramTask } from '../elementwise-program';

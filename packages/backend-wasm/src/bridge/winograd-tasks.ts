@@ -78,22 +78,29 @@ export const winograd: TaskSignature = {
 export const winogradGradientTiles: TaskSignature = {
   name: 'WinogradGradientTiles',
   module: 'winograd-weight-gradient',
-  tasks: ['winogradGradientTransformTask', 'winogradGradientProductTask'],
+  tasks: ['winogradGradientRoundTask'],
   description:
-    'Weight gradient as Winograd transposed, S[p] = Σ_tiles Yᵀ·V, one round of tiles at a time: a transform pass ' +
-    'over blocks of tiles into shared V and Y, then a product pass over runs of points that adds into S.',
+    'Weight gradient as Winograd transposed, S[p] = Σ_tiles Yᵀ·V, in rounds of tiles, pipelined: one dispatch runs the ' +
+    'product of one round (chunks over runs of points, adding into S) beside the transform of the next (chunks over ' +
+    'blocks of tiles, into the other of two buffers).',
   arguments: [
     ...tiling,
     ['gradOutput', 'address', 'the output gradient [B, N, OH, OW]'],
     ['accumulator', 'address', 'S [64 points][N][K], sPointBytes apart'],
-    ['accumulate', 'int', '0: the round overwrites S (the first round); 1: it adds to S'],
     ...threadScratch,
-    ['firstTile', 'int', "the round's first tile"],
-    ['roundTiles', 'int', 'tiles in the round'],
-    ['tilesPerBlock', 'int', 'tiles per chunk of the transform pass'],
-    ['transformedInput', 'address', "V of the round's tiles, shared"],
-    ['transformedGradient', 'address', "Y of the round's tiles, shared"],
-    ['pointsPerChunk', 'int', 'points per chunk of the product pass'],
+    ['productChunks', 'int', 'chunks of the product (the first chunks); 0: no product in this dispatch'],
+    ['productTiles', 'int', "tiles of the product's round"],
+    ['accumulate', 'int', '0: the product overwrites S (the first round); 1: it adds to S'],
+    ['pointsPerChunk', 'int', 'points per product chunk'],
+    ['productInput', 'address', "V of the product's round"],
+    ['productGradient', 'address', "Y of the product's round"],
+    ['firstTile', 'int', "the transformed round's first tile"],
+    ['transformTiles', 'int', 'tiles of the transformed round (0: none)'],
+    ['tilesPerBlock', 'int', 'tiles per transform chunk'],
+    ['transformInput', 'address', "where the transformed round's V goes"],
+    ['transformGradient', 'address', "where the transformed round's Y goes"],
+    ['vPointStride', 'address', 'bytes from one point of V to the next (point-major: a point holds every tile of a round)'],
+    ['yPointStride', 'address', 'bytes from one point of Y to the next'],
     ['tileSize', 'int', 'm: 4 for 5×5 kernels, 6 for 3×3'],
   ],
 };

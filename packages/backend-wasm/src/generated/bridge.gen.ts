@@ -30,8 +30,7 @@ export const taskNames = [
   'winogradWeightsTask',
   'winogradInputTask',
   'winogradTask',
-  'winogradGradientTransformTask',
-  'winogradGradientProductTask',
+  'winogradGradientRoundTask',
   'winogradGradientFinishTask',
   'elementwiseProgramTask',
 ] as const;
@@ -966,9 +965,9 @@ export function runWinograd(pool: TaskDispatcher, args: WinogradArguments, chunk
 }
 
 /**
- * Arguments of winogradGradientTransformTask, winogradGradientProductTask. Weight gradient as Winograd transposed,
- * S[p] = Σ_tiles Yᵀ·V, one round of tiles at a time: a transform pass over blocks of tiles into shared V and Y, then
- * a product pass over runs of points that adds into S.
+ * Arguments of winogradGradientRoundTask. Weight gradient as Winograd transposed, S[p] = Σ_tiles Yᵀ·V, in rounds of
+ * tiles, pipelined: one dispatch runs the product of one round (chunks over runs of points, adding into S) beside the
+ * transform of the next (chunks over blocks of tiles, into the other of two buffers).
  */
 export interface WinogradGradientTilesArguments {
   /** K */
@@ -993,30 +992,42 @@ export interface WinogradGradientTilesArguments {
   readonly gradOutput: number;
   /** S [64 points][N][K], sPointBytes apart */
   readonly accumulator: number;
-  /** 0: the round overwrites S (the first round); 1: it adds to S */
-  readonly accumulate: number;
   /** scratch of thread 0 */
   readonly scratch: number;
   /** bytes from the scratch of one thread to the next */
   readonly scratchStride: number;
-  /** the round's first tile */
-  readonly firstTile: number;
-  /** tiles in the round */
-  readonly roundTiles: number;
-  /** tiles per chunk of the transform pass */
-  readonly tilesPerBlock: number;
-  /** V of the round's tiles, shared */
-  readonly transformedInput: number;
-  /** Y of the round's tiles, shared */
-  readonly transformedGradient: number;
-  /** points per chunk of the product pass */
+  /** chunks of the product (the first chunks); 0: no product in this dispatch */
+  readonly productChunks: number;
+  /** tiles of the product's round */
+  readonly productTiles: number;
+  /** 0: the product overwrites S (the first round); 1: it adds to S */
+  readonly accumulate: number;
+  /** points per product chunk */
   readonly pointsPerChunk: number;
+  /** V of the product's round */
+  readonly productInput: number;
+  /** Y of the product's round */
+  readonly productGradient: number;
+  /** the transformed round's first tile */
+  readonly firstTile: number;
+  /** tiles of the transformed round (0: none) */
+  readonly transformTiles: number;
+  /** tiles per transform chunk */
+  readonly tilesPerBlock: number;
+  /** where the transformed round's V goes */
+  readonly transformInput: number;
+  /** where the transformed round's Y goes */
+  readonly transformGradient: number;
+  /** bytes from one point of V to the next (point-major: a point holds every tile of a round) */
+  readonly vPointStride: number;
+  /** bytes from one point of Y to the next */
+  readonly yPointStride: number;
   /** m: 4 for 5×5 kernels, 6 for 3×3 */
   readonly tileSize: number;
 }
 
-/** Runs winogradGradientTransformTask over chunks 0 .. chunks - 1; `serial` keeps them on the calling thread. */
-export function runWinogradGradientTransform(
+/** Runs winogradGradientRoundTask over chunks 0 .. chunks - 1; `serial` keeps them on the calling thread. */
+export function runWinogradGradientRound(
   pool: TaskDispatcher,
   args: WinogradGradientTilesArguments,
   chunks: number,
@@ -1033,48 +1044,23 @@ export function runWinogradGradientTransform(
   pool.setInt(8, args.input);
   pool.setInt(9, args.gradOutput);
   pool.setInt(10, args.accumulator);
-  pool.setInt(11, args.accumulate);
-  pool.setInt(12, args.scratch);
-  pool.setInt(13, args.scratchStride);
-  pool.setInt(14, args.firstTile);
-  pool.setInt(15, args.roundTiles);
-  pool.setInt(16, args.tilesPerBlock);
-  pool.setInt(17, args.transformedInput);
-  pool.setInt(18, args.transformedGradient);
-  pool.setInt(19, args.pointsPerChunk);
-  pool.setInt(20, args.tileSize);
-  pool.run(18, chunks, serial); // winogradGradientTransformTask
-}
-
-/** Runs winogradGradientProductTask over chunks 0 .. chunks - 1; `serial` keeps them on the calling thread. */
-export function runWinogradGradientProduct(
-  pool: TaskDispatcher,
-  args: WinogradGradientTilesArguments,
-  chunks: number,
-  serial = false,
-): void {
-  pool.setInt(0, args.depth);
-  pool.setInt(1, args.width);
-  pool.setInt(2, args.outHeight);
-  pool.setInt(3, args.outWidth);
-  pool.setInt(4, args.tileRows);
-  pool.setInt(5, args.tileColumns);
-  pool.setInt(6, args.paddedHeight);
-  pool.setInt(7, args.paddedWidth);
-  pool.setInt(8, args.input);
-  pool.setInt(9, args.gradOutput);
-  pool.setInt(10, args.accumulator);
-  pool.setInt(11, args.accumulate);
-  pool.setInt(12, args.scratch);
-  pool.setInt(13, args.scratchStride);
-  pool.setInt(14, args.firstTile);
-  pool.setInt(15, args.roundTiles);
-  pool.setInt(16, args.tilesPerBlock);
-  pool.setInt(17, args.transformedInput);
-  pool.setInt(18, args.transformedGradient);
-  pool.setInt(19, args.pointsPerChunk);
-  pool.setInt(20, args.tileSize);
-  pool.run(19, chunks, serial); // winogradGradientProductTask
+  pool.setInt(11, args.scratch);
+  pool.setInt(12, args.scratchStride);
+  pool.setInt(13, args.productChunks);
+  pool.setInt(14, args.productTiles);
+  pool.setInt(15, args.accumulate);
+  pool.setInt(16, args.pointsPerChunk);
+  pool.setInt(17, args.productInput);
+  pool.setInt(18, args.productGradient);
+  pool.setInt(19, args.firstTile);
+  pool.setInt(20, args.transformTiles);
+  pool.setInt(21, args.tilesPerBlock);
+  pool.setInt(22, args.transformInput);
+  pool.setInt(23, args.transformGradient);
+  pool.setInt(24, args.vPointStride);
+  pool.setInt(25, args.yPointStride);
+  pool.setInt(26, args.tileSize);
+  pool.run(18, chunks, serial); // winogradGradientRoundTask
 }
 
 /**
@@ -1114,7 +1100,7 @@ export function runWinogradGradientFinish(
   pool.setInt(5, args.scratchStride);
   pool.setInt(6, args.widthPerChunk);
   pool.setInt(7, args.kernel);
-  pool.run(20, chunks, serial); // winogradGradientFinishTask
+  pool.run(19, chunks, serial); // winogradGradientFinishTask
 }
 
 /**
@@ -1158,5 +1144,5 @@ export function runElementwiseProgram(
   pool.setInt(6, args.blockElements);
   pool.setInt(7, args.scratch);
   pool.setInt(8, args.scratchStride);
-  pool.run(21, chunks, serial); // elementwiseProgramTask
+  pool.run(20, chunks, serial); // elementwiseProgramTask
 }

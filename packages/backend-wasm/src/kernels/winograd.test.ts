@@ -16,9 +16,9 @@ const cases: ConvolutionCase[] = [
   { name: 'no padding, 9×6 output', input: [1, 16, 13, 10], weight: [16, 16, 5, 5], options: {} },
   { name: 'asymmetric padding (1, 3)', input: [2, 8, 6, 5], weight: [24, 8, 5, 5], options: { padding: [1, 3] } },
   {
-    name: 'many tiles: the weight gradient in several rounds',
-    input: [12, 32, 16, 16],
-    weight: [32, 32, 5, 5],
+    name: 'many tiles: the weight gradient in three rounds (192 tiles of 32 KiB, 2 MiB a round)',
+    input: [12, 64, 16, 16],
+    weight: [64, 64, 5, 5],
     options: { padding: 2 },
   },
   {
@@ -32,7 +32,7 @@ const cases: ConvolutionCase[] = [
   { name: '3×3: no padding, 8×11 output', input: [1, 8, 10, 13], weight: [16, 8, 3, 3], options: {} },
   { name: '3×3: asymmetric padding (0, 2)', input: [1, 8, 6, 5], weight: [8, 8, 3, 3], options: { padding: [0, 2] } },
   {
-    name: '3×3: many tiles, several weight-gradient rounds',
+    name: '3×3: many tiles (128, one round)',
     input: [8, 32, 24, 24],
     weight: [32, 32, 3, 3],
     options: { padding: 1 },
@@ -74,13 +74,13 @@ describe('Winograd F(4×4, 5×5) and F(6×6, 3×3) convolutions match the cpu ba
   }
 
   it('gives bitwise the same weight gradient for any number of threads and on every repeat', async () => {
-    // Several rounds of tiles (192 tiles of 16.5 KB); the products once went to per-thread accumulators, so the sum's
-    // order depended on which thread had claimed which tiles.
+    // Three rounds of tiles (192 tiles of 32 KiB, 2 MiB a round); the products once went to per-thread accumulators, so
+    // the sum's order depended on which thread had claimed which tiles.
     setBackend('wasm');
     manualSeed(7);
-    const x = randn([12, 32, 16, 16]),
-      w = randn([32, 32, 5, 5]),
-      upstream = randn([12, 32, 16, 16]);
+    const x = randn([12, 64, 16, 16]),
+      w = randn([64, 64, 5, 5]),
+      upstream = randn([12, 64, 16, 16]);
     const gradients: number[][] = [];
     for (const threads of [1, 2, 3, 2, 3]) {
       setThreads(threads);
