@@ -131,9 +131,9 @@ export function transformInputTile(origin: usize, depth: i32, paddedWidth: i32, 
   }
 }
 
-/** Bytes from one tile's 64 points to the next in V and M (64 floats of skew, as in uPointBytes). */
-@inline export function tileBytes(point: usize): usize {
-  return 64 * point + 64;
+/** Bytes from one point of a block's V or M to the next: `tiles` tiles of `tileBytes` each, and 64 bytes of skew. */
+@inline function pointStride(tiles: i32, tileBytes: usize): usize {
+  return <usize>tiles * tileBytes + 64;
 }
 
 /**
@@ -156,22 +156,24 @@ export function winogradTask(chunk: i32, thread: i32, args: usize): void {
 
   const scratch = threadScratch(Winograd.scratch(args), Winograd.scratchStride(args), thread);
   const edge = scratch, temporary = scratch + 128, v = temporary + 1024;
+  // V and M point-major (a point holds the block's tiles one after another), so that each point's small GEMM reads
+  // its rows of V and writes its rows of M as contiguous runs; 64 bytes of skew per point against 4 KiB aliasing.
   const vPoint = <usize>depth << 2, mPoint = <usize>shareWidth << 2;
-  const vTile = tileBytes(vPoint), mTile = tileBytes(mPoint), m = v + <usize>perBlock * vTile;
+  const vStride = pointStride(perBlock, vPoint), mStride = pointStride(perBlock, mPoint), m = v + 64 * vStride;
 
   for (let i = 0; i < count; i++) {
     const tile = t0 + i, image = tile / tilesPerImage, within = tile - image * tilesPerImage;
     const ty = within / tileColumns;
     const origin = input + <usize>((image * paddedHeight + ty * step) * paddedWidth + (within - ty * tileColumns) * step) * vPoint;
-    transformInputTile(origin, depth, paddedWidth, temporary, v + <usize>i * vTile, vPoint);
+    transformInputTile(origin, depth, paddedWidth, temporary, v + <usize>i * vPoint, vStride);
   }
 
   const bStep = <usize>width << 2;
   for (let p = 0; p < 64; p++) {
-    const a = v + <usize>p * vPoint, b = u + <usize>p * uPointBytes(depth, width) + (<usize>n0 << 2), c = m + <usize>p * mPoint;
+    const a = v + <usize>p * vStride, b = u + <usize>p * uPointBytes(depth, width) + (<usize>n0 << 2), c = m + <usize>p * mStride;
     for (let j = 0; j < columns; j += 8) {
       for (let i = 0; i < count; i += 4) {
-        tile(depth, a + <usize>i * vTile, vTile, 4, b + (<usize>j << 2), bStep, c + <usize>i * mTile + (<usize>j << 2), mTile,
+        tile(depth, a + <usize>i * vPoint, vPoint, 4, b + (<usize>j << 2), bStep, c + <usize>i * mPoint + (<usize>j << 2), mPoint,
           OVERWRITE, min32(4, count - i), 8, 0, edge);
       }
     }
@@ -187,9 +189,9 @@ export function winogradTask(chunk: i32, thread: i32, args: usize): void {
     const y0 = ty * step, x0 = tx * step, valid = min32(step, outWidth - x0);
     for (let c = 0; c < columns; c += 4) {
       for (let b = 0; b < 8; b++) {
-        const from = m + <usize>i * mTile + <usize>b * mPoint + (<usize>c << 2), to = temporary + <usize>b * 16;
-        if (step == 4) outputLine(from, 8 * mPoint, to, 128);
-        else outputLine6(from, 8 * mPoint, to, 128);
+        const from = m + <usize>i * mPoint + <usize>b * mStride + (<usize>c << 2), to = temporary + <usize>b * 16;
+        if (step == 4) outputLine(from, 8 * mStride, to, 128);
+        else outputLine6(from, 8 * mStride, to, 128);
       }
       const channel = n0 + c;
       const biases = bias != 0 ? v128.load(bias + (<usize>channel << 2)) : f32x4.splat(0);

@@ -181,7 +181,8 @@ export function runWinograd(context: WasmContext, conv: WinogradConvolution, inp
   }
   while (chunks() > maximumChunks) perBlock *= 2;
   const shareWidth = width / shares;
-  const [scratch, stride] = context.threadScratch(128 + 1024 + perBlock * (64 * (depth + shareWidth) * 4 + 128));
+  // V and M of a block, point-major: 64 points of perBlock tiles each, plus 64 bytes of skew per point (assembly).
+  const [scratch, stride] = context.threadScratch(128 + 1024 + 64 * (perBlock * (depth + shareWidth) * 4 + 128));
   runWinogradTask(
     pool,
     {
