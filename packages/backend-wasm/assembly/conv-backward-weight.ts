@@ -54,7 +54,8 @@ function transposePanel(from: usize, rowBytes: usize, plane: i32, to: usize): vo
   }
 }
 
-// One chunk = a block of rows of K over the whole batch. Arguments: ConvBackwardWeight in src/bridge/convolution-tasks.ts.
+// Products: one chunk = (group, block of rows of K, range of images), summed over the range's images into the range's
+// accumulator. Arguments: ConvBackwardWeight in src/bridge/convolution-tasks.ts.
 export function convBackwardWeightTask(chunk: i32, thread: i32, args: usize): void {
   const batch = ConvBackwardWeight.batch(args), channels = ConvBackwardWeight.channels(args);
   const outChannels = ConvBackwardWeight.outChannels(args);
@@ -63,15 +64,15 @@ export function convBackwardWeightTask(chunk: i32, thread: i32, args: usize): vo
   const groups = ConvBackwardWeight.groups(args);
   const paddedHeight = ConvBackwardWeight.paddedHeight(args), paddedWidth = ConvBackwardWeight.paddedWidth(args);
   const input = ConvBackwardWeight.input(args), packed = ConvBackwardWeight.packed(args);
-  const gradWeight = ConvBackwardWeight.gradWeight(args), accumulator = ConvBackwardWeight.accumulator(args);
-  const blockRows = ConvBackwardWeight.blockRows(args);
+  const blockRows = ConvBackwardWeight.blockRows(args), ranges = ConvBackwardWeight.imageRanges(args);
   const inPerGroup = channels / groups, outPerGroup = outChannels / groups;
   const depth = inPerGroup * kernelHeight * kernelWidth, plane = outHeight * outWidth;
   const panelsPerGroup = (outPerGroup + 7) >> 3, width = panelsPerGroup * 8;
   const blocks = (depth + blockRows - 1) / blockRows;
-  const group = chunk / blocks, r0 = (chunk - group * blocks) * blockRows, r1 = min32(depth, r0 + blockRows);
+  const range = chunk % ranges, rows = chunk / ranges;
+  const group = rows / blocks, r0 = (rows - group * blocks) * blockRows, r1 = min32(depth, r0 + blockRows);
+  const perRange = ConvBackwardWeight.imagesPerRange(args), n0 = range * perRange, n1 = min32(batch, n0 + perRange);
 
-  if (batch == 0) return; // core zero-filled gradWeight: the gradient over no images is zero
   const scratch = threadScratch(ConvBackwardWeight.scratch(args), ConvBackwardWeight.scratchStride(args), thread);
   const offsets = scratch;
   const strideH = ConvBackwardWeight.strideHeight(args), strideW = ConvBackwardWeight.strideWidth(args);
@@ -83,10 +84,10 @@ export function convBackwardWeightTask(chunk: i32, thread: i32, args: usize): vo
   }
   const innerStep = <usize>strideW * 4, outerJump = <usize>(strideH * paddedWidth - outWidth * strideW) * 4;
   const ldc = <usize>width * 4;
-  const accumulatorRows = accumulator + <usize>((group * depth + r0) * width) * 4;
-  for (let n = 0; n < batch; n++) {
+  const accumulatorRows = ConvBackwardWeight.accumulator(args) + <usize>(((range * groups + group) * depth + r0) * width) * 4;
+  for (let n = n0; n < n1; n++) {
     const image = input + <usize>((n * channels + group * inPerGroup) * paddedHeight * paddedWidth) * 4;
-    const mode = n == 0 ? OVERWRITE : ACCUMULATE;
+    const mode = n == n0 ? OVERWRITE : ACCUMULATE;
     for (let q = 0; q < panelsPerGroup; q++) {
       const panel = packed + <usize>(((n * groups + group) * panelsPerGroup + q) * plane) * 32;
       for (let r = 0; r < r1 - r0; r += 4) {
@@ -94,6 +95,26 @@ export function convBackwardWeightTask(chunk: i32, thread: i32, args: usize): vo
           accumulatorRows + <usize>r * ldc + <usize>(q * 32), ldc, mode);
       }
     }
+  }
+}
+
+// Finish: one chunk = (group, block of rows of K): the ranges' accumulators added into the first, in range order (the
+// sum is the same whatever thread ran which range), then copied out transposed, [K, O] → [O, K].
+export function convBackwardWeightFinishTask(chunk: i32, thread: i32, args: usize): void {
+  const channels = ConvBackwardWeight.channels(args), outChannels = ConvBackwardWeight.outChannels(args);
+  const groups = ConvBackwardWeight.groups(args), blockRows = ConvBackwardWeight.blockRows(args);
+  const ranges = ConvBackwardWeight.imageRanges(args);
+  const inPerGroup = channels / groups, outPerGroup = outChannels / groups;
+  const depth = inPerGroup * ConvBackwardWeight.kernelHeight(args) * ConvBackwardWeight.kernelWidth(args);
+  const width = ((outPerGroup + 7) >> 3) * 8;
+  const blocks = (depth + blockRows - 1) / blockRows;
+  const group = chunk / blocks, r0 = (chunk - group * blocks) * blockRows, r1 = min32(depth, r0 + blockRows);
+  const accumulator = ConvBackwardWeight.accumulator(args), gradWeight = ConvBackwardWeight.gradWeight(args);
+  const rangeBytes = <usize>(groups * depth * width) * 4;
+  const first = accumulator + <usize>((group * depth + r0) * width) * 4, bytes = <usize>((r1 - r0) * width) * 4;
+  for (let range = 1; range < ranges; range++) {
+    const other = first + <usize>range * rangeBytes;
+    for (let at: usize = 0; at < bytes; at += 16) v128.store(first + at, f32x4.add(v128.load(first + at), v128.load(other + at)));
   }
   // Copy out transposed, [K, O] → [O, K]: 4×4 blocks through registers, then the ragged edges one by one.
   const fullRows = r0 + ((r1 - r0) & ~3), fullColumns = outPerGroup & ~3;

@@ -243,8 +243,10 @@ export namespace PackGradOutput {
 }
 
 /**
- * Arguments of convBackwardWeightTask. Weight gradient, transposed: gradWᵀ[K, O] = Σ_n columns_n · gradOut_nᵀ; one
- * chunk = a block of rows of K over the whole batch.
+ * Arguments of convBackwardWeightTask, convBackwardWeightFinishTask. Weight gradient, transposed: gradWᵀ[K, O] = Σ_n
+ * columns_n · gradOut_nᵀ. Products: one chunk = (group, block of rows of K, range of images), summed into that
+ * range's accumulator. Finish: one chunk = (group, block of rows), adding the ranges in order and writing gradW
+ * transposed.
  */
 export namespace ConvBackwardWeight {
   /** N, images (i32 slot 0) */
@@ -281,7 +283,7 @@ export namespace ConvBackwardWeight {
   @inline export function packed(args: usize): usize { return <usize>load<u32>(args, 60); }
   /** [O, C / groups, KH, KW] (i32 slot 16) */
   @inline export function gradWeight(args: usize): usize { return <usize>load<u32>(args, 64); }
-  /** [groups, K, panels · 8] (i32 slot 17) */
+  /** [image ranges, groups, K, panels · 8] (i32 slot 17) */
   @inline export function accumulator(args: usize): usize { return <usize>load<u32>(args, 68); }
   /** scratch of thread 0 (i32 slot 18) */
   @inline export function scratch(args: usize): usize { return <usize>load<u32>(args, 72); }
@@ -289,6 +291,10 @@ export namespace ConvBackwardWeight {
   @inline export function scratchStride(args: usize): usize { return <usize>load<u32>(args, 76); }
   /** rows of K per block (i32 slot 20) */
   @inline export function blockRows(args: usize): i32 { return load<i32>(args, 80); }
+  /** images per range (the last may hold fewer) (i32 slot 21) */
+  @inline export function imagesPerRange(args: usize): i32 { return load<i32>(args, 84); }
+  /** ranges of images, each with its own accumulator (i32 slot 22) */
+  @inline export function imageRanges(args: usize): i32 { return load<i32>(args, 88); }
 }
 
 /**

@@ -5,7 +5,7 @@ export { zeroTask } from '../elementwise';
 export { padTask } from '../pad';
 export { convForwardTask, transposeWeightsTask } from '../conv-forward';
 export { convBackwardInputTask } from '../conv-backward-input';
-export { packGradOutputTask, convBackwardWeightTask } from '../conv-backward-weight';
+export { packGradOutputTask, convBackwardWeightTask, convBackwardWeightFinishTask } from '../conv-backward-weight';
 export { matmulTask } from '../gemm';
 export { maxPoolTask, maxPoolBackwardTask } from '../pool';
 export { avgPoolTask, avgPoolBackwardTask } from '../avg-pool';

@@ -112,9 +112,11 @@ export const packGradOutput: TaskSignature = {
 export const convBackwardWeight: TaskSignature = {
   name: 'ConvBackwardWeight',
   module: 'conv-backward-weight',
-  tasks: ['convBackwardWeightTask'],
+  tasks: ['convBackwardWeightTask', 'convBackwardWeightFinishTask'],
   description:
-    'Weight gradient, transposed: gradWᵀ[K, O] = Σ_n columns_n · gradOut_nᵀ; one chunk = a block of rows of K over the whole batch.',
+    'Weight gradient, transposed: gradWᵀ[K, O] = Σ_n columns_n · gradOut_nᵀ. Products: one chunk = (group, block of ' +
+    "rows of K, range of images), summed into that range's accumulator. Finish: one chunk = (group, block of rows), " +
+    'adding the ranges in order and writing gradW transposed.',
   arguments: [
     ...geometry,
     ['paddedHeight', 'int', 'height of the padded input'],
@@ -122,8 +124,10 @@ export const convBackwardWeight: TaskSignature = {
     ['input', 'address', 'the padded input [N, C, padded H, padded W]'],
     ['packed', 'address', 'the output gradient packed by packGradOutputTask'],
     ['gradWeight', 'address', '[O, C / groups, KH, KW]'],
-    ['accumulator', 'address', '[groups, K, panels · 8]'],
+    ['accumulator', 'address', '[image ranges, groups, K, panels · 8]'],
     ...threadScratch,
     ['blockRows', 'int', 'rows of K per block'],
+    ['imagesPerRange', 'int', 'images per range (the last may hold fewer)'],
+    ['imageRanges', 'int', 'ranges of images, each with its own accumulator'],
   ],
 };

@@ -20,6 +20,7 @@ export const taskNames = [
   'convBackwardInputTask',
   'packGradOutputTask',
   'convBackwardWeightTask',
+  'convBackwardWeightFinishTask',
   'matmulTask',
   'maxPoolTask',
   'maxPoolBackwardTask',
@@ -351,8 +352,10 @@ export function runPackGradOutput(
 }
 
 /**
- * Arguments of convBackwardWeightTask. Weight gradient, transposed: gradWᵀ[K, O] = Σ_n columns_n · gradOut_nᵀ; one
- * chunk = a block of rows of K over the whole batch.
+ * Arguments of convBackwardWeightTask, convBackwardWeightFinishTask. Weight gradient, transposed: gradWᵀ[K, O] = Σ_n
+ * columns_n · gradOut_nᵀ. Products: one chunk = (group, block of rows of K, range of images), summed into that
+ * range's accumulator. Finish: one chunk = (group, block of rows), adding the ranges in order and writing gradW
+ * transposed.
  */
 export interface ConvBackwardWeightArguments {
   /** N, images */
@@ -389,7 +392,7 @@ export interface ConvBackwardWeightArguments {
   readonly packed: number;
   /** [O, C / groups, KH, KW] */
   readonly gradWeight: number;
-  /** [groups, K, panels · 8] */
+  /** [image ranges, groups, K, panels · 8] */
   readonly accumulator: number;
   /** scratch of thread 0 */
   readonly scratch: number;
@@ -397,6 +400,10 @@ export interface ConvBackwardWeightArguments {
   readonly scratchStride: number;
   /** rows of K per block */
   readonly blockRows: number;
+  /** images per range (the last may hold fewer) */
+  readonly imagesPerRange: number;
+  /** ranges of images, each with its own accumulator */
+  readonly imageRanges: number;
 }
 
 /** Runs convBackwardWeightTask over chunks 0 .. chunks - 1; `serial` keeps them on the calling thread. */
@@ -427,7 +434,42 @@ export function runConvBackwardWeight(
   pool.setInt(18, args.scratch);
   pool.setInt(19, args.scratchStride);
   pool.setInt(20, args.blockRows);
+  pool.setInt(21, args.imagesPerRange);
+  pool.setInt(22, args.imageRanges);
   pool.run(7, chunks, serial); // convBackwardWeightTask
+}
+
+/** Runs convBackwardWeightFinishTask over chunks 0 .. chunks - 1; `serial` keeps them on the calling thread. */
+export function runConvBackwardWeightFinish(
+  pool: TaskDispatcher,
+  args: ConvBackwardWeightArguments,
+  chunks: number,
+  serial = false,
+): void {
+  pool.setInt(0, args.batch);
+  pool.setInt(1, args.channels);
+  pool.setInt(2, args.outChannels);
+  pool.setInt(3, args.kernelHeight);
+  pool.setInt(4, args.kernelWidth);
+  pool.setInt(5, args.outHeight);
+  pool.setInt(6, args.outWidth);
+  pool.setInt(7, args.strideHeight);
+  pool.setInt(8, args.strideWidth);
+  pool.setInt(9, args.dilationHeight);
+  pool.setInt(10, args.dilationWidth);
+  pool.setInt(11, args.groups);
+  pool.setInt(12, args.paddedHeight);
+  pool.setInt(13, args.paddedWidth);
+  pool.setInt(14, args.input);
+  pool.setInt(15, args.packed);
+  pool.setInt(16, args.gradWeight);
+  pool.setInt(17, args.accumulator);
+  pool.setInt(18, args.scratch);
+  pool.setInt(19, args.scratchStride);
+  pool.setInt(20, args.blockRows);
+  pool.setInt(21, args.imagesPerRange);
+  pool.setInt(22, args.imageRanges);
+  pool.run(8, chunks, serial); // convBackwardWeightFinishTask
 }
 
 /**
@@ -496,7 +538,7 @@ export function runMatmul(pool: TaskDispatcher, args: MatmulArguments, chunks: n
   pool.setInt(16, args.blockColumns);
   pool.setInt(17, args.scratch);
   pool.setInt(18, args.scratchStride);
-  pool.run(8, chunks, serial); // matmulTask
+  pool.run(9, chunks, serial); // matmulTask
 }
 
 /**
@@ -559,7 +601,7 @@ export function runMaxPool(pool: TaskDispatcher, args: MaxPoolArguments, chunks:
   pool.setInt(14, args.output);
   pool.setInt(15, args.indices);
   pool.setInt(16, args.planesPerChunk);
-  pool.run(9, chunks, serial); // maxPoolTask
+  pool.run(10, chunks, serial); // maxPoolTask
 }
 
 /**
@@ -597,7 +639,7 @@ export function runMaxPoolBackward(
   pool.setInt(4, args.indices);
   pool.setInt(5, args.gradInput);
   pool.setInt(6, args.planesPerChunk);
-  pool.run(10, chunks, serial); // maxPoolBackwardTask
+  pool.run(11, chunks, serial); // maxPoolBackwardTask
 }
 
 /**
@@ -658,7 +700,7 @@ export function runAvgPool(pool: TaskDispatcher, args: AveragePoolArguments, chu
   pool.setInt(13, args.source);
   pool.setInt(14, args.destination);
   pool.setInt(15, args.planesPerChunk);
-  pool.run(11, chunks, serial); // avgPoolTask
+  pool.run(12, chunks, serial); // avgPoolTask
 }
 
 /** Runs avgPoolBackwardTask over chunks 0 .. chunks - 1; `serial` keeps them on the calling thread. */
@@ -684,7 +726,7 @@ export function runAvgPoolBackward(
   pool.setInt(13, args.source);
   pool.setInt(14, args.destination);
   pool.setInt(15, args.planesPerChunk);
-  pool.run(12, chunks, serial); // avgPoolBackwardTask
+  pool.run(13, chunks, serial); // avgPoolBackwardTask
 }
 
 /**
@@ -732,7 +774,7 @@ export function runSgd(pool: TaskDispatcher, args: SgdArguments, chunks: number,
   pool.setReal(1, args.momentum);
   pool.setReal(2, args.dampening);
   pool.setReal(3, args.weightDecay);
-  pool.run(13, chunks, serial); // sgdTask
+  pool.run(14, chunks, serial); // sgdTask
 }
 
 /**
@@ -792,7 +834,7 @@ export function runAdam(pool: TaskDispatcher, args: AdamArguments, chunks: numbe
   pool.setReal(4, args.weightDecay);
   pool.setReal(5, args.stepSize);
   pool.setReal(6, args.biasCorrection2Sqrt);
-  pool.run(14, chunks, serial); // adamTask
+  pool.run(15, chunks, serial); // adamTask
 }
 
 /**
@@ -842,7 +884,7 @@ export function runWinogradWeights(
   pool.setInt(8, args.scratchStride);
   pool.setInt(9, args.channelsPerChunk);
   pool.setInt(10, args.kernel);
-  pool.run(15, chunks, serial); // winogradWeightsTask
+  pool.run(16, chunks, serial); // winogradWeightsTask
 }
 
 /**
@@ -892,7 +934,7 @@ export function runWinogradInput(
   pool.setInt(8, args.paddedWidth);
   pool.setInt(9, args.rowsPerChunk);
   pool.setInt(10, args.rows);
-  pool.run(16, chunks, serial); // winogradInputTask
+  pool.run(17, chunks, serial); // winogradInputTask
 }
 
 /**
@@ -961,7 +1003,7 @@ export function runWinograd(pool: TaskDispatcher, args: WinogradArguments, chunk
   pool.setInt(16, args.shares);
   pool.setInt(17, args.tiles);
   pool.setInt(18, args.tileSize);
-  pool.run(17, chunks, serial); // winogradTask
+  pool.run(18, chunks, serial); // winogradTask
 }
 
 /**
@@ -1060,7 +1102,7 @@ export function runWinogradGradientRound(
   pool.setInt(24, args.vPointStride);
   pool.setInt(25, args.yPointStride);
   pool.setInt(26, args.tileSize);
-  pool.run(18, chunks, serial); // winogradGradientRoundTask
+  pool.run(19, chunks, serial); // winogradGradientRoundTask
 }
 
 /**
@@ -1100,7 +1142,7 @@ export function runWinogradGradientFinish(
   pool.setInt(5, args.scratchStride);
   pool.setInt(6, args.widthPerChunk);
   pool.setInt(7, args.kernel);
-  pool.run(19, chunks, serial); // winogradGradientFinishTask
+  pool.run(20, chunks, serial); // winogradGradientFinishTask
 }
 
 /**
@@ -1144,5 +1186,5 @@ export function runElementwiseProgram(
   pool.setInt(6, args.blockElements);
   pool.setInt(7, args.scratch);
   pool.setInt(8, args.scratchStride);
-  pool.run(20, chunks, serial); // elementwiseProgramTask
+  pool.run(21, chunks, serial); // elementwiseProgramTask
 }

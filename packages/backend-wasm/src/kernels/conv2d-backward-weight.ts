@@ -1,7 +1,7 @@
 import { conv2dBackwardWeight as referenceBackwardWeight } from '@lantern/backend-cpu/kernels';
 import type { Conv2dAttributes, TensorView } from '@lantern/tensor';
 import type { WasmContext } from '../context.js';
-import { runConvBackwardWeight, runPackGradOutput } from '../generated/bridge.gen.js';
+import { runConvBackwardWeight, runConvBackwardWeightFinish, runPackGradOutput } from '../generated/bridge.gen.js';
 import { addressOf, cpuView, elementCount } from '../views.js';
 import { padPlanes } from './conv2d.js';
 import { winogradGradientApplies } from './winograd.js';
@@ -9,8 +9,8 @@ import { runWinogradWeightGradient } from './winograd-weight-gradient.js';
 
 /**
  * dL/dweight as gradWᵀ[K, O] = Σ_n columns_n · gradOut_nᵀ (assembly/conv-backward-weight.ts): pad the input, pack
- * the output gradient into 8-channel panels, then chunks over row blocks of K each sweep the whole batch, so no two
- * threads add into the same weight and no reduction pass is needed.
+ * the output gradient into 8-channel panels, then chunks over (row block of K, range of images) each sum into their
+ * range's accumulator, and a last pass adds the ranges in order and writes the gradient transposed.
  */
 export function conv2dBackwardWeight(
   context: WasmContext,
@@ -66,36 +66,44 @@ export function conv2dBackwardWeight(
     { batch, outChannels, groups, plane, gradOutput: addressOf(gradOutput), packed, panelsPerGroup: panels },
     batch * groups,
   );
-  const accumulator = context.workspaces.get('weightAccumulator', groups * depth * panels * 32);
-  // At least four chunks per thread: conv1 (K = 75) split in 7 chunks left one thread a whole chunk behind.
-  let blockRows = Math.min(32, Math.ceil(depth / 4) * 4);
-  while (groups * Math.ceil(depth / blockRows) < pool.threads * 4 && blockRows > 4) blockRows -= 4;
+  // Large batches: ranges of images, each over every row of K, so each image's packed gradient streams from memory
+  // once (blocks of rows over the whole batch read all of it once per block: conv1 at batch 64, 8 MB ten times). The
+  // ranges depend on the batch alone, so the sum's order does not depend on the thread count. Small batches, whose
+  // packed gradient stays in cache: blocks of rows, at least four per thread (conv1's K = 75 in 7 left one thread a
+  // whole block behind).
+  const packedBytes = batch * groups * panels * plane * 32;
+  const imagesPerRange = packedBytes > 1024 * 1024 ? Math.ceil(batch / 16) : batch;
+  const imageRanges = Math.ceil(batch / imagesPerRange);
+  let blockRows = imageRanges > 1 ? Math.ceil(depth / 4) * 4 : Math.min(32, Math.ceil(depth / 4) * 4);
+  while (imageRanges === 1 && groups * Math.ceil(depth / blockRows) < pool.threads * 4 && blockRows > 4) blockRows -= 4;
+  const accumulator = context.workspaces.get('weightAccumulator', imageRanges * groups * depth * panels * 32);
   const [scratch, stride] = context.threadScratch(blockRows * 4);
-  runConvBackwardWeight(
-    pool,
-    {
-      batch,
-      channels,
-      outChannels,
-      kernelHeight,
-      kernelWidth,
-      outHeight,
-      outWidth,
-      strideHeight: attributes.stride[0],
-      strideWidth: attributes.stride[1],
-      dilationHeight: attributes.dilation[0],
-      dilationWidth: attributes.dilation[1],
-      groups,
-      paddedHeight: padded.height,
-      paddedWidth: padded.width,
-      input: padded.address,
-      packed,
-      gradWeight: addressOf(gradWeight),
-      accumulator,
-      scratch,
-      scratchStride: stride,
-      blockRows,
-    },
-    groups * Math.ceil(depth / blockRows),
-  );
+  const rowBlocks = groups * Math.ceil(depth / blockRows);
+  const convolution = {
+    batch,
+    channels,
+    outChannels,
+    kernelHeight,
+    kernelWidth,
+    outHeight,
+    outWidth,
+    strideHeight: attributes.stride[0],
+    strideWidth: attributes.stride[1],
+    dilationHeight: attributes.dilation[0],
+    dilationWidth: attributes.dilation[1],
+    groups,
+    paddedHeight: padded.height,
+    paddedWidth: padded.width,
+    input: padded.address,
+    packed,
+    gradWeight: addressOf(gradWeight),
+    accumulator,
+    scratch,
+    scratchStride: stride,
+    blockRows,
+    imagesPerRange,
+    imageRanges,
+  };
+  runConvBackwardWeight(pool, convolution, rowBlocks * imageRanges);
+  runConvBackwardWeightFinish(pool, convolution, rowBlocks);
 }

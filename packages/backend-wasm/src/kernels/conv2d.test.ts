@@ -1,7 +1,7 @@
 import { registerCpuBackend } from '@lantern/backend-cpu';
-import { conv2d, manualSeed, randn } from '@lantern/tensor';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { registerWasmBackend, useWinograd } from '../index.js';
+import { conv2d, manualSeed, randn, setBackend } from '@lantern/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerWasmBackend, setThreads, threadsReady, useWinograd } from '../index.js';
 import { type ConvolutionCase, expectClose, forThreadCounts, leafPair, runConvolutionCase } from '../test-helpers.js';
 
 await registerCpuBackend();
@@ -20,6 +20,14 @@ const cases: ConvolutionCase[] = [
   { name: 'groups 2', input: [2, 4, 9, 9], weight: [6, 2, 3, 3], options: { groups: 2, padding: 1 }, bias: true },
   { name: 'padding larger than kernel - 1', input: [1, 2, 5, 5], weight: [3, 2, 2, 2], options: { padding: 2 } },
   { name: '1×1 kernel', input: [4, 16, 6, 6], weight: [12, 16, 1, 1], options: {}, bias: true },
+  // Over 1 MiB of packed output gradient (128 KiB an image): the weight gradient sums ranges of images separately.
+  {
+    name: 'conv1 at batch 12: weight gradient by ranges of images',
+    input: [12, 3, 32, 32],
+    weight: [32, 3, 5, 5],
+    options: { padding: 2 },
+  },
+  { name: 'groups 2 by ranges of images', input: [20, 4, 32, 32], weight: [16, 2, 3, 3], options: { groups: 2, padding: 1 } },
 ];
 
 // The direct kernels, held to tight tolerances: Winograd (on by default) has its own file, winograd.test.ts.
@@ -38,6 +46,23 @@ describe('conv2d fast kernels match the cpu backend', () => {
       });
     });
   }
+
+  it('gives bitwise the same weight gradient by ranges of images for any number of threads', async () => {
+    setBackend('wasm');
+    manualSeed(9);
+    const x = randn([12, 3, 32, 32]),
+      w = randn([32, 3, 5, 5]),
+      upstream = randn([12, 32, 32, 32]);
+    const gradients: number[][] = [];
+    for (const threads of [1, 2, 3, 2]) {
+      setThreads(threads);
+      await threadsReady();
+      const wr = w.detach().requiresGrad_();
+      conv2d(x, wr, null, { padding: 2 }).backward(upstream);
+      gradients.push(Array.from(wr.grad!.dataSync()));
+    }
+    for (const [run, gradient] of gradients.entries()) expect(gradient, `run ${run}`).toEqual(gradients[0]);
+  });
 
   it('runs float64 through the reference loops', () => {
     manualSeed(3);
