@@ -3,7 +3,7 @@
 // The rest are called directly from the main thread.
 export * from './generated/tasks.gen'; // every task of the table, from the file that defines it
 export { unaryF32, binaryF32, whereF32, copyF32, fillF32, zero } from './elementwise';
-export { sumRowF32, accumulateRowF32, extremeRowF32, fillF64, storeF64AsF32 } from './reduce';
+export { sumRowF32, accumulateRowF32, extremeRowF32, fillF64, storeF64AsF32, sumAcrossF32 } from './reduce';
 export { softmaxCrossEntropyF32 } from './softmax-cross-entropy';
 
 /** First byte past the module's static data (math tables): the JS allocator starts above it. */

@@ -54,3 +54,22 @@ export function fillF64(y: usize, count: i32, value: f64): void {
 export function storeF64AsF32(source: usize, y: usize, yStep: i32, count: i32): void {
   for (let i = 0; i < count; i++) store<f32>(y + (<usize>(i * yStep) << 2), <f32>load<f64>(source + (<usize>i << 3)));
 }
+
+/**
+ * output[m] = Σ_o Σ_i input[o, m, i] for a contiguous float32 input [outer, middle, inner], walked as the row walk in
+ * src/kernels/reduce.ts walks it (o outer, each row's float64 sum added to its m's running total), so the result is
+ * bitwise the same, in one call instead of one call per row. `totals` holds `middle` float64 running sums.
+ */
+export function sumAcrossF32(input: usize, output: usize, totals: usize, outer: i32, middle: i32, inner: i32): void {
+  for (let m = 0; m < middle; m++) store<f64>(totals + (<usize>m << 3), 0);
+  let row = input;
+  const rowBytes = <usize>inner << 2;
+  for (let o = 0; o < outer; o++) {
+    for (let m = 0; m < middle; m++) {
+      const at = totals + (<usize>m << 3);
+      store<f64>(at, load<f64>(at) + sumRowF32(row, 1, inner));
+      row += rowBytes;
+    }
+  }
+  for (let m = 0; m < middle; m++) store<f32>(output + (<usize>m << 2), <f32>load<f64>(totals + (<usize>m << 3)));
+}

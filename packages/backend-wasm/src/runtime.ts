@@ -22,6 +22,7 @@ export interface KernelExports {
   copyF32(x: number, xStep: number, y: number, yStep: number, count: number): void;
   fillF32(y: number, yStep: number, count: number, value: number): void;
   sumRowF32(x: number, step: number, count: number): number;
+  sumAcrossF32(input: number, output: number, totals: number, outer: number, middle: number, inner: number): void;
   accumulateRowF32(accumulator: number, accumulatorStep: number, x: number, step: number, count: number): void;
   extremeRowF32(isMax: number, accumulator: number, accumulatorStep: number, x: number, step: number, count: number): void;
   fillF64(y: number, count: number, value: number): void;

@@ -1,7 +1,7 @@
 import { forEachRow } from '@lantern/backend-cpu/kernels';
 import { contiguousStrides, type ReduceOp, type TensorView } from '@lantern/tensor';
 import type { WasmContext } from '../context.js';
-import { cpuView } from '../views.js';
+import { addressOf, cpuView } from '../views.js';
 import { reference } from './elementwise.js';
 
 /**
@@ -16,6 +16,7 @@ export function reduce(context: WasmContext, op: ReduceOp, input: TensorView, ax
   }
   const exports = context.exports;
   const outputSize = output.shape.reduce((a, b) => a * b, 1);
+  if (op === 'sum' && sumAcross(context, input, axes, output)) return;
   const accumulator = context.workspaces.get('reduce', outputSize * 8);
   const accumulatorStrides = contiguousStrides(output.shape).map((stride, axis) => (axes.includes(axis) ? 0 : stride));
   const x = input.handle as number;
@@ -39,4 +40,27 @@ export function reduce(context: WasmContext, op: ReduceOp, input: TensorView, ax
     exports.storeF64AsF32(accumulator + position * 8, y + yo! * 4, ys!, length);
     position += length;
   });
+}
+
+/**
+ * A sum over leading and trailing axes that keeps a run of middle ones of a contiguous input, [outer, middle, inner]
+ * → [middle] (a convolution's bias gradient, [N, C, H, W] → [C]), in one wasm call that walks the rows as the loop
+ * above does (bitwise the same): per-row calls from JavaScript cost more than the sums of short rows. Returns false
+ * for any other reduction.
+ */
+function sumAcross(context: WasmContext, input: TensorView, axes: readonly number[], output: TensorView): boolean {
+  const shape = input.shape;
+  const kept = shape.map((_, axis) => axis).filter((axis) => !axes.includes(axis));
+  if (kept.length === 0 || kept[kept.length - 1]! - kept[0]! !== kept.length - 1) return false;
+  const product = (from: number, to: number) => shape.slice(from, to).reduce((a, b) => a * b, 1);
+  const first = kept[0]!,
+    last = kept[kept.length - 1]! + 1;
+  const [outer, middle, inner] = [product(0, first), product(first, last), product(last, shape.length)];
+  const contiguous = (view: TensorView) =>
+    contiguousStrides(view.shape).every((stride, axis) => view.shape[axis] === 1 || view.strides[axis] === stride);
+  // One kept element: the walk merges the whole input into one row, summed in another order.
+  if (middle < 2 || !contiguous(input) || !contiguous(output)) return false;
+  const totals = context.workspaces.get('reduce', middle * 8);
+  context.exports.sumAcrossF32(addressOf(input), addressOf(output), totals, outer, middle, inner);
+  return true;
 }
