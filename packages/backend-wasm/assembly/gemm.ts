@@ -43,6 +43,17 @@ export function matmulTask(chunk: i32, thread: i32, args: usize): void {
     for (let i = m0; i < m1; i++) {
       const row = c + (<usize>(i * cRow) << 2);
       let j = n0;
+      if (k == 1) {
+        // One scale per row, loaded once, four vectors a step (madd onto zero, as below: the same bits, -0 included).
+        const scale = v128.load32_splat(a0 + (<usize>(i * aRow) << 2)), zero = f32x4.splat(0);
+        for (; j + 16 <= n1; j += 16) {
+          const from = b + (<usize>j << 2), to = row + (<usize>j << 2);
+          v128.store(to, madd(scale, v128.load(from), zero));
+          v128.store(to, madd(scale, v128.load(from, 16), zero), 16);
+          v128.store(to, madd(scale, v128.load(from, 32), zero), 32);
+          v128.store(to, madd(scale, v128.load(from, 48), zero), 48);
+        }
+      }
       for (; j + 4 <= n1; j += 4) {
         let sum = f32x4.splat(0);
         for (let kk = 0; kk < k; kk++) {

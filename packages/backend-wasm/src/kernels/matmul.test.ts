@@ -1,5 +1,5 @@
 import { registerCpuBackend } from '@lantern/backend-cpu';
-import { linear, manualSeed, randn, type Tensor } from '@lantern/tensor';
+import { linear, manualSeed, randn, type Tensor, tensor } from '@lantern/tensor';
 import { describe, expect, it } from 'vitest';
 import { registerWasmBackend } from '../index.js';
 import { expectClose, forThreadCounts, leafPair } from '../test-helpers.js';
@@ -64,6 +64,19 @@ describe('matmul matches the cpu backend', () => {
         expectClose(ww.grad!, w.grad!, 1e-4, 1e-4, 'weight gradient');
         expectClose(bw.grad!, b.grad!, 1e-4, 1e-4, 'bias gradient');
       }
+    });
+  });
+
+  it('outer products (K = 1) give the reference bits, negative zeros included', async () => {
+    await forThreadCounts(() => {
+      manualSeed(19);
+      // Zeros of both signs against both signs: the reference adds each product to +0, so -0 products become +0.
+      const signs = (count: number, pattern: number[]) => Array.from({ length: count }, (_, i) => pattern[i % pattern.length]!);
+      const column = randn([70, 1]).mul(tensor(signs(70, [1, 0, -0, 2, -3])).reshape([70, 1]));
+      const row = randn([1, 1037]).mul(tensor(signs(1037, [1, -0, 0, -1])).reshape([1, 1037]));
+      const expected = Array.from(column.matmul(row).dataSync()),
+        actual = Array.from(column.to('wasm').matmul(row.to('wasm')).dataSync());
+      expect(actual.findIndex((value, i) => !Object.is(value, expected[i]))).toBe(-1);
     });
   });
 
