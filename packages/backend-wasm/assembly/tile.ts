@@ -2,6 +2,8 @@
 // Measured on this project's machine: 4×8 reaches ~60 GFLOP/s on one core, while 6×8 and 3×16 spill registers in V8's
 // TurboFan and run at half that. Addressing is by byte strides so callers can hand in packed panels or plain strided
 // rows without copying: A(r, k) at a + r*aRow + k*aStep, B(k, 0..7) at b + k*bStep (8 contiguous floats).
+// All three tiles are @inline: each call site's constant arguments (rows, columns, store mode, no bias) fold away and
+// the call itself goes, which measured 10–14% on the Winograd convolutions and 15–20% on plain GEMM (BENCHMARKS.md).
 // The multiply-adds are common.ts's `madd`: one fused instruction in the relaxed-SIMD build, measured 1.2–1.4× the
 // SIMD128 build's multiply and add here (BENCHMARKS.md).
 
@@ -16,7 +18,7 @@ export const ACCUMULATE: i32 = 1;
  * k even when cols < 8 (callers zero-pad the last panel); missing A rows repeat the last row and are not stored.
  * `edge` is 128 bytes of the calling thread's scratch, used only for partial tiles. `bias` 0 means none.
  */
-export function tile(k: i32, a: usize, aRow: usize, aStep: usize, b: usize, bStep: usize, c: usize, ldc: usize,
+@inline export function tile(k: i32, a: usize, aRow: usize, aStep: usize, b: usize, bStep: usize, c: usize, ldc: usize,
   mode: i32, rows: i32, cols: i32, bias: usize, edge: usize): void {
   // Four row pointers stepped each k measured ~5% faster in V8 than one shared offset added to four bases.
   let a0 = a;
@@ -82,7 +84,7 @@ export function tile(k: i32, a: usize, aRow: usize, aStep: usize, b: usize, bSte
  * b + offsets[k] * 4. Convolutions point b at 8 neighbouring output pixels of a padded image and offsets at each
  * kernel tap (c, i, j), so the tile reads the image directly, with no im2col copy. Full tiles only (4 rows, 8 cols).
  */
-export function tileGather(k: i32, a: usize, aRow: usize, aStep: usize, b: usize, offsets: usize, c: usize, ldc: usize,
+@inline export function tileGather(k: i32, a: usize, aRow: usize, aStep: usize, b: usize, offsets: usize, c: usize, ldc: usize,
   bias: usize): void {
   let a0 = a, a1 = a0 + aRow, a2 = a1 + aRow, a3 = a2 + aRow;
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
@@ -125,7 +127,7 @@ export function tileGather(k: i32, a: usize, aRow: usize, aStep: usize, b: usize
  * floats from `a`), and k walks the output pixels, `inner` of them `innerStep` bytes apart per output row, then
  * `outerJump` bytes to the next row. B is a packed panel (8 floats per k), C is always 8 columns wide.
  */
-export function tileWindows(outer: i32, inner: i32, a: usize, offsets: usize, rows: i32, innerStep: usize, outerJump: usize,
+@inline export function tileWindows(outer: i32, inner: i32, a: usize, offsets: usize, rows: i32, innerStep: usize, outerJump: usize,
   b: usize, c: usize, ldc: usize, mode: i32): void {
   let a0 = a + (<usize>load<i32>(offsets) << 2);
   let a1 = rows > 1 ? a + (<usize>load<i32>(offsets, 4) << 2) : a0;

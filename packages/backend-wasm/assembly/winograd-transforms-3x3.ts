@@ -8,7 +8,7 @@
 import { scale } from './winograd-transforms';
 
 /** G (8×3): the 3 filter-tap vectors at src + i·srcStep → 8 vectors at dst + i·dstStep. */
-export function weightLine3(src: usize, srcStep: usize, dst: usize, dstStep: usize): void {
+@inline export function weightLine3(src: usize, srcStep: usize, dst: usize, dstStep: usize): void {
   const g0 = v128.load(src), g1 = v128.load(src + srcStep), g2 = v128.load(src + 2 * srcStep);
   v128.store(dst, f32x4.neg(g0));
   let even = f32x4.add(g0, g2);
@@ -26,7 +26,7 @@ export function weightLine3(src: usize, srcStep: usize, dst: usize, dstStep: usi
 }
 
 /** Aᵀ (6×8): the 8 vectors at src + i·srcStep → 6 vectors at dst + i·dstStep. */
-export function outputLine6(src: usize, srcStep: usize, dst: usize, dstStep: usize): void {
+@inline export function outputLine6(src: usize, srcStep: usize, dst: usize, dstStep: usize): void {
   const m0 = v128.load(src), m1 = v128.load(src + srcStep), m2 = v128.load(src + 2 * srcStep);
   const m3 = v128.load(src + 3 * srcStep), m4 = v128.load(src + 4 * srcStep), m5 = v128.load(src + 5 * srcStep);
   const m6 = v128.load(src + 6 * srcStep), m7 = v128.load(src + 7 * srcStep);
@@ -42,7 +42,7 @@ export function outputLine6(src: usize, srcStep: usize, dst: usize, dstStep: usi
 }
 
 /** A (8×6), the transpose of Aᵀ: the 6 vectors at src + i·srcStep → 8 vectors at dst + i·dstStep. */
-export function gradientLine6(src: usize, srcStep: usize, dst: usize, dstStep: usize): void {
+@inline export function gradientLine6(src: usize, srcStep: usize, dst: usize, dstStep: usize): void {
   const y0 = v128.load(src), y1 = v128.load(src + srcStep), y2 = v128.load(src + 2 * srcStep);
   const y3 = v128.load(src + 3 * srcStep), y4 = v128.load(src + 4 * srcStep), y5 = v128.load(src + 5 * srcStep);
   v128.store(dst, y0);
@@ -61,7 +61,7 @@ export function gradientLine6(src: usize, srcStep: usize, dst: usize, dstStep: u
 }
 
 /** Gᵀ (3×8), the transpose of G: the 8 vectors at src + i·srcStep → 3 vectors at dst + i·dstStep. */
-export function tapLine3(src: usize, srcStep: usize, dst: usize, dstStep: usize): void {
+@inline export function tapLine3(src: usize, srcStep: usize, dst: usize, dstStep: usize): void {
   const m0 = v128.load(src), m1 = v128.load(src + srcStep), m2 = v128.load(src + 2 * srcStep);
   const m3 = v128.load(src + 3 * srcStep), m4 = v128.load(src + 4 * srcStep), m5 = v128.load(src + 5 * srcStep);
   const m6 = v128.load(src + 6 * srcStep), m7 = v128.load(src + 7 * srcStep);

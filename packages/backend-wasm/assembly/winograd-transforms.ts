@@ -2,7 +2,8 @@
 // Networks", 2016): 8×8 input tiles, 4×4 output tiles, interpolation points 0, ±1, ±2, ±1/2 and ∞ (the points NNPACK
 // uses for F(6×6, 3×3), whose Bᵀ is the same). `scripts/winograd-matrices.py` derives Bᵀ, G and Aᵀ exactly and checks
 // them; each function below is one matrix applied to a line of vectors, written as the even/odd sums its rows share.
-// Every lane is an independent channel, so one call transforms four channels at once. A 2-D transform is two passes
+// Every lane is an independent channel, so one call transforms four channels at once. Each is @inline: a call per
+// line of eight vectors cost as much as the line (the filter transform took 10–20% less time inlined). A 2-D transform is two passes
 // of lines: first along one axis into a temporary, then along the other.
 
 @inline export function scale(x: v128, by: f32): v128 {
@@ -10,7 +11,7 @@
 }
 
 /** Bᵀ (8×8): the 8 vectors at src + i·srcStep → 8 vectors at dst + i·dstStep. */
-export function inputLine(src: usize, srcStep: usize, dst: usize, dstStep: usize): void {
+@inline export function inputLine(src: usize, srcStep: usize, dst: usize, dstStep: usize): void {
   const d0 = v128.load(src), d1 = v128.load(src + srcStep), d2 = v128.load(src + 2 * srcStep);
   const d3 = v128.load(src + 3 * srcStep), d4 = v128.load(src + 4 * srcStep), d5 = v128.load(src + 5 * srcStep);
   const d6 = v128.load(src + 6 * srcStep), d7 = v128.load(src + 7 * srcStep);
@@ -30,7 +31,7 @@ export function inputLine(src: usize, srcStep: usize, dst: usize, dstStep: usize
 }
 
 /** G (8×5): the 5 filter-tap vectors at src + i·srcStep → 8 vectors at dst + i·dstStep. */
-export function weightLine(src: usize, srcStep: usize, dst: usize, dstStep: usize): void {
+@inline export function weightLine(src: usize, srcStep: usize, dst: usize, dstStep: usize): void {
   const g0 = v128.load(src), g1 = v128.load(src + srcStep), g2 = v128.load(src + 2 * srcStep);
   const g3 = v128.load(src + 3 * srcStep), g4 = v128.load(src + 4 * srcStep);
   v128.store(dst, f32x4.neg(g0));
@@ -49,7 +50,7 @@ export function weightLine(src: usize, srcStep: usize, dst: usize, dstStep: usiz
 }
 
 /** Aᵀ (4×8): the 8 vectors at src + i·srcStep → 4 vectors at dst + i·dstStep. */
-export function outputLine(src: usize, srcStep: usize, dst: usize, dstStep: usize): void {
+@inline export function outputLine(src: usize, srcStep: usize, dst: usize, dstStep: usize): void {
   const m0 = v128.load(src), m1 = v128.load(src + srcStep), m2 = v128.load(src + 2 * srcStep);
   const m3 = v128.load(src + 3 * srcStep), m4 = v128.load(src + 4 * srcStep), m5 = v128.load(src + 5 * srcStep);
   const m6 = v128.load(src + 6 * srcStep), m7 = v128.load(src + 7 * srcStep);
@@ -63,7 +64,7 @@ export function outputLine(src: usize, srcStep: usize, dst: usize, dstStep: usiz
 }
 
 /** Transposes the 4×4 block of floats held by the four vectors at `at` (16 bytes apart), in place. */
-export function transpose4(at: usize): void {
+@inline export function transpose4(at: usize): void {
   const r0 = v128.load(at), r1 = v128.load(at, 16), r2 = v128.load(at, 32), r3 = v128.load(at, 48);
   const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
   const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
@@ -77,7 +78,7 @@ export function transpose4(at: usize): void {
 // for the output-gradient tiles and Gᵀ (5×8) to bring the 64 products back to 5×5 taps.
 
 /** A (8×4), the transpose of Aᵀ: the 4 vectors at src + i·srcStep → 8 vectors at dst + i·dstStep. */
-export function gradientLine(src: usize, srcStep: usize, dst: usize, dstStep: usize): void {
+@inline export function gradientLine(src: usize, srcStep: usize, dst: usize, dstStep: usize): void {
   const y0 = v128.load(src), y1 = v128.load(src + srcStep), y2 = v128.load(src + 2 * srcStep), y3 = v128.load(src + 3 * srcStep);
   v128.store(dst, y0);
   let even = f32x4.add(y0, y2), odd = f32x4.add(y1, y3);
@@ -95,7 +96,7 @@ export function gradientLine(src: usize, srcStep: usize, dst: usize, dstStep: us
 }
 
 /** Gᵀ (5×8), the transpose of G: the 8 vectors at src + i·srcStep → 5 vectors at dst + i·dstStep. */
-export function tapLine(src: usize, srcStep: usize, dst: usize, dstStep: usize): void {
+@inline export function tapLine(src: usize, srcStep: usize, dst: usize, dstStep: usize): void {
   const m0 = v128.load(src), m1 = v128.load(src + srcStep), m2 = v128.load(src + 2 * srcStep);
   const m3 = v128.load(src + 3 * srcStep), m4 = v128.load(src + 4 * srcStep), m5 = v128.load(src + 5 * srcStep);
   const m6 = v128.load(src + 6 * srcStep), m7 = v128.load(src + 7 * srcStep);
