@@ -10,9 +10,9 @@ import { CourseNet, type ModelName, modelNames } from './model.js';
 import { createTrainStep } from './train-step.js';
 
 await registerCpuBackend();
-// One thread: with several, wasm's weight-gradient kernels let threads claim work as they come and add their partial
-// sums in the order they finished, so two eager runs can differ in the last bits too (nothing compile() changes).
-await registerWasmBackend({ threads: 1 });
+// Two threads: wasm's kernels give the same bits for any thread count and any timing (every sum runs in a fixed
+// order), so compiled and eager steps must agree bit for bit with threads sharing the work too.
+await registerWasmBackend({ threads: 2 });
 
 const optimizers: Record<string, (model: CourseNet) => Optimizer> = {
   'sgd, momentum and nesterov': (model) => new SGD(model.parameters(), { lr: 0.01, momentum: 0.9, nesterov: true }),
