@@ -74,6 +74,7 @@ async function timeSteps() {
     dispatches: perStep('dispatches'),
     submits: perStep('submits'),
     bindGroups: perStep('bindGroupsCreated'),
+    bindGroupsReused: perStep('bindGroupsReused'),
   };
 }
 
@@ -97,7 +98,7 @@ for (let warmUp = 0; warmUp < 2; warmUp++) {
 const counts = new Map();
 const dispatch = gpu.dispatch.bind(gpu);
 gpu.dispatch = (pipeline, ...rest) => {
-  const family = (pipeline.label || 'unlabelled').split(':')[0];
+  const family = (pipeline.pipeline.label || 'unlabelled').split(':')[0];
   counts.set(family, (counts.get(family) ?? 0) + 1);
   dispatch(pipeline, ...rest);
 };
@@ -109,7 +110,8 @@ gpu.dispatch = dispatch;
 const result = await best(rounds);
 console.log(
   `${compiled ? 'compiled' : 'eager'}, batch ${batchSize}: ${result.imagesPerSecond.toFixed(1)} images/s, ${result.stepMilliseconds.toFixed(0)} ms/step; per step ` +
-    `${result.dispatches} dispatches, ${result.submits} submits, ${result.bindGroups} bind groups, ` +
+    `${result.dispatches} dispatches, ${result.submits} submits, ${result.bindGroups} bind groups created ` +
+    `(${result.bindGroupsReused} reused), ` +
     `${result.hostMilliseconds.toFixed(1)} ms on the host`,
 );
 console.log(`  dispatches by kernel: ${[...counts].map(([family, count]) => `${family} ${count}`).join(', ')}`);

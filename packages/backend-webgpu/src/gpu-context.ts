@@ -1,5 +1,6 @@
 /// <reference types="@webgpu/types" />
 import { BackendError } from '@lantern/tensor';
+import { BindGroupCache, bindGroupLayoutOf, type KernelPipeline } from './bind-groups.js';
 import { BufferPool, type PooledBuffer } from './buffer-pool.js';
 import { WebGPUDeviceLostError } from './errors.js';
 
@@ -22,6 +23,8 @@ export interface CommandStatistics {
   /** queue.submit calls (batches of recorded work, and the copies of reads). */
   readonly submits: number;
   readonly bindGroupsCreated: number;
+  /** Dispatches that reused a bind group made earlier for the same kernel and buffers. */
+  readonly bindGroupsReused: number;
 }
 
 /** A storage binding of one dispatch: the buffer, and whether the shader writes it. */
@@ -46,7 +49,8 @@ const lostSettleMilliseconds = 1000;
  */
 export class GpuContext {
   readonly pool: BufferPool;
-  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly pipelines = new Map<string, KernelPipeline>();
+  private readonly bindGroups: BindGroupCache;
   private readonly stagingPool: BufferPool;
   private readonly dispatchesPerSubmit: number;
   private readonly parameterAlignment: number;
@@ -62,7 +66,7 @@ export class GpuContext {
   private deferredDestroys: GPUBuffer[] = [];
   private lostInfo: { reason: string; message: string } | null = null;
   private readonly errors: string[] = [];
-  private readonly counts = { dispatches: 0, submits: 0, bindGroupsCreated: 0 };
+  private readonly counts = { dispatches: 0, submits: 0 };
   /** Id of the open (unsubmitted) batch. */
   batch = 0;
   /** Fixed subgroup size the kernels may rely on, or 0 when they must not use subgroup operations. */
@@ -79,6 +83,7 @@ export class GpuContext {
     this.pool = new BufferPool(device, storageUsage, options.maxPooledBytes ?? 2 ** 30, destroy);
     this.stagingPool = new BufferPool(device, mapReadUsage, 64 << 20, destroy);
     this.parameterBuffer = device.createBuffer({ size: parameterArenaBytes, usage: 0x80 | 0x8 });
+    this.bindGroups = new BindGroupCache(device, this.parameterBuffer);
     void device.lost.then((info) => {
       this.lostInfo = { reason: info.reason, message: info.message };
     });
@@ -101,18 +106,26 @@ export class GpuContext {
   }
 
   /** A compute pipeline from the cache, compiled on first use from the WGSL that `source` returns. */
-  pipeline(key: string, source: () => string): GPUComputePipeline {
-    let pipeline = this.pipelines.get(key);
-    if (!pipeline) {
-      const module = this.device.createShaderModule({ label: key, code: source() });
-      pipeline = this.device.createComputePipeline({ label: key, layout: 'auto', compute: { module, entryPoint: 'main' } });
-      this.pipelines.set(key, pipeline);
+  pipeline(key: string, source: () => string): KernelPipeline {
+    let kernel = this.pipelines.get(key);
+    if (!kernel) {
+      const code = source();
+      const module = this.device.createShaderModule({ label: key, code });
+      const layout = bindGroupLayoutOf(this.device, code);
+      const pipelineLayout = this.device.createPipelineLayout({ label: key, bindGroupLayouts: [layout] });
+      const pipeline = this.device.createComputePipeline({
+        label: key,
+        layout: pipelineLayout,
+        compute: { module, entryPoint: 'main' },
+      });
+      kernel = { pipeline, layout, id: this.pipelines.size };
+      this.pipelines.set(key, kernel);
     }
-    return pipeline;
+    return kernel;
   }
 
   statistics(): CommandStatistics {
-    return { ...this.counts };
+    return { ...this.counts, bindGroupsCreated: this.bindGroups.created, bindGroupsReused: this.bindGroups.reused };
   }
 
   get pipelineCount(): number {
@@ -125,7 +138,7 @@ export class GpuContext {
    * num_workgroups); a [x, y, z] grid is dispatched as given.
    */
   dispatch(
-    pipeline: GPUComputePipeline,
+    kernel: KernelPipeline,
     bindings: readonly Binding[],
     parameters: Int32Array,
     workgroups: number | readonly [number, number, number],
@@ -143,17 +156,15 @@ export class GpuContext {
     }
     this.parameterBytes.set(new Uint8Array(parameters.buffer, parameters.byteOffset, parameters.byteLength), at);
     this.parameterUsed = at + parameterSize;
-    const entries: GPUBindGroupEntry[] = bindings.map((binding, index) => {
+    const buffers = bindings.map((binding) => {
       binding.buffer.lastUsedBatch = this.batch;
-      return { binding: index, resource: { buffer: binding.buffer.buffer } };
+      return binding.buffer.buffer;
     });
-    entries.push({ binding: bindings.length, resource: { buffer: this.parameterBuffer, offset: at, size: parameterSize } });
     const pass = this.computePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
+    pass.setPipeline(kernel.pipeline);
+    pass.setBindGroup(0, this.bindGroups.get(kernel, buffers, parameterSize), [at]);
     pass.dispatchWorkgroups(x, y, z);
     this.counts.dispatches++;
-    this.counts.bindGroupsCreated++;
     if (++this.dispatches >= this.dispatchesPerSubmit) this.flush();
   }
 
@@ -246,6 +257,7 @@ export class GpuContext {
   }
 
   private destroyWhenIdle(buffer: PooledBuffer): void {
+    this.bindGroups.clear(); // no cached group may bind a destroyed buffer
     if (buffer.lastUsedBatch === this.batch && this.encoder) this.deferredDestroys.push(buffer.buffer);
     else buffer.buffer.destroy();
   }

@@ -1,5 +1,6 @@
 /// <reference types="@webgpu/types" />
 import { BackendError } from '@lantern/tensor';
+import type { KernelPipeline } from '../bind-groups.js';
 import type { Binding } from '../gpu-context.js';
 import type { GpuView } from '../layout.js';
 import type { KernelRuntime } from '../runtime.js';
@@ -124,7 +125,7 @@ const maxWorkgroupsPerDimension = 65535;
  */
 function dispatchColumns(
   runtime: KernelRuntime,
-  pipeline: GPUComputePipeline,
+  pipeline: KernelPipeline,
   bindings: readonly Binding[],
   words: number[],
   [columns, rows, depth]: readonly [number, number, number],
