@@ -92,3 +92,24 @@ export function runConvolutionCase(testCase: ConvolutionCase, seed: number): Con
   actual.backward(upstream.to('wasm'));
   return { expected, actual, upstream, x, xw, w, ww, b, bw };
 }
+
+/**
+ * The weight gradient of a 5×5, padding-2 conv2d of random [input] images into `outChannels` channels, computed at
+ * each of `threadCounts` in turn on wasm: every run must give the first run's bits (kernels sum in a fixed order).
+ */
+export async function expectWeightGradientSameAcrossThreads(input: number[], outChannels: number, threadCounts: number[]) {
+  setBackend('wasm');
+  manualSeed(7);
+  const x = randn(input),
+    w = randn([outChannels, input[1]!, 5, 5]),
+    upstream = randn([input[0]!, outChannels, input[2]!, input[3]!]);
+  const gradients: number[][] = [];
+  for (const threads of threadCounts) {
+    setThreads(threads);
+    await threadsReady();
+    const wr = w.detach().requiresGrad_();
+    conv2d(x, wr, null, { padding: 2 }).backward(upstream);
+    gradients.push(Array.from(wr.grad!.dataSync()));
+  }
+  for (const [run, gradient] of gradients.entries()) expect(gradient, `run ${run}`).toEqual(gradients[0]);
+}

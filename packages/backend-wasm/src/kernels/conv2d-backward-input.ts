@@ -4,7 +4,7 @@ import type { WasmContext } from '../context.js';
 import { runConvBackwardInput, runTransposeWeights } from '../generated/bridge.gen.js';
 import { serialElements } from '../thread-pool.js';
 import { addressOf, cpuView, elementCount } from '../views.js';
-import { padPlanes, runConvolution } from './conv2d.js';
+import { geometryArguments, padPlanes, runConvolution } from './conv2d.js';
 import { runWinograd, winogradApplies } from './winograd.js';
 
 /**
@@ -131,18 +131,7 @@ function columnsAndScatter(
   runConvBackwardInput(
     context.pool,
     {
-      batch,
-      channels,
-      outChannels,
-      kernelHeight,
-      kernelWidth,
-      outHeight,
-      outWidth,
-      strideHeight: attributes.stride[0],
-      strideWidth: attributes.stride[1],
-      dilationHeight: attributes.dilation[0],
-      dilationWidth: attributes.dilation[1],
-      groups,
+      ...geometryArguments({ batch, channels, outChannels, kernelHeight, kernelWidth, outHeight, outWidth, ...attributes }),
       height,
       width,
       paddingHeight: attributes.padding[0],

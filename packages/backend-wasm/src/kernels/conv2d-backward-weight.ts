@@ -3,7 +3,7 @@ import type { Conv2dAttributes, TensorView } from '@lantern/tensor';
 import type { WasmContext } from '../context.js';
 import { runConvBackwardWeight, runConvBackwardWeightFinish, runPackGradOutput } from '../generated/bridge.gen.js';
 import { addressOf, cpuView, elementCount } from '../views.js';
-import { padPlanes } from './conv2d.js';
+import { geometryArguments, padPlanes } from './conv2d.js';
 import { winogradGradientApplies } from './winograd.js';
 import { runWinogradWeightGradient } from './winograd-weight-gradient.js';
 
@@ -80,18 +80,7 @@ export function conv2dBackwardWeight(
   const [scratch, stride] = context.threadScratch(blockRows * 4);
   const rowBlocks = groups * Math.ceil(depth / blockRows);
   const convolution = {
-    batch,
-    channels,
-    outChannels,
-    kernelHeight,
-    kernelWidth,
-    outHeight,
-    outWidth,
-    strideHeight: attributes.stride[0],
-    strideWidth: attributes.stride[1],
-    dilationHeight: attributes.dilation[0],
-    dilationWidth: attributes.dilation[1],
-    groups,
+    ...geometryArguments({ batch, channels, outChannels, kernelHeight, kernelWidth, outHeight, outWidth, ...attributes }),
     paddedHeight: padded.height,
     paddedWidth: padded.width,
     input: padded.address,

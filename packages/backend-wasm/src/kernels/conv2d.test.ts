@@ -1,8 +1,15 @@
 import { registerCpuBackend } from '@lantern/backend-cpu';
-import { conv2d, manualSeed, randn, setBackend } from '@lantern/tensor';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerWasmBackend, setThreads, threadsReady, useWinograd } from '../index.js';
-import { type ConvolutionCase, expectClose, forThreadCounts, leafPair, runConvolutionCase } from '../test-helpers.js';
+import { conv2d, manualSeed, randn } from '@lantern/tensor';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { registerWasmBackend, useWinograd } from '../index.js';
+import {
+  type ConvolutionCase,
+  expectClose,
+  expectWeightGradientSameAcrossThreads,
+  forThreadCounts,
+  leafPair,
+  runConvolutionCase,
+} from '../test-helpers.js';
 
 await registerCpuBackend();
 await registerWasmBackend();
@@ -48,20 +55,7 @@ describe('conv2d fast kernels match the cpu backend', () => {
   }
 
   it('gives bitwise the same weight gradient by ranges of images for any number of threads', async () => {
-    setBackend('wasm');
-    manualSeed(9);
-    const x = randn([12, 3, 32, 32]),
-      w = randn([32, 3, 5, 5]),
-      upstream = randn([12, 32, 32, 32]);
-    const gradients: number[][] = [];
-    for (const threads of [1, 2, 3, 2]) {
-      setThreads(threads);
-      await threadsReady();
-      const wr = w.detach().requiresGrad_();
-      conv2d(x, wr, null, { padding: 2 }).backward(upstream);
-      gradients.push(Array.from(wr.grad!.dataSync()));
-    }
-    for (const [run, gradient] of gradients.entries()) expect(gradient, `run ${run}`).toEqual(gradients[0]);
+    await expectWeightGradientSameAcrossThreads([12, 3, 32, 32], 32, [1, 2, 3, 2]);
   });
 
   it('runs float64 through the reference loops', () => {

@@ -52,6 +52,27 @@ export interface ConvolutionShape {
   readonly flipTaps?: boolean;
 }
 
+/** The geometry that leads every direct convolution task's arguments (`geometry` in src/bridge/convolution-tasks.ts). */
+export function geometryArguments(shape: Omit<ConvolutionShape, 'flipTaps'>) {
+  const { batch, channels, outChannels, kernelHeight, kernelWidth, outHeight, outWidth, groups } = shape;
+  const [strideHeight, strideWidth] = shape.stride,
+    [dilationHeight, dilationWidth] = shape.dilation;
+  return {
+    batch,
+    channels,
+    outChannels,
+    kernelHeight,
+    kernelWidth,
+    outHeight,
+    outWidth,
+    groups,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+  };
+}
+
 /**
  * Runs convForwardTask: output[n, o] = Σ weight[o] ⋆ padded input[n] (+ bias). Chunks are (image, group, pixel
  * block, channel share); blocks shrink, then output channels split, until every thread has several chunks.
@@ -86,18 +107,7 @@ export function runConvolution(
     runConvForward(
       context.pool,
       {
-        batch: images,
-        channels,
-        outChannels,
-        kernelHeight,
-        kernelWidth,
-        outHeight,
-        outWidth,
-        strideHeight: shape.stride[0],
-        strideWidth: shape.stride[1],
-        dilationHeight: shape.dilation[0],
-        dilationWidth: shape.dilation[1],
-        groups,
+        ...geometryArguments({ ...shape, batch: images }),
         paddedHeight: input.height,
         paddedWidth: input.width,
         input: input.address + first * channels * input.height * input.width * 4,

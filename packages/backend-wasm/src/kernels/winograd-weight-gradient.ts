@@ -28,12 +28,12 @@ export function runWinogradWeightGradient(
   gradOutput: number,
   gradWeight: number,
 ): void {
-  const { batch, depth, width, outHeight, outWidth } = conv;
+  const { batch, depth, width } = conv;
   const pool = context.pool,
     threads = pool.threads;
-  const { tileRows, tileColumns, paddedHeight, paddedWidth, channelsLast } = tiledInput(context, conv, input);
+  const tiling = tiledInput(context, conv, input);
   const perTile = 64 * (depth + width) * 4;
-  const tiles = batch * tileRows * tileColumns;
+  const tiles = batch * tiling.tileRows * tiling.tileColumns;
   const roundTiles = Math.min(tiles, Math.max(leastRoundTiles, Math.floor(roundBytes / perTile)));
   const rounds = Math.ceil(tiles / roundTiles);
   const accumulator = context.workspaces.get('winogradGradients', 64 * (depth * width * 4 + 64)); // sPointBytes in assembly
@@ -55,15 +55,7 @@ export function runWinogradWeightGradient(
     runWinogradGradientRound(
       pool,
       {
-        depth,
-        width,
-        outHeight,
-        outWidth,
-        tileRows,
-        tileColumns,
-        paddedHeight,
-        paddedWidth,
-        input: channelsLast,
+        ...tiling,
         gradOutput,
         accumulator,
         scratch,

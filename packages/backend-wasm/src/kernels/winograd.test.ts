@@ -1,8 +1,15 @@
 import { registerCpuBackend } from '@lantern/backend-cpu';
 import { conv2d, manualSeed, randn, setBackend, type Tensor } from '@lantern/tensor';
 import { afterEach, describe, expect, it } from 'vitest';
-import { registerWasmBackend, setThreads, threadsReady, useWinograd } from '../index.js';
-import { type ConvolutionCase, expectClose, expectWithinScale, forThreadCounts, runConvolutionCase } from '../test-helpers.js';
+import { registerWasmBackend, useWinograd } from '../index.js';
+import {
+  type ConvolutionCase,
+  expectClose,
+  expectWeightGradientSameAcrossThreads,
+  expectWithinScale,
+  forThreadCounts,
+  runConvolutionCase,
+} from '../test-helpers.js';
 
 await registerCpuBackend();
 await registerWasmBackend();
@@ -76,20 +83,7 @@ describe('Winograd F(4×4, 5×5) and F(6×6, 3×3) convolutions match the cpu ba
   it('gives bitwise the same weight gradient for any number of threads and on every repeat', async () => {
     // Three rounds of tiles (192 tiles of 32 KiB, 2 MiB a round); the products once went to per-thread accumulators, so
     // the sum's order depended on which thread had claimed which tiles.
-    setBackend('wasm');
-    manualSeed(7);
-    const x = randn([12, 64, 16, 16]),
-      w = randn([64, 64, 5, 5]),
-      upstream = randn([12, 64, 16, 16]);
-    const gradients: number[][] = [];
-    for (const threads of [1, 2, 3, 2, 3]) {
-      setThreads(threads);
-      await threadsReady();
-      const wr = w.detach().requiresGrad_();
-      conv2d(x, wr, null, { padding: 2 }).backward(upstream);
-      gradients.push(Array.from(wr.grad!.dataSync()));
-    }
-    for (const [run, gradient] of gradients.entries()) expect(gradient, `run ${run}`).toEqual(gradients[0]);
+    await expectWeightGradientSameAcrossThreads([12, 64, 16, 16], 64, [1, 2, 3, 2, 3]);
   });
 
   it('leaves layers whose transformed filters would pass the workspace limit on the direct kernels', () => {

@@ -96,20 +96,29 @@ export interface WinogradConvolution {
 /** Output tile size m for a kernel of size r: the input windows are 8×8 = m + r - 1. */
 export const tileSize = (kernel: 3 | 5) => 9 - kernel;
 
-interface TiledInput {
+/** The tiling arguments that lead the Winograd tasks' arguments (`tiling` in src/bridge/winograd-tasks.ts). */
+interface Tiling {
+  readonly depth: number;
+  readonly width: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
   readonly tileRows: number;
   readonly tileColumns: number;
   readonly paddedHeight: number;
   readonly paddedWidth: number;
-  readonly channelsLast: number;
+  /** The channels-last copy of the input. */
+  readonly input: number;
 }
 
-/** The input as zero-padded channels-last rows covering every 8×8 window of the output's m×m tiles. */
+/**
+ * The input as zero-padded channels-last rows covering every 8×8 window of the output's m×m tiles, and the tiling
+ * arguments that describe it to the tasks.
+ */
 export function tiledInput(
   context: WasmContext,
   conv: Omit<WinogradConvolution, 'weight' | 'strideN' | 'strideK' | 'flip'>,
   input: number,
-): TiledInput {
+): Tiling {
   const step = tileSize(conv.kernel);
   const tileRows = Math.ceil(conv.outHeight / step),
     tileColumns = Math.ceil(conv.outWidth / step);
@@ -136,12 +145,13 @@ export function tiledInput(
     Math.ceil(rows / rowsPerChunk),
     rows * paddedWidth * conv.depth < serialElements,
   );
-  return { tileRows, tileColumns, paddedHeight, paddedWidth, channelsLast };
+  const { depth, width, outHeight, outWidth } = conv;
+  return { depth, width, outHeight, outWidth, tileRows, tileColumns, paddedHeight, paddedWidth, input: channelsLast };
 }
 
 /** output[b, n] = Σₖ filter(n, k) ⋆ input[b, k] (+ bias[n]), NCHW in and out, as Winograd F(4×4, 5×5) or F(6×6, 3×3). */
 export function runWinograd(context: WasmContext, conv: WinogradConvolution, input: number, bias: number, output: number): void {
-  const { batch, depth, width, outHeight, outWidth } = conv;
+  const { batch, depth, width } = conv;
   const pool = context.pool,
     threads = pool.threads;
   const u = context.workspaces.get('winogradWeights', 64 * (depth * width * 4 + 64)); // uPointBytes in assembly/winograd.ts
@@ -166,11 +176,11 @@ export function runWinograd(context: WasmContext, conv: WinogradConvolution, inp
     Math.ceil(depth / perChunk),
   );
 
-  const { tileRows, tileColumns, paddedHeight, paddedWidth, channelsLast } = tiledInput(context, conv, input);
+  const tiling = tiledInput(context, conv, input);
 
   // Blocks of up to 16 tiles keep V and M (64 points each) in L2; small batches shrink the blocks, then split the
   // output channels, until every thread has two chunks.
-  const tiles = batch * tileRows * tileColumns;
+  const tiles = batch * tiling.tileRows * tiling.tileColumns;
   let perBlock = 16,
     shares = 1;
   const chunks = () => Math.ceil(tiles / perBlock) * shares;
@@ -186,15 +196,7 @@ export function runWinograd(context: WasmContext, conv: WinogradConvolution, inp
   runWinogradTask(
     pool,
     {
-      depth,
-      width,
-      outHeight,
-      outWidth,
-      tileRows,
-      tileColumns,
-      paddedHeight,
-      paddedWidth,
-      input: channelsLast,
+      ...tiling,
       transformedWeights: u,
       bias,
       output,
