@@ -53,10 +53,11 @@ export interface AdamAttributes {
 
 /**
  * The optional fast kernels, declared once: each one's name (the key), signature and attributes. Core hands them
- * contiguous views and allocates their outputs, and a kernel sets every element of each output (what it held before is
-unspecified: compile() hands in reused storage without zeroing it), except state updated in place; every one has a composition of primitives in core (named in
- * `fastKernelDeclarations`) that gives the same result where a backend has no kernel. Adding a key here makes the
- * compiler ask for it in `fastKernelDeclarations` and in every backend's `FastKernelTable`.
+ * contiguous views and allocates their outputs; a kernel sets every element of each output it writes (what the output
+ * held before is unspecified: compile() hands in reused storage without zeroing it), except state updated in place.
+ * Every one has a composition of primitives in core (named in `fastKernelDeclarations`) that gives the same result
+ * where a backend has no kernel. Adding a key here makes the compiler ask for it in `fastKernelDeclarations` and in
+ * every backend's `FastKernelTable`.
  */
 export interface FastKernelSignatures {
   /** input [N, C, H, W], weight [O, C/groups, KH, KW], bias [O] or null → output [N, O, OH, OW]. */
