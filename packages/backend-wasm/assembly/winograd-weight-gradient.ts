@@ -1,7 +1,7 @@
 import { min32, threadScratch } from './common';
 import { WinogradGradientFinish, WinogradGradientTiles } from './generated/bridge.gen';
 import { ACCUMULATE, OVERWRITE, tile } from './tile';
-import { transformInputTile } from './winograd';
+import { pointStride, transformInputTile } from './winograd';
 import { gradientLine, tapLine, transpose4 } from './winograd-transforms';
 import { gradientLine6, tapLine3 } from './winograd-transforms-3x3';
 
@@ -14,11 +14,6 @@ import { gradientLine6, tapLine3 } from './winograd-transforms-3x3';
 // whatever the timing or the number of threads (per-thread accumulators, summed at the end, made the gradient depend
 // on which thread had claimed which tiles). A last task applies Gᵀ·S·G once per filter. K is the convolution's input
 // channels (a multiple of 8), N its output channels (a multiple of 4).
-
-/** Bytes from one point's [N][K] block of an accumulator to the next (64 bytes of skew against 4 KiB aliasing). */
-@inline export function sPointBytes(depth: i32, width: i32): usize {
-  return (<usize>(depth * width) << 2) + 64;
-}
 
 /**
  * V = Bᵀ·d·B of input windows and Y = A·dy·Aᵀ of output-gradient tiles t0 .. t0 + count - 1, point-major: point p of
@@ -71,7 +66,7 @@ function transformTiles(args: usize, t0: i32, count: i32, v: usize, y: usize, vP
 function multiplyPoints(depth: i32, width: i32, p0: i32, p1: i32, count: i32, v: usize, y: usize, vPointStride: usize, yPointStride: usize,
   s: usize, mode: i32, edge: usize): void {
   const vPoint = <usize>depth << 2, yPoint = <usize>width << 2;
-  const sPoint = sPointBytes(depth, width), ldc = <usize>depth << 2;
+  const ldc = <usize>depth << 2, sPoint = pointStride(width, ldc);
   for (let p = p0; p < p1; p++) {
     const a = y + <usize>p * yPointStride, b = v + <usize>p * vPointStride, c = s + <usize>p * sPoint;
     for (let n = 0; n < width; n += 4) {
@@ -115,7 +110,7 @@ export function winogradGradientFinishTask(chunk: i32, thread: i32, args: usize)
   const columns = threadScratch(WinogradGradientFinish.scratch(args), WinogradGradientFinish.scratchStride(args), thread);
   const taps = columns + 640, perChunk = WinogradGradientFinish.widthPerChunk(args);
   const first = chunk * perChunk, last = min32(width, first + perChunk);
-  const sPoint = sPointBytes(depth, width), area = r * r, filterBytes = <usize>area << 2;
+  const sPoint = pointStride(width, <usize>depth << 2), area = r * r, filterBytes = <usize>area << 2;
   for (let n = first; n < last; n++) {
     for (let k = 0; k < depth; k += 4) {
       const source = accumulator + (<usize>(n * depth + k) << 2);

@@ -12,10 +12,13 @@ import { outputLine6, weightLine3 } from './winograd-transforms-3x3';
 // transforms a block of tiles, multiplies per interpolation point, and transforms back. The same tasks run the input
 // gradient (flipped taps, channels swapped), so every caller names K and N as the product sees them.
 
-/** Bytes from one point's [K][N] block of U to the next: 64 bytes over K·N floats, so the transform's eight stores
- * per line do not land 4 KiB apart (loads that alias a pending store's low 12 bits stall on x86). */
-@inline function uPointBytes(depth: i32, width: i32): usize {
-  return (<usize>(depth * width) << 2) + 64;
+/**
+ * Bytes from one interpolation point's block to the next in U, V, M and the weight gradient's S: `rows` rows of
+ * `rowBytes` each, and 64 bytes over, so that a transform's eight stores per line do not land 4 KiB apart (loads that
+ * alias a pending store's low 12 bits stall on x86).
+ */
+@inline export function pointStride(rows: i32, rowBytes: usize): usize {
+  return <usize>rows * rowBytes + 64;
 }
 
 /**
@@ -56,7 +59,7 @@ export function winogradWeightsTask(chunk: i32, thread: i32, args: usize): void 
   const taps = threadScratch(WinogradWeights.scratch(args), WinogradWeights.scratchStride(args), thread);
   const columns = taps + <usize>(r * r) * 16, perChunk = WinogradWeights.channelsPerChunk(args);
   const lane = <usize>strideN << 2, first = chunk * perChunk, last = min32(depth, first + perChunk);
-  const pointStep = uPointBytes(depth, width);
+  const pointStep = pointStride(depth, <usize>width << 2);
   for (let k = first; k < last; k++) for (let n = 0; n < width; n += 4) {
     gatherTaps(weight + (<usize>(n * strideN + k * strideK) << 2), lane, flip, taps, r * r);
     for (let j = 0; j < r; j++) {
@@ -131,11 +134,6 @@ export function transformInputTile(origin: usize, depth: i32, paddedWidth: i32, 
   }
 }
 
-/** Bytes from one point of a block's V or M to the next: `tiles` tiles of `tileBytes` each, and 64 bytes of skew. */
-@inline function pointStride(tiles: i32, tileBytes: usize): usize {
-  return <usize>tiles * tileBytes + 64;
-}
-
 /**
  * One chunk = (block of tiles, share of the N output channels): input transform of the block's tiles (all K channels)
  * into V[tile][64][K], one small GEMM per point, M[.., p, ..] = V[.., p, ..] · U[p][.., share], then the output
@@ -168,9 +166,9 @@ export function winogradTask(chunk: i32, thread: i32, args: usize): void {
     transformInputTile(origin, depth, paddedWidth, temporary, v + <usize>i * vPoint, vStride);
   }
 
-  const bStep = <usize>width << 2;
+  const bStep = <usize>width << 2, uStride = pointStride(depth, bStep);
   for (let p = 0; p < 64; p++) {
-    const a = v + <usize>p * vStride, b = u + <usize>p * uPointBytes(depth, width) + (<usize>n0 << 2), c = m + <usize>p * mStride;
+    const a = v + <usize>p * vStride, b = u + <usize>p * uStride + (<usize>n0 << 2), c = m + <usize>p * mStride;
     for (let j = 0; j < columns; j += 8) {
       for (let i = 0; i < count; i += 4) {
         tile(depth, a + <usize>i * vPoint, vPoint, 4, b + (<usize>j << 2), bStep, c + <usize>i * mPoint + (<usize>j << 2), mPoint,

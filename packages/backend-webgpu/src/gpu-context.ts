@@ -80,7 +80,11 @@ export class GpuContext {
     this.subgroupSize = device.features.has('subgroups') ? (options.subgroupSize ?? 0) : 0;
     this.parameterAlignment = Math.max(device.limits.minStorageBufferOffsetAlignment, 16);
     const destroy = (buffer: PooledBuffer) => this.destroyWhenIdle(buffer);
-    this.pool = new BufferPool(device, storageUsage, options.maxPooledBytes ?? 2 ** 30, destroy);
+    const destroyBindable = (buffer: PooledBuffer) => {
+      this.bindGroups.clear(); // no cached group may bind a destroyed buffer
+      destroy(buffer);
+    };
+    this.pool = new BufferPool(device, storageUsage, options.maxPooledBytes ?? 2 ** 30, destroyBindable);
     this.stagingPool = new BufferPool(device, mapReadUsage, 64 << 20, destroy);
     this.parameterBuffer = device.createBuffer({ size: parameterArenaBytes, usage: 0x80 | 0x8 });
     this.bindGroups = new BindGroupCache(device, this.parameterBuffer);
@@ -257,7 +261,6 @@ export class GpuContext {
   }
 
   private destroyWhenIdle(buffer: PooledBuffer): void {
-    this.bindGroups.clear(); // no cached group may bind a destroyed buffer
     if (buffer.lastUsedBatch === this.batch && this.encoder) this.deferredDestroys.push(buffer.buffer);
     else buffer.buffer.destroy();
   }

@@ -1,6 +1,6 @@
 import { BackendError, type DType } from '@lantern/tensor';
 import type { Binding, GpuContext } from './gpu-context.js';
-import { coversStorage, type GpuView, storageType, type WebGPUHandle } from './layout.js';
+import { coversStorage, type GpuView, sizeOfShape, storageType, type WebGPUHandle } from './layout.js';
 
 /** What every kernel needs: the device context, the backend's name for error messages, and binding helpers. */
 export class KernelRuntime {
@@ -30,6 +30,13 @@ export class KernelRuntime {
     if (handle.needsZero && overwritesEveryElement && coversStorage(view)) handle.needsZero = false;
     this.zeroIfNeeded(handle);
     return { buffer: handle.buffer, writable: true };
+  }
+
+  /** Binds a view the shader writes only in part (a scatter, an empty sum), cleared to zeros first, in program order. */
+  outputCleared(view: GpuView): Binding {
+    const binding = this.output(view);
+    this.gpu.clear(binding.buffer, view.offset * 4, sizeOfShape(view.shape) * 4);
+    return binding;
   }
 
   zeroIfNeeded(handle: WebGPUHandle): void {

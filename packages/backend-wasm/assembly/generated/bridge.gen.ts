@@ -521,7 +521,7 @@ export namespace Adam {
 export namespace WinogradWeights {
   /** the filter for (n, k) starts at weight + n·strideN + k·strideK floats (i32 slot 0) */
   @inline export function weight(args: usize): usize { return <usize>load<u32>(args, 0); }
-  /** U, 64 points of [K, N] (uPointBytes apart) (i32 slot 1) */
+  /** U, 64 points of [K, N] (pointStride apart) (i32 slot 1) */
   @inline export function transformed(args: usize): usize { return <usize>load<u32>(args, 4); }
   /** K (i32 slot 2) */
   @inline export function depth(args: usize): i32 { return load<i32>(args, 8); }
@@ -643,7 +643,7 @@ export namespace WinogradGradientTiles {
   @inline export function input(args: usize): usize { return <usize>load<u32>(args, 32); }
   /** the output gradient [B, N, OH, OW] (i32 slot 9) */
   @inline export function gradOutput(args: usize): usize { return <usize>load<u32>(args, 36); }
-  /** S [64 points][N][K], sPointBytes apart (i32 slot 10) */
+  /** S [64 points][N][K], pointStride apart (i32 slot 10) */
   @inline export function accumulator(args: usize): usize { return <usize>load<u32>(args, 40); }
   /** scratch of thread 0 (i32 slot 11) */
   @inline export function scratch(args: usize): usize { return <usize>load<u32>(args, 44); }

@@ -23,7 +23,7 @@ export const winogradWeights: TaskSignature = {
   description: 'Weights [.., r, r] → U[p][k][n] = (G·g·Gᵀ)[p]; one chunk = a run of k, lanes four consecutive n.',
   arguments: [
     ['weight', 'address', 'the filter for (n, k) starts at weight + n·strideN + k·strideK floats'],
-    ['transformed', 'address', 'U, 64 points of [K, N] (uPointBytes apart)'],
+    ['transformed', 'address', 'U, 64 points of [K, N] (pointStride apart)'],
     ['depth', 'int', 'K'],
     ['width', 'int', 'N'],
     ['strideN', 'int', 'floats from the filter of n to that of n + 1'],
@@ -86,7 +86,7 @@ export const winogradGradientTiles: TaskSignature = {
   arguments: [
     ...tiling,
     ['gradOutput', 'address', 'the output gradient [B, N, OH, OW]'],
-    ['accumulator', 'address', 'S [64 points][N][K], sPointBytes apart'],
+    ['accumulator', 'address', 'S [64 points][N][K], pointStride apart'],
     ...threadScratch,
     ['productChunks', 'int', 'chunks of the product (the first chunks); 0: no product in this dispatch'],
     ['productTiles', 'int', "tiles of the product's round"],

@@ -844,7 +844,7 @@ export function runAdam(pool: TaskDispatcher, args: AdamArguments, chunks: numbe
 export interface WinogradWeightsArguments {
   /** the filter for (n, k) starts at weight + n·strideN + k·strideK floats */
   readonly weight: number;
-  /** U, 64 points of [K, N] (uPointBytes apart) */
+  /** U, 64 points of [K, N] (pointStride apart) */
   readonly transformed: number;
   /** K */
   readonly depth: number;
@@ -1032,7 +1032,7 @@ export interface WinogradGradientTilesArguments {
   readonly input: number;
   /** the output gradient [B, N, OH, OW] */
   readonly gradOutput: number;
-  /** S [64 points][N][K], sPointBytes apart */
+  /** S [64 points][N][K], pointStride apart */
   readonly accumulator: number;
   /** scratch of thread 0 */
   readonly scratch: number;

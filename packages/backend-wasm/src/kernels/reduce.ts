@@ -1,5 +1,5 @@
 import { forEachRow } from '@lantern/backend-cpu/kernels';
-import { contiguousStrides, type ReduceOp, type TensorView } from '@lantern/tensor';
+import { contiguousStrides, isContiguous, type ReduceOp, sizeOf, type TensorView } from '@lantern/tensor';
 import type { WasmContext } from '../context.js';
 import { addressOf, cpuView } from '../views.js';
 import { reference } from './elementwise.js';
@@ -52,12 +52,14 @@ function sumAcross(context: WasmContext, input: TensorView, axes: readonly numbe
   const shape = input.shape;
   const kept = shape.map((_, axis) => axis).filter((axis) => !axes.includes(axis));
   if (kept.length === 0 || kept[kept.length - 1]! - kept[0]! !== kept.length - 1) return false;
-  const product = (from: number, to: number) => shape.slice(from, to).reduce((a, b) => a * b, 1);
   const first = kept[0]!,
     last = kept[kept.length - 1]! + 1;
-  const [outer, middle, inner] = [product(0, first), product(first, last), product(last, shape.length)];
-  const contiguous = (view: TensorView) =>
-    contiguousStrides(view.shape).every((stride, axis) => view.shape[axis] === 1 || view.strides[axis] === stride);
+  const [outer, middle, inner] = [shape.slice(0, first), shape.slice(first, last), shape.slice(last)].map(sizeOf) as [
+    number,
+    number,
+    number,
+  ];
+  const contiguous = (view: TensorView) => isContiguous(view.shape, view.strides);
   // One kept element: the walk merges the whole input into one row, summed in another order.
   if (middle < 2 || !contiguous(input) || !contiguous(output)) return false;
   const totals = context.workspaces.get('reduce', middle * 8);

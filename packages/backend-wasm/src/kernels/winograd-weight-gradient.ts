@@ -1,7 +1,7 @@
 import type { WasmContext } from '../context.js';
 import { runWinogradGradientFinish, runWinogradGradientRound } from '../generated/bridge.gen.js';
 import { maximumChunks } from '../worker/chunk-claim.js';
-import { tiledInput, tileSize, type WinogradConvolution } from './winograd.js';
+import { pointStride, tiledInput, tileSize, type WinogradConvolution } from './winograd.js';
 
 /**
  * Bytes of transformed tiles (V and Y) per round. Larger rounds mean fewer passes over S and deeper products per
@@ -36,10 +36,10 @@ export function runWinogradWeightGradient(
   const tiles = batch * tiling.tileRows * tiling.tileColumns;
   const roundTiles = Math.min(tiles, Math.max(leastRoundTiles, Math.floor(roundBytes / perTile)));
   const rounds = Math.ceil(tiles / roundTiles);
-  const accumulator = context.workspaces.get('winogradGradients', 64 * (depth * width * 4 + 64)); // sPointBytes in assembly
-  // Point-major V and Y (each point holds every tile of the round), 64 bytes of skew per point against 4 KiB aliasing.
-  const vPointStride = roundTiles * depth * 4 + 64,
-    yPointStride = roundTiles * width * 4 + 64;
+  const accumulator = context.workspaces.get('winogradGradients', 64 * pointStride(width, depth * 4));
+  // Point-major V and Y: each point holds every tile of the round.
+  const vPointStride = pointStride(roundTiles, depth * 4),
+    yPointStride = pointStride(roundTiles, width * 4);
   // Two buffers: a dispatch transforms round r into one while it multiplies round r - 1 from the other.
   const buffers = [0, 1].map((b) => context.workspaces.get(`winogradTransformed${b}`, 64 * (vPointStride + yPointStride)));
   const [scratch, stride] = context.threadScratch(128 + 1152);

@@ -93,6 +93,9 @@ export interface WinogradConvolution {
   readonly flip: boolean;
 }
 
+/** Bytes from one interpolation point's block to the next: `pointStride` in assembly/winograd.ts (64 bytes of skew). */
+export const pointStride = (rows: number, rowBytes: number) => rows * rowBytes + 64;
+
 /** Output tile size m for a kernel of size r: the input windows are 8×8 = m + r - 1. */
 export const tileSize = (kernel: 3 | 5) => 9 - kernel;
 
@@ -154,7 +157,7 @@ export function runWinograd(context: WasmContext, conv: WinogradConvolution, inp
   const { batch, depth, width } = conv;
   const pool = context.pool,
     threads = pool.threads;
-  const u = context.workspaces.get('winogradWeights', 64 * (depth * width * 4 + 64)); // uPointBytes in assembly/winograd.ts
+  const u = context.workspaces.get('winogradWeights', 64 * pointStride(depth, width * 4));
   // Runs of input channels, a few per thread: a chunk of one channel lasts under a microsecond, less than claiming it.
   const [weightScratch, weightStride] = context.threadScratch(65 * 16);
   const perChunk = Math.ceil(depth / (threads * 2));
@@ -191,8 +194,9 @@ export function runWinograd(context: WasmContext, conv: WinogradConvolution, inp
   }
   while (chunks() > maximumChunks) perBlock *= 2;
   const shareWidth = width / shares;
-  // V and M of a block, point-major: 64 points of perBlock tiles each, plus 64 bytes of skew per point (assembly).
-  const [scratch, stride] = context.threadScratch(128 + 1024 + 64 * (perBlock * (depth + shareWidth) * 4 + 128));
+  // V and M of a block, point-major: 64 points of perBlock tiles each (assembly/winograd.ts).
+  const blockBytes = 64 * (pointStride(perBlock, depth * 4) + pointStride(perBlock, shareWidth * 4));
+  const [scratch, stride] = context.threadScratch(128 + 1024 + blockBytes);
   runWinogradTask(
     pool,
     {

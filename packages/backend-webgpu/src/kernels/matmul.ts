@@ -36,9 +36,7 @@ fn storeC(batch: u32, row: u32, col: u32, value: T) {
   if (k === 0) {
     // An empty inner dimension gives zeros, written here: the output may be reused storage (compile() drops the zero
     // fill of every primitive's output).
-    runtime.output(output);
-    const count = output.shape.reduce((product, extent) => product * extent, 1);
-    runtime.gpu.clear(runtime.live(output.handle).buffer, output.offset * 4, count * 4);
+    runtime.outputCleared(output);
     return;
   }
   const bindings = [runtime.input(a), runtime.input(b), runtime.output(output)];

@@ -122,12 +122,9 @@ ${entryPoint(elementwiseWorkgroupSize)}
       indices.offset,
       gradInput.offset,
     ];
-    const target = runtime.output(gradInput); // the clear below covers the view
-    const inputCount = gradInput.shape.reduce((product, extent) => product * extent, 1);
-    runtime.gpu.clear(runtime.live(gradInput.handle).buffer, gradInput.offset * 4, inputCount * 4);
     runtime.gpu.dispatch(
       pipeline,
-      [runtime.input(gradOutput), runtime.input(indices), target],
+      [runtime.input(gradOutput), runtime.input(indices), runtime.outputCleared(gradInput)],
       Int32Array.from(words),
       workgroupsFor(count),
     );
